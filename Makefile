@@ -1,0 +1,49 @@
+# Alma: `make demo` to try it, `make test` to check it. Everything lives in .venv and var/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: setup demo test test-fast bench lint browser clean messages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/alma demo --port $(PORT)
+
+# Browser tests drive Debian's Chromium; on a fresh Debian machine as root it is installed here.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else echo "Browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi; }
+
+test: setup browser
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not e2e"
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy alma bench
+	$(BIN)/alma makemigrations --check --dry-run
+
+messages: setup
+	cd alma && ../$(BIN)/alma makemessages -l zh_Hans --no-obsolete && ../$(BIN)/alma compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityConfig(AppConfig):
+    name = "alma.activity"
+    label = "activity"
+    verbose_name = _("Activity ledger")
+
+    def ready(self) -> None:
+        from alma.activity import kinds
+
+        kinds.register_builtin_kinds()

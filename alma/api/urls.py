@@ -1,0 +1,46 @@
+"""The JSON API: every app's `api.py` router assembled into one OpenAPI document."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from alma.api.auth import API_AUTH
+from alma.lib.errors import ApplicationError
+
+api = NinjaAPI(
+    title="Alma API",
+    version="1",
+    description="People, the five-service activity ledger and every module of Alma.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    loc = ["body", exc.field] if exc.field else ["body"]
+    return api.create_response(
+        request,
+        {"detail": [{"loc": loc, "msg": exc.message, "type": "application_error"}]},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Sign in or send a valid API token."}, status=401
+    )
+
+
+def _register() -> None:
+    from alma.accounts.api import router as accounts_router
+    from alma.activity.api import router as activity_router
+    from alma.people.api import router as people_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/people", people_router)
+    api.add_router("/activities", activity_router)
+
+
+_register()

@@ -1,0 +1,37 @@
+"""The one error type users can cause, and the middleware that turns it into a clear message."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+class ApplicationError(Exception):
+    """A problem the user can fix (bad input, a rule of the domain); never a server fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ApplicationErrorMiddleware:
+    """Pages that let an ApplicationError escape show it as a message instead of a 500."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        referer = request.headers.get("referer", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}
+        ):
+            messages.error(request, exception.message)
+            return redirect(referer)
+        return TemplateResponse(request, "error.html", {"message": exception.message}, status=400)

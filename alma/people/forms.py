@@ -1,0 +1,46 @@
+"""HTML input for profile and privacy pages."""
+
+from typing import Any
+
+from django import forms
+
+from alma.people.models import Audience, ConsentPurpose, Person
+from alma.people.privacy import PRIVATE_FIELDS, audience_of
+from alma.people.services import SELF_EDITABLE_FIELDS
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = SELF_EDITABLE_FIELDS
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "expertise": forms.Textarea(attrs={"rows": 2}),
+            "interests": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PrivacyForm(forms.Form):
+    """One audience choice per private field, and a yes/no per consent purpose."""
+
+    def __init__(
+        self, *args: Any, person: Person, consents: dict[str, bool], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for key, field in PRIVATE_FIELDS.items():
+            self.fields[f"audience_{key}"] = forms.ChoiceField(
+                label=field.label, choices=Audience.choices, initial=audience_of(person, key)
+            )
+        for purpose, label in ConsentPurpose.choices:
+            self.fields[f"consent_{purpose}"] = forms.BooleanField(
+                label=label, required=False, initial=consents.get(purpose, False)
+            )
+
+    def audiences(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"audience_{key}"] for key in PRIVATE_FIELDS}
+
+    def consent_decisions(self) -> dict[str, bool]:
+        return {
+            purpose: self.cleaned_data[f"consent_{purpose}"] for purpose in ConsentPurpose.values
+        }

@@ -1,0 +1,326 @@
+"""Person, the one record of a human across the lifecycle, and what hangs off it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Stage(models.TextChoices):
+    PROSPECTIVE = "prospective", _("Prospective student")
+    STUDENT = "student", _("Student")
+    ALUMNUS = "alumnus", _("Alumnus")
+    NONE = "none", _("No student lifecycle")  # staff or partners who never studied here
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "", _("Not given")
+
+
+class Audience(models.TextChoices):
+    """Who may see a field. Ordered from narrowest to widest."""
+
+    ONLY_ME = "only_me", _("Only me")
+    ALUMNI_OFFICE = "alumni_office", _("Alumni office")
+    MEMBERS = "members", _("Verified members")
+    SIGNED_IN = "signed_in", _("Everyone signed in")
+
+
+class Post(models.TextChoices):
+    """A staff post: who, among the school's staff, serves students."""
+
+    TEACHING = "teaching", _("Teaching")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    LOGISTICS = "logistics", _("Logistics")
+    ALUMNI_OFFICE = "alumni_office", _("Alumni office")
+
+
+class DegreeLevel(models.TextChoices):
+    ASSOCIATE = "associate", _("Associate (diploma)")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTORATE = "doctorate", _("Doctorate")
+    EXCHANGE = "exchange", _("Exchange student")
+    CONTINUING = "continuing", _("Continuing education")
+
+
+class Person(models.Model):
+    """One human, from prospective student to lifelong alumnus; a login is optional."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    name_latin = models.CharField(
+        _("name in Latin letters"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pinyin or romanised name."),
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=Stage.choices, default=Stage.NONE
+    )
+
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    wechat = models.CharField(_("WeChat ID"), max_length=60, blank=True)
+
+    hometown_country = models.CharField(_("hometown country"), max_length=80, blank=True)
+    hometown_province = models.CharField(_("hometown province"), max_length=80, blank=True)
+    hometown_city = models.CharField(_("hometown city"), max_length=80, blank=True)
+    current_country = models.CharField(_("current country"), max_length=80, blank=True)
+    current_province = models.CharField(_("current province"), max_length=80, blank=True)
+    current_city = models.CharField(_("current city"), max_length=80, blank=True)
+
+    headline = models.CharField(_("headline"), max_length=200, blank=True)
+    bio = models.TextField(_("about"), blank=True)
+    expertise = models.TextField(_("expertise"), blank=True, help_text=_("Comma-separated."))
+    interests = models.TextField(_("interests"), blank=True, help_text=_("Comma-separated."))
+
+    # Per-field audiences, keyed by the names in people.privacy.PRIVATE_FIELDS.
+    # A missing key means the field's default audience.
+    privacy = models.JSONField(_("privacy settings"), default=dict, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            # Staff look people up by stage (cohort lists, reports).
+            models.Index(fields=["stage"], name="person_stage_idx"),
+            # Matching imports and sign-ups to existing records by email.
+            models.Index(fields=["email"], name="person_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def expertise_list(self) -> list[str]:
+        return [item.strip() for item in self.expertise.split(",") if item.strip()]
+
+    @property
+    def interests_list(self) -> list[str]:
+        return [item.strip() for item in self.interests.split(",") if item.strip()]
+
+
+class Organization(models.Model):
+    """An alumni enterprise, a partner or a unit of the school."""
+
+    class Kind(models.TextChoices):
+        ALUMNI_ENTERPRISE = "alumni_enterprise", _("Alumni enterprise")
+        PARTNER = "partner", _("Partner")
+        SCHOOL_UNIT = "school_unit", _("School unit")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    representatives = models.ManyToManyField(
+        Person,
+        verbose_name=_("representatives"),
+        blank=True,
+        related_name="represented_organizations",
+    )
+    history = HistoricalRecords(m2m_fields=[representatives])
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Education(models.Model):
+    """A course of study at this university: one row per degree (a person may have several)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="educations")
+    degree_level = models.CharField(_("degree level"), max_length=20, choices=DegreeLevel.choices)
+    school = models.CharField(_("school / college"), max_length=120)
+    major = models.CharField(_("major"), max_length=120, blank=True)
+    entry_year = models.PositiveSmallIntegerField(_("entry year"))
+    graduation_year = models.PositiveSmallIntegerField(
+        _("graduation year"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the degree is conferred."),
+    )
+    expected_graduation_year = models.PositiveSmallIntegerField(
+        _("expected graduation year"), null=True, blank=True
+    )
+    student_number = models.CharField(
+        _("student number"), max_length=30, null=True, blank=True, unique=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("education")
+        verbose_name_plural = _("education")
+        ordering = ["-entry_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(graduation_year__isnull=True)
+                | Q(graduation_year__gte=models.F("entry_year")),
+                name="education_graduation_after_entry",
+            )
+        ]
+        indexes = [models.Index(fields=["graduation_year"], name="education_grad_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_degree_level_display()}, {self.major or self.school} ({self.entry_year})"
+
+
+class Employment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments"
+    )
+    organization_name = models.CharField(_("employer"), max_length=200)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    is_current = models.BooleanField(_("current"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employment")
+        ordering = ["-is_current", "-start_year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} @ {self.organization_name}"
+
+
+class StaffPost(models.Model):
+    """A person's post at the school; every post serves students."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="staff_posts")
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        limit_choices_to={"kind": Organization.Kind.SCHOOL_UNIT},
+        related_name="staff_posts",
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff post")
+        verbose_name_plural = _("staff posts")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_post_display()}"
+
+
+class Chapter(models.Model):
+    """A regional or affinity alumni association."""
+
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("Regional")
+        AFFINITY = "affinity", _("Affinity")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    province = models.CharField(_("province"), max_length=80, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(Person, through="ChapterMembership", related_name="chapters")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChapterMembership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        OFFICER = "officer", _("Officer")
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="chapter_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("chapter membership")
+        verbose_name_plural = _("chapter memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "person"], name="chapter_membership_unique")
+        ]
+
+
+class ConsentPurpose(models.TextChoices):
+    NEWSLETTER = "newsletter", _("Newsletters and news")
+    EVENTS = "events", _("Event invitations")
+    MENTORING = "mentoring", _("Mentoring matches")
+    FUNDRAISING = "fundraising", _("Fundraising appeals")
+    CHAPTER_SHARING = "chapter_sharing", _("Sharing my contact with my chapter's officers")
+
+
+class Consent(models.Model):
+    """Append-only: each row records a decision; the latest row per purpose is in force."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "purpose", "-recorded_at"], name="consent_current_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.purpose}={self.granted}"
+
+
+class StageTransition(models.Model):
+    """The audit trail of the lifecycle: admitted, enrolled, graduated."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stage_transitions")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stage transition")
+        verbose_name_plural = _("stage transitions")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.from_stage} -> {self.to_stage}"

@@ -1,0 +1,118 @@
+"""factory_boy factories for people, organisations, chapters and accounts."""
+
+import factory
+
+from alma.accounts.models import User
+from alma.people.models import (
+    Chapter,
+    ChapterMembership,
+    DegreeLevel,
+    Education,
+    Employment,
+    Organization,
+    Person,
+    Post,
+    StaffPost,
+    Stage,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Faker("name")
+    stage = Stage.NONE
+    email = factory.Sequence(lambda n: f"person{n}@example.edu")
+    phone = factory.Sequence(lambda n: f"+86 138 0000 {n:04d}")
+    current_city = "Shanghai"
+    current_country = "China"
+
+
+class EducationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Education
+
+    person = factory.SubFactory(PersonFactory)
+    degree_level = DegreeLevel.BACHELOR
+    school = "School of Engineering"
+    major = "Computer Science"
+    entry_year = 2023
+    student_number = factory.Sequence(lambda n: f"S{n:08d}")
+
+
+class StudentFactory(PersonFactory):
+    stage = Stage.STUDENT
+    education = factory.RelatedFactory(
+        EducationFactory,
+        factory_related_name="person",
+        entry_year=2024,
+        expected_graduation_year=2028,
+    )
+
+
+class AlumnusFactory(PersonFactory):
+    stage = Stage.ALUMNUS
+    education = factory.RelatedFactory(
+        EducationFactory, factory_related_name="person", entry_year=2010, graduation_year=2014
+    )
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Alumni Enterprise {n}")
+    kind = Organization.Kind.ALUMNI_ENTERPRISE
+    industry = "Software"
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employment
+
+    person = factory.SubFactory(AlumnusFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    organization_name = factory.SelfAttribute("organization.name")
+    title = "Engineer"
+    industry = "Software"
+    is_current = True
+
+
+class StaffPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffPost
+
+    person = factory.SubFactory(PersonFactory)
+    post = Post.TEACHING
+
+
+class ChapterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chapter
+
+    name = factory.Sequence(lambda n: f"Chapter {n}")
+    kind = Chapter.Kind.REGIONAL
+    city = "Shanghai"
+
+
+class ChapterMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChapterMembership
+
+    chapter = factory.SubFactory(ChapterFactory)
+    person = factory.SubFactory(AlumnusFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.edu")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        password = kwargs.pop("password", PASSWORD)
+        return model_class.objects.create_user(*args, password=password, **kwargs)

@@ -1,0 +1,92 @@
+"""Personas, one per role, as pytest fixtures; `persona_users` maps a role name to a signed-in user.
+
+alice: alumni office · bob: teaching staff · carol: student · dave: alumnus ·
+erin: alumna and chapter officer · frank: partner representative · gina: prospective student ·
+hank: a login with no person record.
+"""
+
+import pytest
+from django.test import Client
+
+from alma.accounts.models import User
+from alma.people.models import ChapterMembership, Post, Stage
+from alma.testing import factories as f
+
+
+@pytest.fixture
+def alice(db) -> User:
+    person = f.PersonFactory(full_name="Alice Office")
+    f.StaffPostFactory(person=person, post=Post.ALUMNI_OFFICE)
+    return f.UserFactory(email="alice@example.edu", person=person)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    person = f.PersonFactory(full_name="Bob Teacher")
+    f.StaffPostFactory(person=person, post=Post.TEACHING)
+    return f.UserFactory(email="bob@example.edu", person=person)
+
+
+@pytest.fixture
+def carol(db) -> User:
+    person = f.StudentFactory(full_name="Carol Student")
+    return f.UserFactory(email="carol@example.edu", person=person)
+
+
+@pytest.fixture
+def dave(db) -> User:
+    person = f.AlumnusFactory(full_name="Dave Alumnus")
+    f.EmploymentFactory(person=person)
+    return f.UserFactory(email="dave@example.edu", person=person)
+
+
+@pytest.fixture
+def erin(db) -> User:
+    person = f.AlumnusFactory(full_name="Erin Officer")
+    f.ChapterMembershipFactory(person=person, role=ChapterMembership.Role.OFFICER)
+    return f.UserFactory(email="erin@example.edu", person=person)
+
+
+@pytest.fixture
+def frank(db) -> User:
+    person = f.PersonFactory(full_name="Frank Partner")
+    organization = f.OrganizationFactory(name="Partner Co", kind="partner")
+    organization.representatives.add(person)
+    return f.UserFactory(email="frank@example.edu", person=person)
+
+
+@pytest.fixture
+def gina(db) -> User:
+    person = f.PersonFactory(full_name="Gina Prospective", stage=Stage.PROSPECTIVE)
+    f.EducationFactory(person=person, entry_year=2027)
+    return f.UserFactory(email="gina@example.edu", person=person)
+
+
+@pytest.fixture
+def hank(db) -> User:
+    return f.UserFactory(email="hank@example.edu")
+
+
+PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "gina", "hank"]
+
+
+@pytest.fixture
+def persona_users(alice, bob, carol, dave, erin, frank, gina, hank) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "dave": dave,
+        "erin": erin,
+        "frank": frank,
+        "gina": gina,
+        "hank": hank,
+    }
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

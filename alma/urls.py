@@ -1,0 +1,18 @@
+"""Alma's URL map: pages by app, the JSON API under /api/, django-admin for the alumni office."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from alma.accounts import views as account_views
+from alma.api.urls import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("alma.accounts.urls")),
+    path("people/", include("alma.people.urls")),
+    path("services/", include("alma.activity.urls")),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
