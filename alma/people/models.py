@@ -273,6 +273,9 @@ class ChapterMembership(models.Model):
             models.UniqueConstraint(fields=["chapter", "person"], name="chapter_membership_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} in {self.chapter} ({self.role})"
+
 
 class ConsentPurpose(models.TextChoices):
     NEWSLETTER = "newsletter", _("Newsletters and news")
