@@ -1,7 +1,13 @@
 """Test-wide set-up: background jobs run immediately, and the personas of every role."""
 
-import os
-
-os.environ.setdefault("ALMA_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+import pytest
 
 pytest_plugins = ["alma.testing.personas"]
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_background_jobs(settings):
+    """Jobs run in-process, right when enqueued (after the transaction commits)."""
+    settings.TASKS = IMMEDIATE_TASKS

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "alma.core",
     "alma.accounts",
     "alma.people",
     "alma.activity",

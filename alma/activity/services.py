@@ -108,6 +108,31 @@ def activity_record(
     )
 
 
+def activity_notify_beneficiary(*, activity_id: int) -> bool:
+    """Email the person served, asking how helpful it was. Returns whether a mail was sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    activity = (
+        Activity.objects.select_related("actor", "beneficiary").filter(pk=activity_id).first()
+    )
+    if activity is None or activity.beneficiary is None or not activity.beneficiary.email:
+        return False
+    body = render_to_string(
+        "activity/email/service_recorded.txt",
+        {"activity": activity, "link": settings.SITE_URL + reverse("activity:received")},
+    )
+    send_mail(
+        _("A service was recorded for you — was it helpful?"),
+        body,
+        None,
+        [activity.beneficiary.email],
+    )
+    return True
+
+
 def staff_service_log(
     *, staff: User, student: Person, aspect: str, note: str, occurred_on: dt.date | None = None
 ) -> Activity:
@@ -135,7 +160,7 @@ def staff_service_log(
         if occurred_on == today
         else timezone.make_aware(dt.datetime.combine(occurred_on, dt.time(12, 0)))
     )
-    return activity_record(
+    activity = activity_record(
         kind=STAFF_SERVICE.slug,
         actor=staff.person,
         beneficiary=student,
@@ -144,6 +169,10 @@ def staff_service_log(
         occurred_at=occurred_at,
         recorded_by=staff,
     )
+    from alma.activity.tasks import service_recorded_notify
+
+    transaction.on_commit(lambda: service_recorded_notify.enqueue(activity.pk))
+    return activity
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ PASSWORD = "correct-horse-battery-staple"
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     full_name = factory.Faker("name")
     stage = Stage.NONE
