@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "alma.accounts",
     "alma.people",
     "alma.activity",
+    "alma.directory",
     "alma.api",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("alma.accounts.urls")),
     path("people/", include("alma.people.urls")),
     path("services/", include("alma.activity.urls")),
+    path("directory/", include("alma.directory.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

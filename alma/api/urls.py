@@ -1,6 +1,7 @@
 """The JSON API: every app's `api.py` router assembled into one OpenAPI document."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -29,16 +30,18 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Sign in or send a valid API token."}, status=401
+        request, {"detail": _("Sign in or send a valid API token.")}, status=401
     )
 
 
 def _register() -> None:
     from alma.accounts.api import router as accounts_router
     from alma.activity.api import router as activity_router
+    from alma.directory.api import router as directory_router
     from alma.people.api import router as people_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/people", directory_router)
     api.add_router("/people", people_router)
     api.add_router("/activities", activity_router)
 

@@ -21,20 +21,21 @@ def _own_person(request: HttpRequest) -> Person:
     return person
 
 
-def _person_out(request: HttpRequest, person: Person) -> PersonOut:
+def _person_out(request: HttpRequest, person: Person) -> dict:
+    """The visible fields only, as a dict: with `exclude_unset`, hidden fields are absent."""
     view = person_view_for(request.user, person)
     if view is None:
         raise Http404("No such person.")
-    return PersonOut(**view)
+    return view
 
 
 @router.get("/me", response=PersonOut, exclude_unset=True, summary="My own record")
-def me(request: HttpRequest) -> PersonOut:
+def me(request: HttpRequest) -> dict:
     return _person_out(request, _own_person(request))
 
 
 @router.patch("/me", response=PersonOut, exclude_unset=True, summary="Edit my profile")
-def update_me(request: HttpRequest, payload: ProfileIn) -> PersonOut:
+def update_me(request: HttpRequest, payload: ProfileIn) -> dict:
     person = _own_person(request)
     data = payload.model_dump(exclude_unset=True)
     # Clearing a text field is done by sending "", not null.
@@ -72,7 +73,7 @@ def set_my_privacy(request: HttpRequest, payload: PrivacyIn) -> PrivacyOut:
     exclude_unset=True,
     summary="A person, as I may see them",
 )
-def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
+def person_detail(request: HttpRequest, person_id: int) -> dict:
     person = get_object_or_404(
         Person.objects.prefetch_related("educations", "employments"), pk=person_id
     )

@@ -1,0 +1,56 @@
+"""API: directory search, with the same privacy as the page."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from alma.directory.search import clean_query
+from alma.directory.selectors import directory_page
+from alma.people.schemas import PersonOut
+
+router = Router(tags=["directory"])
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    num_pages: int
+    results: list[PersonOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+@router.get(
+    "/search",
+    response=SearchOut,
+    # Nested results lose pydantic's "unset" marks, so hidden fields are dropped as nulls.
+    exclude_none=True,
+    summary="Search the directory",
+    description=(
+        "Free text in `q` (names in Chinese or pinyin, employer, title, expertise, city), facet filters "
+        "`year` (first year of a 5-year range), `degree`, `school`, `major`, `industry`, `country`, "
+        "`province`, `city`, `chapter` (id) — repeat a parameter to choose several values — "
+        "`sort` (relevance or name) and `page`. Hidden people and fields are neither returned, "
+        "nor searchable, nor counted."
+    ),
+)
+def search(request: HttpRequest) -> SearchOut:
+    page = directory_page(viewer=request.user, query=clean_query(request.GET), context="api")
+    return SearchOut(
+        total=page.result.total,
+        page=page.result.page,
+        num_pages=page.result.num_pages,
+        results=[PersonOut(**hit) for hit in page.hits],
+        facets={
+            name: [
+                FacetValueOut(value=v.value, label=str(v.label), count=v.count, selected=v.selected)
+                for v in values
+            ]
+            for name, values in page.facets.items()
+        },
+    )

@@ -1,0 +1,46 @@
+"""Reads for directory pages and the API: a search page with the hits as each viewer may see them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from alma.directory.search import DirectoryQuery, FacetValue, SearchResult, directory_search
+from alma.directory.services import private_views_log
+from alma.people.models import Person
+from alma.people.privacy import PRIVATE_FIELDS, person_view_for
+
+# What a directory hit shows: the privacy keys it reads (see people.privacy.PRIVATE_FIELDS).
+HIT_KEYS = {"about", "education", "employment", "current_location", "expertise"}
+
+
+@dataclass
+class DirectoryPage:
+    result: SearchResult
+    hits: list[dict[str, Any]]
+    query: DirectoryQuery
+
+    @property
+    def facets(self) -> dict[str, list[FacetValue]]:
+        return self.result.facets
+
+
+def directory_page(
+    *, viewer: Any, query: DirectoryQuery, context: str = "directory"
+) -> DirectoryPage:
+    result = directory_search(viewer=viewer, query=query)
+    people = Person.objects.filter(pk__in=result.person_ids).prefetch_related(
+        "educations", "employments"
+    )
+    by_id = {p.pk: p for p in people}
+    hits = []
+    shown: dict[int, set[str]] = {}
+    for pk in result.person_ids:
+        person = by_id.get(pk)
+        view = person_view_for(viewer, person) if person else None
+        if view is None:  # changed between search and fetch: show nothing rather than too much
+            continue
+        hits.append(view)
+        shown[pk] = {
+            key for key in HIT_KEYS if any(attr in view for attr in PRIVATE_FIELDS[key].attributes)
+        }
+    private_views_log(viewer=viewer, people=by_id.values(), shown=shown, context=context)
+    return DirectoryPage(result=result, hits=hits, query=query)

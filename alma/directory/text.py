@@ -1,0 +1,59 @@
+"""Text normalisation shared by the index and the queries: the same words on both sides.
+
+Chinese characters become one token each (so "芳" finds "王芳"), Chinese names also get
+their pinyin, spaced and joined ("wang fang", "wangfang"), so Latin-letter searches find them.
+"""
+
+import re
+import unicodedata
+
+from pypinyin import lazy_pinyin
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[0-9a-z]+")
+MAX_QUERY_TOKENS = 8
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'José' -> 'jose'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def name_tokens(full_name: str, name_latin: str) -> list[str]:
+    words = tokens(full_name) + tokens(name_latin)
+    chinese = "".join(CJK.findall(full_name))
+    if chinese:
+        syllables = [s for s in lazy_pinyin(chinese) if s.isascii() and s.isalpha()]
+        words += syllables + ["".join(syllables)]
+    latin = tokens(name_latin)
+    if len(latin) > 1:
+        words.append("".join(latin))
+    return list(dict.fromkeys(words))
+
+
+def document(*parts: str) -> str:
+    return " ".join(t for part in parts if part for t in tokens(part))
+
+
+def query_tokens(text: str) -> list[str]:
+    """The query's tokens, each to be matched as a prefix, all required."""
+    seen: list[str] = []
+    for token in tokens(text):
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_QUERY_TOKENS]
+
+
+def sort_key(full_name: str, name_latin: str) -> str:
+    latin = " ".join(tokens(name_latin))
+    if latin:
+        return latin
+    chinese = "".join(CJK.findall(full_name))
+    if chinese:
+        return " ".join(lazy_pinyin(chinese))
+    return " ".join(tokens(full_name)) or fold(full_name)

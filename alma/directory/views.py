@@ -1,0 +1,24 @@
+"""The directory page: search and facets, updated by htmx as the user types and clicks."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from alma.directory.search import FACETS, clean_query, viewer_level
+from alma.directory.selectors import directory_page
+from alma.lib.views import login_required
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    query = clean_query(request.GET)
+    page = directory_page(viewer=request.user, query=query)
+    context = {
+        "page": page,
+        "query": query,
+        "facet_specs": FACETS,
+        "sort": query.sort,
+        "can_search": viewer_level(request.user) > 0,
+        "querystring": request.GET.urlencode(),
+    }
+    template = "directory/index.html#results" if request.htmx else "directory/index.html"
+    return render(request, template, context)
