@@ -1,126 +1,316 @@
-"""Builds directory entries from people records: what each viewer level may find and count."""
+"""Builds the directory index from people records: what each viewer level may find and count.
 
+`directory_index_people` rewrites a few entries and adjusts the facet counts by the exact
+difference, in the caller's transaction (profile edits, the admin, imports of a few rows).
+`directory_rebuild` rewrites entries in chunks and recounts the facets with set-based SQL
+(seeding, large imports). Both produce the same rows; a test holds them to it.
+"""
+
+from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
-from alma.directory.models import DirectoryEntry
+from alma.directory.models import DirectoryEntry, DirectoryText, FacetCount
 from alma.directory.text import document, name_tokens, sort_key
-from alma.people.models import Audience, Education, Employment, Person
-from alma.people.privacy import audience_of
+from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
+from alma.people.privacy import PRIVATE_FIELDS
 
 AUDIENCE_RANK = {
-    Audience.SIGNED_IN: 1,
-    Audience.MEMBERS: 2,
-    Audience.ALUMNI_OFFICE: 3,
-    Audience.ONLY_ME: 4,
+    Audience.SIGNED_IN.value: 1,
+    Audience.MEMBERS.value: 2,
+    Audience.ALUMNI_OFFICE.value: 3,
+    Audience.ONLY_ME.value: 4,
 }
 LEVELS = (1, 2, 3)
 REBUILD_CHUNK = 5000
+YEAR_BUCKET = 5
+
+# Facet -> the entry column holding the rank that governs it (None: the profile's own rank).
+FACET_RANKS: dict[str, str | None] = {
+    "year": "education_rank",
+    "degree": "education_rank",
+    "school": "education_rank",
+    "major": "education_rank",
+    "industry": "employment_rank",
+    "country": "location_rank",
+    "province": "location_rank",
+    "city": "location_rank",
+    "chapter": None,
+}
+SINGLE_FACETS = [name for name in FACET_RANKS if name != "chapter"]
+# Privacy keys whose words go into the searchable text, besides names.
+TEXT_GROUPS = ("education", "employment", "current_location", "expertise", "about")
+PERSON_FIELDS = (
+    "id",
+    "full_name",
+    "name_latin",
+    "privacy",
+    "current_city",
+    "current_province",
+    "current_country",
+    "expertise",
+    "interests",
+    "headline",
+)
+
+Key = tuple[int, str, str, str, str]
 
 
-def rank(person: Person, key: str) -> int:
-    return AUDIENCE_RANK[audience_of(person, key)]
+def _rank(privacy: dict[str, Any] | None, key: str) -> int:
+    value = (privacy or {}).get(key)
+    if value not in AUDIENCE_RANK:
+        value = PRIVATE_FIELDS[key].default.value
+    return AUDIENCE_RANK[value]
 
 
-def entry_for(
-    person: Person, educations: list[Education], employments: list[Employment]
-) -> DirectoryEntry:
-    """The entry of one person; `educations`/`employments` are theirs, prefetched by the caller."""
-    ranks = {
-        key: rank(person, key)
-        for key in ("profile", "education", "employment", "current_location", "expertise", "about")
-    }
-    conferred = [e for e in educations if e.graduation_year]
+def _build(
+    person: dict[str, Any],
+    educations: list[dict[str, Any]],
+    employments: list[dict[str, Any]],
+    chapters: list[int],
+) -> tuple[DirectoryEntry, DirectoryText]:
+    privacy = person["privacy"]
+    ranks = {key: _rank(privacy, key) for key in ("profile", *TEXT_GROUPS)}
+    conferred = [e for e in educations if e["graduation_year"]]
     latest = max(
-        conferred or educations, key=lambda e: (e.graduation_year or 0, e.entry_year), default=None
+        conferred or educations,
+        key=lambda e: (e["graduation_year"] or 0, e["entry_year"]),
+        default=None,
     )
-    current = next((job for job in employments if job.is_current), None)
+    current = next((job for job in employments if job["is_current"]), None)
+    year = latest["graduation_year"] if latest else None
 
-    names = " ".join(name_tokens(person.full_name, person.name_latin))
-    groups = {
-        "education": document(*[f"{e.school} {e.major} {e.degree_level}" for e in educations]),
+    words = {
+        "education": document(
+            *[f"{e['school']} {e['major']} {e['degree_level']}" for e in educations]
+        ),
         "employment": document(
-            *[f"{j.organization_name} {j.title} {j.industry}" for j in employments]
+            *[f"{j['organization_name']} {j['title']} {j['industry']}" for j in employments]
         ),
         "current_location": document(
-            person.current_city, person.current_province, person.current_country
+            person["current_city"], person["current_province"], person["current_country"]
         ),
-        "expertise": document(person.expertise, person.interests),
-        "about": document(person.headline),
+        "expertise": document(person["expertise"], person["interests"]),
+        "about": document(person["headline"]),
     }
-    docs = {
-        level: " ".join(
-            [names, *(text for key, text in groups.items() if ranks[key] <= level)]
-        ).strip()
+    by_rank = {
+        level: " ".join(text for key, text in words.items() if ranks[key] == level and text)
         for level in LEVELS
     }
-    return DirectoryEntry(
-        person_id=person.pk,
+    entry = DirectoryEntry(
+        person_id=person["id"],
         profile_rank=ranks["profile"],
         education_rank=ranks["education"],
         employment_rank=ranks["employment"],
         location_rank=ranks["current_location"],
-        full_name=person.full_name,
-        sort_name=sort_key(person.full_name, person.name_latin)[:200],
-        stage=person.stage,
-        graduation_year=latest.graduation_year if latest else None,
-        degree_level=latest.degree_level if latest else "",
-        school=latest.school if latest else "",
-        major=latest.major if latest else "",
-        industry=current.industry if current else "",
-        organization=current.organization_name if current else "",
-        title=current.title if current else "",
-        city=person.current_city,
-        province=person.current_province,
-        country=person.current_country,
-        doc1=docs[1],
-        doc2=docs[2],
-        doc3=docs[3],
-        indexed_at=timezone.now(),
+        sort_name=sort_key(person["full_name"], person["name_latin"])[:200],
+        year=(year // YEAR_BUCKET) * YEAR_BUCKET if year else None,
+        degree=latest["degree_level"] if latest else "",
+        school=latest["school"] if latest else "",
+        major=latest["major"] if latest else "",
+        industry=current["industry"] if current else "",
+        country=person["current_country"],
+        province=person["current_province"],
+        city=person["current_city"],
+        chapters=",".join(str(c) for c in sorted(set(chapters)))[:200],
     )
+    text = DirectoryText(
+        person_id=person["id"],
+        names=" ".join(name_tokens(person["full_name"], person["name_latin"])),
+        text1=by_rank[1],
+        text2=by_rank[2],
+        text3=by_rank[3],
+    )
+    return entry, text
 
 
-def _entries(people: list[Person]) -> list[DirectoryEntry]:
-    ids = [p.pk for p in people]
-    educations: dict[int, list[Education]] = {pk: [] for pk in ids}
-    employments: dict[int, list[Employment]] = {pk: [] for pk in ids}
-    for education in Education.objects.filter(person_id__in=ids):
-        educations[education.person_id].append(education)
-    for job in Employment.objects.filter(person_id__in=ids):
-        employments[job.person_id].append(job)
-    return [entry_for(p, educations[p.pk], employments[p.pk]) for p in people]
+def facet_values(entry: DirectoryEntry, level: int) -> list[tuple[str, str]]:
+    """The (facet, value) pairs a viewer of this level sees on the entry."""
+    if entry.profile_rank > level:
+        return []
+    values = []
+    for name in SINGLE_FACETS:
+        value = getattr(entry, name)
+        rank_column = FACET_RANKS[name]
+        if value not in (None, "") and rank_column and getattr(entry, rank_column) <= level:
+            values.append((name, str(value)))
+    values += [("chapter", c) for c in entry.chapters.split(",") if c]
+    return values
+
+
+def contributions(entry: DirectoryEntry) -> Counter[Key]:
+    """What one entry adds to the facet counts, at every level."""
+    counted: Counter[Key] = Counter()
+    for level in LEVELS:
+        if entry.profile_rank > level:
+            continue
+        counted[(level, "", "", "", "")] += 1
+        values = facet_values(entry, level)
+        for facet_a, value_a in values:
+            counted[(level, facet_a, value_a, "", "")] += 1
+            for facet_b, value_b in values:
+                if facet_a != facet_b:
+                    counted[(level, facet_a, value_a, facet_b, value_b)] += 1
+    return counted
+
+
+def _apply(delta: Counter[Key]) -> None:
+    rows = sorted((*key, n) for key, n in delta.items() if n)  # a fixed order avoids deadlocks
+    if not rows:
+        return
+    table = FacetCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (level, facet_a, value_a, facet_b, value_b, count) "
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (level, facet_a, value_a, facet_b, value_b) "
+            f"DO UPDATE SET count = {table}.count + excluded.count",
+            rows,
+        )
+
+
+def _rows_for(ids: list[int]) -> tuple[list[DirectoryEntry], list[DirectoryText]]:
+    people = list(Person.objects.filter(pk__in=ids).order_by("pk").values(*PERSON_FIELDS))
+    educations: dict[int, list[dict[str, Any]]] = {}
+    employments: dict[int, list[dict[str, Any]]] = {}
+    chapters: dict[int, list[int]] = {}
+    for e in Education.objects.filter(person_id__in=ids).values(
+        "person_id", "school", "major", "degree_level", "entry_year", "graduation_year"
+    ):
+        educations.setdefault(e["person_id"], []).append(e)
+    for j in Employment.objects.filter(person_id__in=ids).values(
+        "person_id", "organization_name", "title", "industry", "is_current"
+    ):
+        employments.setdefault(j["person_id"], []).append(j)
+    for person_id, chapter_id in ChapterMembership.objects.filter(person_id__in=ids).values_list(
+        "person_id", "chapter_id"
+    ):
+        chapters.setdefault(person_id, []).append(chapter_id)
+    entries, texts = [], []
+    for person in people:
+        pk = person["id"]
+        entry, text = _build(
+            person, educations.get(pk, []), employments.get(pk, []), chapters.get(pk, [])
+        )
+        entries.append(entry)
+        texts.append(text)
+    return entries, texts
 
 
 @transaction.atomic
 def directory_index_people(*, person_ids: Iterable[int]) -> int:
-    """Re-index these people (deleted people lose their entry). Returns entries written."""
+    """Re-index these people (a deleted person loses their entry) and adjust the counts exactly."""
     ids = sorted(set(person_ids))
+    old = list(DirectoryEntry.objects.filter(person_id__in=ids))
     DirectoryEntry.objects.filter(person_id__in=ids).delete()
-    entries = _entries(list(Person.objects.filter(pk__in=ids)))
+    DirectoryText.objects.filter(person_id__in=ids).delete()
+    entries, texts = _rows_for(ids)
     DirectoryEntry.objects.bulk_create(entries)
+    DirectoryText.objects.bulk_create(texts)
+    delta: Counter[Key] = Counter()
+    for entry in entries:
+        delta.update(contributions(entry))
+    for entry in old:
+        delta.subtract(contributions(entry))
+    _apply(delta)
     return len(entries)
 
 
+@transaction.atomic
+def directory_forget_people(*, person_ids: Iterable[int]) -> None:
+    """Take people out of the index and the facet counts (before their records are deleted)."""
+    ids = sorted(set(person_ids))
+    delta: Counter[Key] = Counter()
+    for entry in DirectoryEntry.objects.filter(person_id__in=ids):
+        delta.subtract(contributions(entry))
+    DirectoryEntry.objects.filter(person_id__in=ids).delete()
+    DirectoryText.objects.filter(person_id__in=ids).delete()
+    _apply(delta)
+
+
+def _recount_facets() -> None:
+    """Recount every facet count from the entries with set-based SQL."""
+    entry = DirectoryEntry._meta.db_table
+    counts = FacetCount._meta.db_table
+    insert = f"INSERT INTO {counts} (level, facet_a, value_a, facet_b, value_b, count) "
+
+    def visible(name: str, level: int, alias: str) -> tuple[str, str]:
+        """(value expression, condition) of a single-valued facet for the level."""
+        rank = FACET_RANKS[name]
+        value = f"CAST({alias}.{name} AS TEXT)" if name == "year" else f"{alias}.{name}"
+        empty = f"{alias}.{name} IS NOT NULL" if name == "year" else f"{alias}.{name} <> ''"
+        return value, f"{alias}.{rank} <= {level} AND {empty}"
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts}")
+        for level in LEVELS:
+            base = f"FROM {entry} e WHERE e.profile_rank <= {level}"
+            cursor.execute(insert + f"SELECT {level}, '', '', '', '', count(*) {base}")
+            member = (
+                f"FROM people_chaptermembership m JOIN {entry} e ON e.person_id = m.person_id "
+                f"WHERE e.profile_rank <= {level}"
+            )
+            cursor.execute(
+                insert
+                + f"SELECT {level}, 'chapter', CAST(m.chapter_id AS TEXT), '', '', count(*) {member} "
+                "GROUP BY m.chapter_id"
+            )
+            for i, a in enumerate(SINGLE_FACETS):
+                value_a, visible_a = visible(a, level, "e")
+                cursor.execute(
+                    insert
+                    + f"SELECT {level}, '{a}', {value_a}, '', '', count(*) {base} AND {visible_a} "
+                    f"GROUP BY {value_a}"
+                )
+                for b in SINGLE_FACETS[i + 1 :]:
+                    value_b, visible_b = visible(b, level, "e")
+                    cursor.execute(
+                        insert
+                        + f"SELECT {level}, '{a}', {value_a}, '{b}', {value_b}, count(*) {base} "
+                        f"AND {visible_a} AND {visible_b} GROUP BY {value_a}, {value_b}"
+                    )
+                cursor.execute(
+                    insert
+                    + f"SELECT {level}, '{a}', {value_a}, 'chapter', CAST(m.chapter_id AS TEXT), count(*) "
+                    f"{member} AND {visible_a} GROUP BY {value_a}, m.chapter_id"
+                )
+            # Each pair was counted one way round; add the other.
+            cursor.execute(
+                insert + f"SELECT level, facet_b, value_b, facet_a, value_a, count FROM {counts} "
+                f"WHERE level = {level} AND facet_b <> ''"
+            )
+
+
 def directory_rebuild(
-    *, chunk: int = REBUILD_CHUNK, progress: Callable[[int, int], None] | None = None
+    *,
+    chunk: int = REBUILD_CHUNK,
+    after_id: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Rebuild the whole index in chunks (each chunk its own transaction). Returns entries."""
-    total = Person.objects.count()
+    """Rewrite the entries of people with id > after_id in chunks, then recount all facets."""
+    total = Person.objects.filter(pk__gt=after_id).count()
     done = 0
-    last_pk = 0
+    last_pk = after_id
     while True:
-        people = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
-        if not people:
+        ids = list(
+            Person.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk]
+        )
+        if not ids:
             break
         with transaction.atomic():
-            DirectoryEntry.objects.filter(
-                person_id__gt=last_pk, person_id__lte=people[-1].pk
-            ).delete()
-            DirectoryEntry.objects.bulk_create(_entries(people), batch_size=1000)
-        last_pk = people[-1].pk
-        done += len(people)
+            DirectoryEntry.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
+            DirectoryText.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
+            entries, texts = _rows_for(ids)
+            DirectoryEntry.objects.bulk_create(entries, batch_size=2000)
+            DirectoryText.objects.bulk_create(texts, batch_size=2000)
+        last_pk = ids[-1]
+        done += len(ids)
         if progress:
             progress(done, total)
+    with transaction.atomic():
+        _recount_facets()
     return done

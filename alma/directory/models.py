@@ -1,9 +1,18 @@
-"""The directory's search index: one row per person, with privacy baked in per viewer level.
+"""The directory's search index, with privacy built in per viewer level.
 
-Viewer levels: 1 = signed in, 2 = verified member, 3 = alumni office. A field whose audience
-rank is above the viewer's level is neither shown, nor searchable, nor counted in a facet.
-`doc1..doc3` hold the searchable text for each level; PostgreSQL adds stored tsvector columns
-with GIN indexes and SQLite an FTS5 table over them (see the migrations).
+Viewer levels: 1 = signed in, 2 = verified member, 3 = alumni office. Each field group has
+an audience rank (1 signed in, 2 members, 3 alumni office, 4 only me); a viewer of level L
+may find, see and count a field only where its rank is <= L.
+
+- `DirectoryEntry`: one narrow row per person, the facet values and their ranks — what
+  filters, counts and name ordering read.
+- `DirectoryText`: the searchable words, split by rank (names are as visible as the profile).
+  PostgreSQL adds a stored tsvector that weights names A and rank 1/2/3 words B/C/D, so a
+  query for level L simply asks for weights A..(B+L-1); SQLite keeps an FTS5 table over the
+  same columns and restricts a query to the allowed columns. See migrations/0002.
+- `FacetCount`: counts by level for every facet value and every pair of facet values, kept
+  exact in the same transaction as the entries, so that browsing (no words, at most one
+  facet in use) is answered from a few hundred rows instead of scanning a million.
 """
 
 from django.conf import settings
@@ -15,50 +24,78 @@ class DirectoryEntry(models.Model):
     person = models.OneToOneField(
         "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_entry"
     )
-    # Audience ranks: 1 signed in, 2 members, 3 alumni office, 4 only me (never listed to others).
     profile_rank = models.PositiveSmallIntegerField()
     education_rank = models.PositiveSmallIntegerField()
     employment_rank = models.PositiveSmallIntegerField()
     location_rank = models.PositiveSmallIntegerField()
-
-    full_name = models.CharField(max_length=200)
     sort_name = models.CharField(max_length=200)
-    stage = models.CharField(max_length=20)
 
-    graduation_year = models.PositiveSmallIntegerField(null=True)
-    degree_level = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(null=True)  # first year of the 5-year graduation range
+    degree = models.CharField(max_length=20, blank=True)
     school = models.CharField(max_length=120, blank=True)
     major = models.CharField(max_length=120, blank=True)
     industry = models.CharField(max_length=100, blank=True)
-    organization = models.CharField(max_length=200, blank=True)
-    title = models.CharField(max_length=120, blank=True)
-    city = models.CharField(max_length=80, blank=True)
-    province = models.CharField(max_length=80, blank=True)
     country = models.CharField(max_length=80, blank=True)
-
-    doc1 = models.TextField(blank=True)
-    doc2 = models.TextField(blank=True)
-    doc3 = models.TextField(blank=True)
-
-    indexed_at = models.DateTimeField(default=timezone.now)
+    province = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    # The chapter ids counted for this entry, "3,7": lets an update subtract exactly what it added.
+    chapters = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [
-            # Browsing by name (sort=name) within what a level may see.
-            models.Index(fields=["profile_rank", "sort_name"], name="dir_rank_name_idx"),
-            # Facet filters; each is combined with its field's rank in the WHERE clause.
-            models.Index(fields=["graduation_year", "education_rank"], name="dir_year_idx"),
-            models.Index(fields=["degree_level", "education_rank"], name="dir_degree_idx"),
-            models.Index(fields=["school", "education_rank"], name="dir_school_idx"),
-            models.Index(fields=["major", "education_rank"], name="dir_major_idx"),
-            models.Index(fields=["industry", "employment_rank"], name="dir_industry_idx"),
-            models.Index(fields=["city", "location_rank"], name="dir_city_idx"),
-            models.Index(fields=["province", "location_rank"], name="dir_province_idx"),
-            models.Index(fields=["country", "location_rank"], name="dir_country_idx"),
+            # Browse everyone by name; and each facet value by name (WHERE city = ? ORDER BY sort_name).
+            models.Index(fields=["sort_name"], name="dir_name_idx"),
+            *[
+                models.Index(fields=[column, "sort_name"], name=f"dir_{column}_idx")
+                for column in (
+                    "year",
+                    "degree",
+                    "school",
+                    "major",
+                    "industry",
+                    "country",
+                    "province",
+                    "city",
+                )
+            ],
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.sort_name
+
+
+class DirectoryText(models.Model):
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_text"
+    )
+    names = models.TextField()
+    text1 = models.TextField(blank=True)  # words of fields visible to everyone signed in
+    text2 = models.TextField(blank=True)  # ... to verified members
+    text3 = models.TextField(blank=True)  # ... to the alumni office only
+
+    def __str__(self) -> str:
+        return self.names
+
+
+class FacetCount(models.Model):
+    """How many people level L sees with facet_a=value_a (and facet_b=value_b, unless blank)."""
+
+    level = models.PositiveSmallIntegerField()
+    facet_a = models.CharField(max_length=20)
+    value_a = models.CharField(max_length=200)
+    facet_b = models.CharField(max_length=20, blank=True)
+    value_b = models.CharField(max_length=200, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "facet_a", "value_a", "facet_b", "value_b"], name="facet_count_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.facet_a}={self.value_a} {self.facet_b}={self.value_b}: {self.count}"
 
 
 class PrivateFieldView(models.Model):

@@ -1,12 +1,15 @@
-"""Directory search: full-text + facets over the directory index, one interface, two engines.
+"""Directory search: words + facets over the directory index, one interface, two engines.
 
-PostgreSQL uses the stored tsvector columns (GIN) and GROUPING SETS for all facet counts in
-one pass; SQLite uses the FTS5 table and a materialised CTE. Privacy is part of every
-clause: a viewer of level L searches doc{L}, sees only entries whose profile rank is <= L,
-and a facet counts or filters a person only where that field's rank is <= L.
+PostgreSQL matches the weighted tsvector (GIN) and counts all facets in one pass with
+GROUPING SETS; SQLite matches its FTS5 table and counts over a materialised CTE. Browsing
+without words and with at most one facet in use reads the maintained facet counts instead.
+Privacy is part of every clause: a viewer of level L matches only words of rank <= L, sees
+only entries whose profile rank is <= L, and a facet filters or counts a person only where
+that field's rank is <= L.
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,36 +17,28 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
+from alma.directory.indexing import FACET_RANKS, YEAR_BUCKET
 from alma.directory.text import query_tokens
 from alma.people.models import Chapter, DegreeLevel
 
-TABLE = "directory_directoryentry"
-YEAR_BUCKET = 5
+ENTRY = "directory_directoryentry"
+TEXT = "directory_directorytext"
+COUNTS = "directory_facetcount"
 FACET_LIMIT = 12
 MAX_PAGE = 500  # deep paging is for exports, not people
+WEIGHTS = {1: "AB", 2: "ABC", 3: "ABCD"}  # tsvector weights a level may match (A: names)
+FTS_COLUMNS = {1: "{names text1}", 2: "{names text1 text2}", 3: "{names text1 text2 text3}"}
 
-
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    label: Any
-    column: str
-    rank_column: str | None  # None: governed by the profile rank alone
-
-
-FACETS: dict[str, Facet] = {
-    f.name: f
-    for f in [
-        Facet("year", _("Graduation year"), "graduation_year", "education_rank"),
-        Facet("degree", _("Degree"), "degree_level", "education_rank"),
-        Facet("school", _("School"), "school", "education_rank"),
-        Facet("major", _("Major"), "major", "education_rank"),
-        Facet("industry", _("Industry"), "industry", "employment_rank"),
-        Facet("country", _("Country"), "country", "location_rank"),
-        Facet("province", _("Province"), "province", "location_rank"),
-        Facet("city", _("City"), "city", "location_rank"),
-        Facet("chapter", _("Chapter"), "chapter_id", None),
-    ]
+FACET_LABELS: dict[str, Any] = {
+    "year": _("Graduation year"),
+    "degree": _("Degree"),
+    "school": _("School"),
+    "major": _("Major"),
+    "industry": _("Industry"),
+    "country": _("Country"),
+    "province": _("Province"),
+    "city": _("City"),
+    "chapter": _("Chapter"),
 }
 SORTS = ("relevance", "name")
 
@@ -80,9 +75,9 @@ class SearchResult:
 
 def viewer_level(viewer: Any) -> int:
     """0: may not search; 1: signed in; 2: verified member; 3: alumni office."""
-    held = roles_of(viewer)
     if viewer is None or not viewer.is_authenticated:
         return 0
+    held = roles_of(viewer)
     if Role.ALUMNI_OFFICE in held:
         return 3
     if held & MEMBER_ROLES:
@@ -90,7 +85,7 @@ def viewer_level(viewer: Any) -> int:
     return 1
 
 
-def clean_query(raw: dict[str, Any]) -> DirectoryQuery:
+def clean_query(raw: Any) -> DirectoryQuery:
     """A DirectoryQuery from request parameters; unknown or malformed values are dropped."""
 
     def values(name: str) -> list[str]:
@@ -100,10 +95,10 @@ def clean_query(raw: dict[str, Any]) -> DirectoryQuery:
         return [v.strip()[:120] for v in got if v and v.strip()][:20]
 
     filters: dict[str, list[str]] = {}
-    for name in FACETS:
+    for name in FACET_RANKS:
         chosen = values(name)
         if name in ("year", "chapter"):
-            chosen = [v for v in chosen if v.isdigit()]
+            chosen = [v for v in chosen if v.isdigit() and len(v) < 10]
         if chosen:
             filters[name] = sorted(set(chosen))
     sort = raw.get("sort") or "relevance"
@@ -112,153 +107,189 @@ def clean_query(raw: dict[str, Any]) -> DirectoryQuery:
         text=str(raw.get("q") or "")[:200],
         filters=filters,
         sort=sort if sort in SORTS else "relevance",
-        page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        page=min(int(page), MAX_PAGE) if page.isdigit() and 0 < int(page) < 10**6 else 1,
     )
 
 
 class _Sql:
-    """Builds the WHERE clause shared by hits, totals and facet counts."""
+    """The WHERE clause shared by hits, totals and facet counts, for one level and query."""
 
     def __init__(self, level: int, query: DirectoryQuery) -> None:
         self.level = level
         self.query = query
-        self.vendor = connection.vendor
+        self.postgres = connection.vendor == "postgresql"
         self.tokens = query.tokens
 
     def text_param(self) -> str:
-        if self.vendor == "postgresql":
-            return " & ".join(f"{t}:*" for t in self.tokens)
+        if self.postgres:
+            return " & ".join(f"{t}:*{WEIGHTS[self.level]}" for t in self.tokens)
         terms = " AND ".join(f'"{t}"*' for t in self.tokens)
-        return f"doc{self.level} : ({terms})"
+        return f"{FTS_COLUMNS[self.level]} : ({terms})"
+
+    def text_clause(self) -> tuple[str, list[Any]]:
+        if self.postgres:
+            clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search @@ to_tsquery('simple', %s))"
+        else:
+            clause = "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
+        return clause, [self.text_param()]
 
     def where(self, *, exclude: str | None = None) -> tuple[str, list[Any]]:
-        clauses = ["e.profile_rank <= %s"]
-        params: list[Any] = [self.level]
+        clauses = [f"e.profile_rank <= {self.level}"]
+        params: list[Any] = []
         if self.tokens:
-            if self.vendor == "postgresql":
-                clauses.append(f"e.search{self.level} @@ to_tsquery('simple', %s)")
-            else:
-                clauses.append(
-                    "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
-                )
-            params.append(self.text_param())
+            clause, more = self.text_clause()
+            clauses.append(clause)
+            params += more
         for name, chosen in self.query.filters.items():
             if name == exclude:
                 continue
-            facet = FACETS[name]
+            marks = ", ".join(["%s"] * len(chosen))
             if name == "chapter":
-                marks = ", ".join(["%s"] * len(chosen))
                 clauses.append(
-                    "e.person_id IN (SELECT person_id FROM people_chaptermembership "
-                    f"WHERE chapter_id IN ({marks}))"
+                    f"e.person_id IN (SELECT person_id FROM people_chaptermembership WHERE chapter_id IN ({marks}))"
                 )
                 params += [int(v) for v in chosen]
-                continue
-            clauses.append(f"e.{facet.rank_column} <= %s")
-            params.append(self.level)
-            if name == "year":
-                ranges = " OR ".join(["e.graduation_year BETWEEN %s AND %s"] * len(chosen))
-                clauses.append(f"({ranges})")
-                for start in chosen:
-                    params += [int(start), int(start) + YEAR_BUCKET - 1]
             else:
-                marks = ", ".join(["%s"] * len(chosen))
-                clauses.append(f"e.{facet.column} IN ({marks})")
-                params += chosen
+                clauses.append(f"e.{FACET_RANKS[name]} <= {self.level} AND e.{name} IN ({marks})")
+                params += [int(v) for v in chosen] if name == "year" else chosen
         return " AND ".join(clauses), params
 
-    def bucket(self, facet: Facet) -> str:
+    def bucket(self, name: str) -> str:
         """The facet's grouping key, NULL where the viewer may not see the field."""
-        if facet.name == "year":
-            return (
-                f"CASE WHEN e.education_rank <= {self.level} AND e.graduation_year IS NOT NULL "
-                f"THEN (e.graduation_year / {YEAR_BUCKET}) * {YEAR_BUCKET} END"
-            )
-        return f"CASE WHEN e.{facet.rank_column} <= {self.level} AND e.{facet.column} <> '' THEN e.{facet.column} END"
+        empty = "IS NOT NULL" if name == "year" else "<> ''"
+        value = f"CAST(e.{name} AS TEXT)" if name == "year" else f"e.{name}"
+        return (
+            f"CASE WHEN e.{FACET_RANKS[name]} <= {self.level} AND e.{name} {empty} THEN {value} END"
+        )
+
+
+def _fetch(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return list(cursor.fetchall())
 
 
 def _hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
     where, params = sql.where()
-    offset = (query.page - 1) * query.page_size
+    limits = [query.page_size, (query.page - 1) * query.page_size]
+    order = "e.sort_name, e.person_id"
     if sql.tokens and query.sort == "relevance":
-        if sql.vendor == "postgresql":
+        if sql.postgres:
             statement = (
-                f"SELECT e.person_id FROM {TABLE} e WHERE {where} "
-                f"ORDER BY ts_rank(e.search{sql.level}, to_tsquery('simple', %s)) DESC, e.sort_name, e.person_id "
-                "LIMIT %s OFFSET %s"
+                f"SELECT e.person_id FROM {ENTRY} e JOIN {TEXT} t ON t.person_id = e.person_id "
+                f"WHERE {where} ORDER BY ts_rank(t.search, to_tsquery('simple', %s)) DESC, {order} LIMIT %s OFFSET %s"
             )
-            params = [*params, sql.text_param(), query.page_size, offset]
-        else:
-            statement = (
-                f"SELECT e.person_id FROM directory_fts f JOIN {TABLE} e ON e.person_id = f.rowid "
-                f"WHERE directory_fts MATCH %s AND {where} ORDER BY f.rank, e.sort_name, e.person_id "
-                "LIMIT %s OFFSET %s"
-            )
-            params = [sql.text_param(), *params, query.page_size, offset]
-    else:
-        statement = f"SELECT e.person_id FROM {TABLE} e WHERE {where} ORDER BY e.sort_name, e.person_id LIMIT %s OFFSET %s"
-        params = [*params, query.page_size, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _grouped_counts(
-    sql: _Sql, facets: list[Facet], exclude: str | None
-) -> tuple[int, dict[str, dict[str, int]]]:
-    """Total and counts for these (non-chapter) facets under the filters, minus `exclude`."""
-    where, params = sql.where(exclude=exclude)
-    counts: dict[str, dict[str, int]] = {f.name: {} for f in facets}
-    if sql.vendor == "postgresql":
-        columns = ", ".join(f"{sql.bucket(f)} AS {f.name}" for f in facets)
-        sets = ", ".join(f"({f.name})" for f in facets)
-        grouping = ", ".join(f.name for f in facets)
+            return [r[0] for r in _fetch(statement, [*params, sql.text_param(), *limits])]
         statement = (
-            f"SELECT GROUPING({grouping}), {grouping}, count(*) FROM "
-            f"(SELECT {columns} FROM {TABLE} e WHERE {where}) s GROUP BY GROUPING SETS ({sets}, ())"
+            f"SELECT e.person_id FROM directory_fts f JOIN {ENTRY} e ON e.person_id = f.rowid "
+            f"WHERE directory_fts MATCH %s AND {where} ORDER BY f.rank, {order} LIMIT %s OFFSET %s"
         )
-        total = 0
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            width = len(facets)
-            for row in cursor.fetchall():
-                mask, values, count = row[0], row[1 : 1 + width], row[-1]
-                if mask == (1 << width) - 1:
-                    total = count
-                    continue
-                index = next(i for i in range(width) if not mask & (1 << (width - 1 - i)))
-                if values[index] is not None:
-                    counts[facets[index].name][str(values[index])] = count
+        return [r[0] for r in _fetch(statement, [sql.text_param(), *params, *limits])]
+    statement = (
+        f"SELECT e.person_id FROM {ENTRY} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    return [r[0] for r in _fetch(statement, [*params, *limits])]
+
+
+def _live_counts(
+    sql: _Sql, names: list[str], exclude: str | None
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and counts of these single-valued facets under the filters (minus `exclude`)."""
+    where, params = sql.where(exclude=exclude)
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    columns = ", ".join(f"{sql.bucket(name)} AS {name}" for name in names)
+    total = 0
+    if sql.postgres:
+        grouping = ", ".join(names)
+        sets = ", ".join(f"({name})" for name in names)
+        rows = _fetch(
+            f"SELECT GROUPING({grouping}), {grouping}, count(*) FROM "
+            f"(SELECT {columns} FROM {ENTRY} e WHERE {where}) s GROUP BY GROUPING SETS ({sets}, ())",
+            params,
+        )
+        width = len(names)
+        for row in rows:
+            mask, values, count = row[0], row[1 : 1 + width], row[-1]
+            if mask == (1 << width) - 1:
+                total = count
+                continue
+            index = next(i for i in range(width) if not mask & (1 << (width - 1 - i)))
+            if values[index] is not None:
+                counts[names[index]][str(values[index])] = count
         return total, counts
-    columns = ", ".join(f"{sql.bucket(f)} AS {f.name}" for f in facets)
     branches = ["SELECT '', '', count(*) FROM m"] + [
-        f"SELECT '{f.name}', CAST({f.name} AS TEXT), count(*) FROM m WHERE {f.name} IS NOT NULL GROUP BY {f.name}"
-        for f in facets
+        f"SELECT '{name}', {name}, count(*) FROM m WHERE {name} IS NOT NULL GROUP BY {name}"
+        for name in names
     ]
     statement = (
-        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {TABLE} e WHERE {where}) "
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {ENTRY} e WHERE {where}) "
         + " UNION ALL ".join(branches)
     )
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        for name, value, count in cursor.fetchall():
-            if name == "":
-                total = count
-            else:
-                counts[name][value] = count
+    for name, value, count in _fetch(statement, params):
+        if name == "":
+            total = count
+        else:
+            counts[name][str(value)] = count
     return total, counts
 
 
-def _chapter_counts(sql: _Sql) -> dict[str, int]:
+def _live_chapter_counts(sql: _Sql) -> dict[str, int]:
     where, params = sql.where(exclude="chapter")
-    statement = (
-        f"SELECT m.chapter_id, count(*) FROM people_chaptermembership m JOIN {TABLE} e "
-        f"ON e.person_id = m.person_id WHERE {where} GROUP BY m.chapter_id"
+    rows = _fetch(
+        f"SELECT m.chapter_id, count(*) FROM people_chaptermembership m JOIN {ENTRY} e "
+        f"ON e.person_id = m.person_id WHERE {where} GROUP BY m.chapter_id",
+        params,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return {str(chapter): count for chapter, count in cursor.fetchall()}
+    return {str(chapter): count for chapter, count in rows}
+
+
+def _live(sql: _Sql, query: DirectoryQuery) -> tuple[int, dict[str, dict[str, int]]]:
+    plain = [name for name in FACET_RANKS if name != "chapter" and name not in query.filters]
+    total, counts = _live_counts(sql, plain, exclude=None)
+    # Disjunctive facets: a facet in use is counted without its own filter, so its other
+    # values show what choosing them as well would add.
+    for name in query.filters:
+        if name != "chapter":
+            counts[name] = _live_counts(sql, [name], exclude=name)[1][name]
+    counts["chapter"] = _live_chapter_counts(sql)
+    return total, counts
+
+
+def _counted(level: int, query: DirectoryQuery) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and facet counts from the maintained counts (browsing with at most one facet)."""
+    rows = _fetch(
+        f"SELECT facet_a, value_a, count FROM {COUNTS} WHERE level = %s AND facet_b = '' AND count > 0",
+        [level],
+    )
+    single: dict[str, dict[str, int]] = defaultdict(dict)
+    total = 0
+    for facet, value, count in rows:
+        if facet == "":
+            total = count
+        else:
+            single[facet][value] = count
+    if not query.filters:
+        return total, dict(single)
+    ((name, chosen),) = query.filters.items()
+    marks = ", ".join(["%s"] * len(chosen))
+    rows = _fetch(
+        f"SELECT facet_b, value_b, sum(count) FROM {COUNTS} WHERE level = %s AND facet_a = %s "
+        f"AND value_a IN ({marks}) AND count > 0 GROUP BY facet_b, value_b",
+        [level, name, *chosen],
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for facet, value, count in rows:
+        if facet:
+            counts[facet][value] = int(count)
+    counts[name] = single.get(name, {})  # disjunctive: the facet in use, unfiltered
+    return sum(single.get(name, {}).get(v, 0) for v in chosen), dict(counts)
+
+
+def _uses_counts(query: DirectoryQuery) -> bool:
+    if query.tokens or len(query.filters) > 1:
+        return False
+    # People can be in several chapters: summing pairs over two chapters would count some twice.
+    return not (query.filters.get("chapter") and len(query.filters["chapter"]) > 1)
 
 
 def _labels(name: str, values: list[str]) -> dict[str, str]:
@@ -267,45 +298,39 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
     if name == "year":
         return {v: f"{v}–{int(v) + YEAR_BUCKET - 1}" for v in values}
     if name == "chapter":
-        ids = [int(v) for v in values if v.isdigit()]
-        names = dict(Chapter.objects.filter(pk__in=ids).values_list("pk", "name"))
+        names = dict(
+            Chapter.objects.filter(pk__in=[int(v) for v in values]).values_list("pk", "name")
+        )
         return {v: names.get(int(v), v) for v in values}
     return {v: v for v in values}
 
 
 def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
-    """One page of hits (person ids, in order) with the total and facet counts."""
+    """One page of hits (person ids, in order) with the total and the facet counts."""
     level = viewer_level(viewer)
     if level == 0 or (query.text.strip() and not query.tokens):
         return SearchResult(total=0, person_ids=[], facets={}, page=1, num_pages=1)
     sql = _Sql(level, query)
-    plain = [f for f in FACETS.values() if f.name != "chapter" and f.name not in query.filters]
-    total, counts = _grouped_counts(sql, plain, exclude=None)
-    # Disjunctive facets: a facet in use is counted without its own filter, so the other
-    # values of that facet show what choosing them as well would add.
-    for name in query.filters:
-        if name != "chapter":
-            _total, own = _grouped_counts(sql, [FACETS[name]], exclude=name)
-            counts[name] = own[name]
-    counts["chapter"] = _chapter_counts(sql)
+    total, counts = _counted(level, query) if _uses_counts(query) else _live(sql, query)
 
     facets: dict[str, list[FacetValue]] = {}
-    for name in FACETS:
-        chosen = set(query.filters.get(name, []))
-        ordered = sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    for name in FACET_RANKS:
+        chosen = query.filters.get(name, [])
+        found = counts.get(name, {})
         if name == "year":
-            ordered = sorted(counts.get(name, {}).items(), key=lambda kv: -int(kv[0]))
-        top = ordered[:FACET_LIMIT] + [
-            (v, counts.get(name, {}).get(v, 0))
-            for v in chosen
-            if v not in dict(ordered[:FACET_LIMIT])
+            ordered = sorted(found.items(), key=lambda kv: -int(kv[0]))
+        else:
+            ordered = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ordered[:FACET_LIMIT]
+        shown = {value for value, _count in top}
+        top += [(value, found.get(value, 0)) for value in chosen if value not in shown]
+        labels = _labels(name, [value for value, _count in top])
+        facets[name] = [
+            FacetValue(value, labels[value], count, value in chosen) for value, count in top
         ]
-        labels = _labels(name, [v for v, _c in top])
-        facets[name] = [FacetValue(v, labels[v], c, v in chosen) for v, c in top]
 
     num_pages = max(1, min(MAX_PAGE, math.ceil(total / query.page_size)))
-    if query.page > num_pages:
-        query.page = num_pages
+    query.page = min(query.page, num_pages)
     return SearchResult(
         total=total,
         person_ids=_hits(sql, query) if total else [],

@@ -1,19 +1,29 @@
 """Keeps the directory index in step with every way a record changes (pages, API, admin).
 
 Why signals here, against the house rule: django-admin and inline formsets save people,
-education and employment without going through our services, and a stale index would show
-(or hide) what a person just changed. The entry is rewritten inside the same transaction,
-so the index never disagrees with the record it came from. Bulk loaders (seed, imports)
-bypass signals and call `directory_index_people` or `directory_rebuild` themselves.
+education, employment and chapter memberships without going through our services, and a
+stale index would show (or hide) what a person just changed. The entry is rewritten inside
+the same transaction, so the index never disagrees with the record it came from. Bulk
+loaders (seed, imports) bypass signals and call `directory_index_people` or
+`directory_rebuild` themselves.
 """
 
+import threading
 from typing import Any
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
-from alma.directory.indexing import directory_index_people
-from alma.people.models import Education, Employment, Person
+from alma.directory.indexing import directory_forget_people, directory_index_people
+from alma.people.models import ChapterMembership, Education, Employment, Person
+
+Part = Education | Employment | ChapterMembership
+_deleting = threading.local()
+
+
+def _being_deleted() -> set[int]:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    return _deleting.ids
 
 
 def _person_saved(sender: Any, instance: Person, raw: bool = False, **kwargs: Any) -> None:
@@ -21,26 +31,27 @@ def _person_saved(sender: Any, instance: Person, raw: bool = False, **kwargs: An
         directory_index_people(person_ids=[instance.pk])
 
 
-def _part_saved(
-    sender: Any, instance: Education | Employment, raw: bool = False, **kwargs: Any
-) -> None:
-    if not raw:
+def _person_deleting(sender: Any, instance: Person, **kwargs: Any) -> None:
+    # Runs before the cascade: take the person out of the index and the counts, and keep
+    # the cascade's deletions of their education, jobs and memberships from re-adding them.
+    _being_deleted().add(instance.pk)
+    directory_forget_people(person_ids=[instance.pk])
+
+
+def _person_deleted(sender: Any, instance: Person, **kwargs: Any) -> None:
+    _being_deleted().discard(instance.pk)
+
+
+def _part_changed(sender: Any, instance: Part, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.person_id not in _being_deleted():
         directory_index_people(person_ids=[instance.person_id])
-
-
-def _part_deleted(sender: Any, instance: Education | Employment, **kwargs: Any) -> None:
-    # The person may be being deleted in the same cascade: re-index once that is settled
-    # (directory_index_people drops the entry of a person who no longer exists).
-    person_id = instance.person_id
-    transaction.on_commit(lambda: directory_index_people(person_ids=[person_id]))
 
 
 def connect() -> None:
     post_save.connect(_person_saved, sender=Person, dispatch_uid="directory_person_saved")
-    for model in (Education, Employment):
-        post_save.connect(
-            _part_saved, sender=model, dispatch_uid=f"directory_{model.__name__}_saved"
-        )
-        post_delete.connect(
-            _part_deleted, sender=model, dispatch_uid=f"directory_{model.__name__}_deleted"
-        )
+    pre_delete.connect(_person_deleting, sender=Person, dispatch_uid="directory_person_deleting")
+    post_delete.connect(_person_deleted, sender=Person, dispatch_uid="directory_person_deleted")
+    for model in (Education, Employment, ChapterMembership):
+        name = model.__name__
+        post_save.connect(_part_changed, sender=model, dispatch_uid=f"directory_{name}_saved")
+        post_delete.connect(_part_changed, sender=model, dispatch_uid=f"directory_{name}_deleted")

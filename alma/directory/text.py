@@ -16,6 +16,8 @@ MAX_QUERY_TOKENS = 8
 
 def fold(text: str) -> str:
     """Lower case without accents: 'José' -> 'jose'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from alma.directory.search import FACETS, clean_query, viewer_level
+from alma.directory.search import FACET_LABELS, clean_query, viewer_level
 from alma.directory.selectors import directory_page
 from alma.lib.views import login_required
 
@@ -15,7 +15,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "query": query,
-        "facet_specs": FACETS,
+        "facet_groups": [
+            (name, FACET_LABELS[name], values) for name, values in page.facets.items() if values
+        ],
         "sort": query.sort,
         "can_search": viewer_level(request.user) > 0,
         "querystring": request.GET.urlencode(),

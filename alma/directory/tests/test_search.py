@@ -1,0 +1,313 @@
+"""Directory search: what people find, what they count, and what stays hidden."""
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alma.directory.indexing import directory_rebuild
+from alma.directory.models import DirectoryEntry, DirectoryText, FacetCount, PrivateFieldView
+from alma.directory.search import DirectoryQuery, directory_search, viewer_level
+from alma.people.models import Audience, Person
+from alma.people.services import person_set_privacy, person_update_profile
+from alma.testing import factories as f
+
+
+def names(result) -> list[str]:
+    by_id = dict(Person.objects.filter(pk__in=result.person_ids).values_list("pk", "full_name"))
+    return [by_id[pk] for pk in result.person_ids]
+
+
+def counts(result, facet: str) -> dict[str, int]:
+    return {v.value: v.count for v in result.facets.get(facet, [])}
+
+
+@pytest.fixture
+def wang(db) -> Person:
+    person = f.AlumnusFactory(
+        full_name="王芳",
+        name_latin="Wang Fang",
+        current_city="Hangzhou",
+        expertise="machine learning",
+    )
+    f.EmploymentFactory(person=person, title="Data Scientist", industry="Artificial Intelligence")
+    return person
+
+
+def test_chinese_names_are_found_by_characters_pinyin_and_prefixes(wang, dave):
+    f.AlumnusFactory(full_name="Emily Carter")
+    for text in ["王芳", "芳", "wang", "Wang Fang", "wangfang", "wan fa", "WANGF"]:
+        assert names(directory_search(viewer=dave, query=DirectoryQuery(text=text))) == ["王芳"], (
+            text
+        )
+
+
+def test_title_employer_expertise_and_city_are_searchable(wang, dave):
+    for text in ["scientist", "artificial", "machine learn", "hangzhou"]:
+        assert names(directory_search(viewer=dave, query=DirectoryQuery(text=text))) == ["王芳"], (
+            text
+        )
+
+
+def test_words_are_all_required(wang, dave):
+    assert names(directory_search(viewer=dave, query=DirectoryQuery(text="wang shanghai"))) == []
+
+
+def test_query_made_only_of_punctuation_finds_nobody(wang, dave):
+    result = directory_search(viewer=dave, query=DirectoryQuery(text="*** ()"))
+    assert result.total == 0 and result.person_ids == []
+
+
+def test_facets_count_and_filter(dave):
+    for city in ["Hangzhou", "Hangzhou", "Shenzhen"]:
+        f.AlumnusFactory(current_city=city)
+    everyone = directory_search(viewer=dave, query=DirectoryQuery())
+    assert counts(everyone, "city")["Hangzhou"] == 2
+    assert counts(everyone, "city")["Shenzhen"] == 1
+    only = directory_search(viewer=dave, query=DirectoryQuery(filters={"city": ["Shenzhen"]}))
+    assert only.total == 1
+    # The facet in use still offers its other values with their counts (multi-select).
+    assert counts(only, "city")["Hangzhou"] == 2
+    both = directory_search(
+        viewer=dave, query=DirectoryQuery(filters={"city": ["Shenzhen", "Hangzhou"]})
+    )
+    assert both.total == 3
+
+
+def test_graduation_year_ranges(dave):
+    early = f.PersonFactory(stage="alumnus")
+    f.EducationFactory(person=early, entry_year=1996, graduation_year=2000)
+    late = f.PersonFactory(stage="alumnus")
+    f.EducationFactory(person=late, entry_year=2019, graduation_year=2023)
+    result = directory_search(viewer=dave, query=DirectoryQuery(filters={"year": ["2000"]}))
+    assert early.pk in result.person_ids and late.pk not in result.person_ids
+    assert {v.value: v.label for v in result.facets["year"]}["2000"] == "2000–2004"
+
+
+def test_chapter_facet(dave, erin):
+    chapter = erin.person.chapter_memberships.get().chapter
+    result = directory_search(
+        viewer=dave, query=DirectoryQuery(filters={"chapter": [str(chapter.pk)]})
+    )
+    assert result.person_ids == [erin.person_id]
+    assert counts(result, "chapter") == {str(chapter.pk): 1}
+
+
+def test_a_person_hidden_from_the_directory_is_never_found_nor_counted(dave, alice):
+    hidden = f.AlumnusFactory(
+        full_name="Zhao Yin", current_city="Lhasa", privacy={"profile": "only_me"}
+    )
+    for viewer in (dave, alice):
+        assert directory_search(viewer=viewer, query=DirectoryQuery(text="zhao")).total == 0
+        browse = directory_search(viewer=viewer, query=DirectoryQuery())
+        assert hidden.pk not in browse.person_ids
+        assert "Lhasa" not in counts(browse, "city")
+
+
+def test_members_only_profile_is_hidden_from_a_partner_but_shown_to_members(dave, frank):
+    person = f.AlumnusFactory(full_name="Members Only", privacy={"profile": "members"})
+    assert directory_search(viewer=frank, query=DirectoryQuery(text="members only")).total == 0
+    assert directory_search(viewer=dave, query=DirectoryQuery(text="members only")).person_ids == [
+        person.pk
+    ]
+
+
+def test_a_hidden_field_is_not_searchable_nor_counted(dave, alice):
+    person = f.AlumnusFactory(
+        full_name="Qian Li",
+        current_city="Kunming",
+        privacy={"current_location": Audience.ALUMNI_OFFICE},
+    )
+    # A member may find the person by name, but not by the hidden city, nor see it in counts.
+    assert directory_search(viewer=dave, query=DirectoryQuery(text="qian")).person_ids == [
+        person.pk
+    ]
+    assert directory_search(viewer=dave, query=DirectoryQuery(text="kunming")).total == 0
+    assert (
+        directory_search(viewer=dave, query=DirectoryQuery(filters={"city": ["Kunming"]})).total
+        == 0
+    )
+    assert "Kunming" not in counts(directory_search(viewer=dave, query=DirectoryQuery()), "city")
+    # The alumni office may.
+    assert directory_search(viewer=alice, query=DirectoryQuery(text="kunming")).person_ids == [
+        person.pk
+    ]
+
+
+def test_contact_details_are_never_searchable(dave, alice):
+    f.AlumnusFactory(full_name="Sun Hao", email="sun.hao@secret.example", phone="+86 139 1234 5678")
+    for viewer in (dave, alice):
+        for text in ["secret", "sun.hao@secret.example", "13912345678", "1234"]:
+            assert directory_search(viewer=viewer, query=DirectoryQuery(text=text)).total == 0, text
+
+
+def test_anonymous_and_viewer_levels(persona_users):
+    levels = {name: viewer_level(user) for name, user in persona_users.items()}
+    assert levels == {
+        "anonymous": 0,
+        "alice": 3,
+        "bob": 2,
+        "carol": 2,
+        "dave": 2,
+        "erin": 2,
+        "frank": 1,
+        "gina": 2,
+        "hank": 1,
+    }
+
+
+def test_the_index_follows_profile_and_privacy_edits(dave, carol):
+    person = dave.person
+    person_update_profile(person=person, by=dave, data={"current_city": "Xiamen"})
+    assert directory_search(viewer=carol, query=DirectoryQuery(text="xiamen")).person_ids == [
+        person.pk
+    ]
+    person_set_privacy(person=person, by=dave, audiences={"profile": "only_me"})
+    assert directory_search(viewer=carol, query=DirectoryQuery(text="xiamen")).total == 0
+
+
+def index_state() -> tuple[dict, dict, dict]:
+    entries = {e["person_id"]: e for e in DirectoryEntry.objects.values()}
+    texts = {t["person_id"]: t for t in DirectoryText.objects.values()}
+    counts = {
+        (c.level, c.facet_a, c.value_a, c.facet_b, c.value_b): c.count
+        for c in FacetCount.objects.all()
+        if c.count
+    }
+    return entries, texts, counts
+
+
+def test_rebuild_matches_incremental_indexing(wang, dave, alice, erin, frank):
+    hidden = f.AlumnusFactory(current_city="Lhasa", privacy={"current_location": "alumni_office"})
+    f.ChapterMembershipFactory(person=hidden, chapter=erin.person.chapter_memberships.get().chapter)
+    f.AlumnusFactory(privacy={"profile": "only_me"})
+    gone = f.AlumnusFactory(current_city="Gone City")
+    f.ChapterMembershipFactory(person=gone)
+    gone.delete()
+    incremental = index_state()
+    assert incremental[2], "facet counts are maintained"
+    DirectoryEntry.objects.all().delete()
+    DirectoryText.objects.all().delete()
+    FacetCount.objects.all().delete()
+    assert directory_rebuild(chunk=2) == Person.objects.count()
+    assert index_state() == incremental
+
+
+def test_page_and_api_show_only_visible_fields_and_log_office_views(alice, dave):
+    person = f.AlumnusFactory(
+        full_name="Zhou Min",
+        headline="Founder of Blue Lake Robotics",
+        current_city="Wuhan",
+        privacy={"about": Audience.ALUMNI_OFFICE},
+    )
+    member = Client()
+    member.force_login(dave)
+    html = member.get("/directory/", {"q": "zhou"}).content.decode()
+    assert "Zhou Min" in html and "Wuhan" in html and "Blue Lake" not in html
+    data = member.get("/api/people/search", {"q": "zhou"}).json()
+    assert data["total"] == 1 and "headline" not in data["results"][0]
+    assert not PrivateFieldView.objects.exists()
+
+    office = Client()
+    office.force_login(alice)
+    assert "Blue Lake" in office.get("/directory/", {"q": "zhou"}).content.decode()
+    log = PrivateFieldView.objects.get()
+    assert (log.viewer, log.person, log.fields, log.context) == (
+        alice,
+        person,
+        "about",
+        "directory",
+    )
+
+
+def test_htmx_requests_get_only_the_results_fragment(dave, wang):
+    client = Client()
+    client.force_login(dave)
+    response = client.get("/directory/", {"q": "wang"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "王芳" in body and 'name="city"' in body
+
+
+def test_bad_parameters_are_ignored_not_errors(dave, wang):
+    client = Client()
+    client.force_login(dave)
+    for params in [
+        {"page": "abc"},
+        {"page": "-3"},
+        {"year": "twenty"},
+        {"sort": "drop table"},
+        {"chapter": "x"},
+    ]:
+        assert client.get("/directory/", params).status_code == 200
+        assert client.get("/api/people/search", params).status_code == 200
+
+
+def test_the_page_issues_a_bounded_number_of_queries(dave, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(dave)
+    for _ in range(5):
+        f.EmploymentFactory(person=f.AlumnusFactory())
+    client.get("/directory/")  # warm caches (content types, sessions)
+    with django_assert_max_num_queries(14) as small:
+        client.get("/directory/")
+    for _ in range(40):
+        f.EmploymentFactory(person=f.AlumnusFactory())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/directory/")
+
+
+AUDIENCES = st.sampled_from([a.value for a in Audience])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(profile=AUDIENCES, location=AUDIENCES, employment=AUDIENCES, expertise=AUDIENCES)
+@pytest.mark.django_db
+def test_nothing_hidden_leaks_through_search_counts_or_api(
+    persona_users, profile, location, employment, expertise
+):
+    privacy = {
+        "profile": profile,
+        "current_location": location,
+        "employment": employment,
+        "expertise": expertise,
+    }
+    person = f.AlumnusFactory(
+        full_name="Sentinel Person", current_city="Qwertyville", expertise="zyxwvu", privacy=privacy
+    )
+    f.EmploymentFactory(person=person, title="Plumbusmaker", industry="Fleebing")
+    rank = {"signed_in": 1, "members": 2, "alumni_office": 3, "only_me": 4}
+    try:
+        for name, user in persona_users.items():
+            level = viewer_level(user)
+            sees = {key: level and rank[value] <= level for key, value in privacy.items()}
+            listed = bool(sees["profile"])
+            by_name = directory_search(viewer=user, query=DirectoryQuery(text="sentinel"))
+            assert (person.pk in by_name.person_ids) == listed, name
+            for text, key in [
+                ("qwertyville", "current_location"),
+                ("plumbusmaker", "employment"),
+                ("zyxwvu", "expertise"),
+            ]:
+                found = (
+                    person.pk
+                    in directory_search(viewer=user, query=DirectoryQuery(text=text)).person_ids
+                )
+                assert found == (listed and bool(sees[key])), (name, text)
+            browse = directory_search(viewer=user, query=DirectoryQuery())
+            assert ("Qwertyville" in counts(browse, "city")) == (
+                listed and bool(sees["current_location"])
+            ), name
+            assert ("Fleebing" in counts(browse, "industry")) == (
+                listed and bool(sees["employment"])
+            ), name
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                body = client.get("/api/people/search", {"q": "sentinel"}).content.decode()
+                assert ("Qwertyville" in body) == (listed and bool(sees["current_location"])), name
+                assert ("Plumbusmaker" in body) == (listed and bool(sees["employment"])), name
+    finally:
+        person.delete()
