@@ -19,6 +19,7 @@ class FacetValueOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    approximate: bool
     page: int
     num_pages: int
     results: list[PersonOut]
@@ -36,21 +37,23 @@ class SearchOut(Schema):
         "`year` (first year of a 5-year range), `degree`, `school`, `major`, `industry`, `country`, "
         "`province`, `city`, `chapter` (id) — repeat a parameter to choose several values — "
         "`sort` (relevance or name) and `page`. Hidden people and fields are neither returned, "
-        "nor searchable, nor counted."
+        "nor searchable, nor counted. Words that match very many people are counted on a sample: "
+        "then `approximate` is true and `total` and the facet counts are estimates."
     ),
 )
-def search(request: HttpRequest) -> SearchOut:
+def search(request: HttpRequest) -> dict:
     page = directory_page(viewer=request.user, query=clean_query(request.GET), context="api")
-    return SearchOut(
-        total=page.result.total,
-        page=page.result.page,
-        num_pages=page.result.num_pages,
-        results=[PersonOut(**hit) for hit in page.hits],
-        facets={
+    return {
+        "total": page.result.total,
+        "approximate": page.result.approximate,
+        "page": page.result.page,
+        "num_pages": page.result.num_pages,
+        "results": page.hits,
+        "facets": {
             name: [
-                FacetValueOut(value=v.value, label=str(v.label), count=v.count, selected=v.selected)
+                {"value": v.value, "label": str(v.label), "count": v.count, "selected": v.selected}
                 for v in values
             ]
             for name, values in page.facets.items()
         },
-    )
+    }

@@ -26,6 +26,14 @@ AUDIENCE_RANK = {
 LEVELS = (1, 2, 3)
 REBUILD_CHUNK = 5000
 YEAR_BUCKET = 5
+# Every person carries one of SHARDS sample tokens, so that a very broad search can count a
+# known fraction of its matches through the text index alone (see search.py).
+SHARDS = 32
+
+
+def shard_token(shard: int) -> str:
+    return f"qqshard{shard:02d}x"
+
 
 # Facet -> the entry column holding the rank that governs it (None: the profile's own rank).
 FACET_RANKS: dict[str, str | None] = {
@@ -60,7 +68,8 @@ Key = tuple[int, str, str, str, str]
 
 def _rank(privacy: dict[str, Any] | None, key: str) -> int:
     value = (privacy or {}).get(key)
-    if value not in AUDIENCE_RANK:
+    # Hand-typed JSON (the admin) may hold anything, even a list: read it as the default.
+    if not isinstance(value, str) or value not in AUDIENCE_RANK:
         value = PRIVATE_FIELDS[key].default.value
     return AUDIENCE_RANK[value]
 
@@ -118,7 +127,12 @@ def _build(
     )
     text = DirectoryText(
         person_id=person["id"],
-        names=" ".join(name_tokens(person["full_name"], person["name_latin"])),
+        names=" ".join(
+            [
+                *name_tokens(person["full_name"], person["name_latin"]),
+                shard_token(person["id"] % SHARDS),
+            ]
+        ),
         text1=by_rank[1],
         text2=by_rank[2],
         text3=by_rank[3],

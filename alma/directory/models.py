@@ -7,9 +7,9 @@ may find, see and count a field only where its rank is <= L.
 - `DirectoryEntry`: one narrow row per person, the facet values and their ranks — what
   filters, counts and name ordering read.
 - `DirectoryText`: the searchable words, split by rank (names are as visible as the profile).
-  PostgreSQL adds a stored tsvector that weights names A and rank 1/2/3 words B/C/D, so a
-  query for level L simply asks for weights A..(B+L-1); SQLite keeps an FTS5 table over the
-  same columns and restricts a query to the allowed columns. See migrations/0002.
+  PostgreSQL adds one stored tsvector per level (names and the words of rank <= L) with a
+  GIN index each; SQLite keeps an FTS5 table over the same columns and restricts a query to
+  the columns the level may match. See migrations/0002.
 - `FacetCount`: counts by level for every facet value and every pair of facet values, kept
   exact in the same transaction as the entries, so that browsing (no words, at most one
   facet in use) is answered from a few hundred rows instead of scanning a million.

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
-from alma.directory.indexing import FACET_RANKS, YEAR_BUCKET
+from alma.directory.indexing import FACET_RANKS, SHARDS, YEAR_BUCKET, shard_token
 from alma.directory.text import query_tokens
 from alma.people.models import Chapter, DegreeLevel
 
@@ -26,7 +26,9 @@ TEXT = "directory_directorytext"
 COUNTS = "directory_facetcount"
 FACET_LIMIT = 12
 MAX_PAGE = 500  # deep paging is for exports, not people
-WEIGHTS = {1: "AB", 2: "ABC", 3: "ABCD"}  # tsvector weights a level may match (A: names)
+# Words matching more people than this are counted on a sample of the text index's shards
+# (see indexing.SHARDS) and shown as "about N"; below it everything is counted exactly.
+EXACT_LIMIT = 5000
 FTS_COLUMNS = {1: "{names text1}", 2: "{names text1 text2}", 3: "{names text1 text2 text3}"}
 
 FACET_LABELS: dict[str, Any] = {
@@ -71,6 +73,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     page: int
     num_pages: int
+    approximate: bool = False
 
 
 def viewer_level(viewer: Any) -> int:
@@ -114,21 +117,26 @@ def clean_query(raw: Any) -> DirectoryQuery:
 class _Sql:
     """The WHERE clause shared by hits, totals and facet counts, for one level and query."""
 
-    def __init__(self, level: int, query: DirectoryQuery) -> None:
+    def __init__(self, level: int, query: DirectoryQuery, shards: int = SHARDS) -> None:
         self.level = level
         self.query = query
         self.postgres = connection.vendor == "postgresql"
         self.tokens = query.tokens
+        self.shards = shards  # match only people in the first `shards` of SHARDS samples
 
     def text_param(self) -> str:
+        sample = [shard_token(n) for n in range(self.shards)] if self.shards < SHARDS else []
         if self.postgres:
-            return " & ".join(f"{t}:*{WEIGHTS[self.level]}" for t in self.tokens)
+            query = " & ".join(f"{t}:*" for t in self.tokens)
+            return f"({query}) & ({' | '.join(sample)})" if sample else query
         terms = " AND ".join(f'"{t}"*' for t in self.tokens)
+        if sample:
+            terms = f"({terms}) AND ({' OR '.join(sample)})"
         return f"{FTS_COLUMNS[self.level]} : ({terms})"
 
     def text_clause(self) -> tuple[str, list[Any]]:
         if self.postgres:
-            clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search @@ to_tsquery('simple', %s))"
+            clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search{self.level} @@ to_tsquery('simple', %s))"
         else:
             clause = "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
         return clause, [self.text_param()]
@@ -169,15 +177,15 @@ def _fetch(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
+def _hits(sql: _Sql, query: DirectoryQuery, *, rank: bool = True) -> list[int]:
     where, params = sql.where()
     limits = [query.page_size, (query.page - 1) * query.page_size]
     order = "e.sort_name, e.person_id"
-    if sql.tokens and query.sort == "relevance":
+    if sql.tokens and query.sort == "relevance" and rank:
         if sql.postgres:
             statement = (
-                f"SELECT e.person_id FROM {ENTRY} e JOIN {TEXT} t ON t.person_id = e.person_id "
-                f"WHERE {where} ORDER BY ts_rank(t.search, to_tsquery('simple', %s)) DESC, {order} LIMIT %s OFFSET %s"
+                f"SELECT e.person_id FROM {ENTRY} e JOIN {TEXT} t ON t.person_id = e.person_id WHERE {where} "
+                f"ORDER BY ts_rank(t.search{sql.level}, to_tsquery('simple', %s)) DESC, {order} LIMIT %s OFFSET %s"
             )
             return [r[0] for r in _fetch(statement, [*params, sql.text_param(), *limits])]
         statement = (
@@ -311,7 +319,28 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
     if level == 0 or (query.text.strip() and not query.tokens):
         return SearchResult(total=0, person_ids=[], facets={}, page=1, num_pages=1)
     sql = _Sql(level, query)
-    total, counts = _counted(level, query) if _uses_counts(query) else _live(sql, query)
+    approximate = False
+    if _uses_counts(query):
+        total, counts = _counted(level, query)
+    elif not query.tokens:
+        total, counts = _live(sql, query)
+    else:
+        # How broad are the words? Count one shard's matches through the index first.
+        probe = _Sql(level, query, shards=1)
+        where, params = probe.where()
+        in_one_shard = _fetch(f"SELECT count(*) FROM {ENTRY} e WHERE {where}", params)[0][0]
+        if in_one_shard * SHARDS <= EXACT_LIMIT:
+            total, counts = _live(sql, query)
+        else:
+            shards = min(SHARDS, max(1, math.ceil(EXACT_LIMIT / in_one_shard)))
+            sample_total, sample_counts = _live(_Sql(level, query, shards=shards), query)
+            scale = SHARDS / shards
+            total = _about(sample_total * scale)
+            counts = {
+                name: {value: max(1, _about(count * scale)) for value, count in values.items()}
+                for name, values in sample_counts.items()
+            }
+            approximate = shards < SHARDS
 
     facets: dict[str, list[FacetValue]] = {}
     for name in FACET_RANKS:
@@ -333,8 +362,20 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
     query.page = min(query.page, num_pages)
     return SearchResult(
         total=total,
-        person_ids=_hits(sql, query) if total else [],
+        # Ranking hundreds of thousands of matches costs more than it tells: very broad
+        # words list by name, like a browse.
+        person_ids=_hits(sql, query, rank=not approximate) if total else [],
         facets=facets,
         page=query.page,
         num_pages=num_pages,
+        approximate=approximate,
     )
+
+
+def _about(estimate: float) -> int:
+    """An estimate rounded to two significant figures: 123456 -> 120000."""
+    value = int(round(estimate))
+    if value < 100:
+        return value
+    magnitude = 10 ** (len(str(value)) - 2)
+    return int(round(value / magnitude) * magnitude)

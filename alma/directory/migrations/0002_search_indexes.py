@@ -1,4 +1,4 @@
-"""Full-text search structures, one per database: FTS5 on SQLite, a weighted tsvector + GIN on PostgreSQL."""
+"""Full-text search structures, one per database: FTS5 on SQLite, tsvectors + GIN on PostgreSQL."""
 
 from django.db import migrations
 
@@ -27,16 +27,23 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS directory_fts",
 ]
 
+# One stored tsvector per viewer level, each over the words that level may match, so that a
+# GIN lookup needs no recheck of weights. Names weigh A (relevance), other words D.
+_NAMES = "setweight(to_tsvector('simple'::regconfig, names), 'A')"
+_LEVEL_TEXT = {
+    1: "text1",
+    2: "text1 || ' ' || text2",
+    3: "text1 || ' ' || text2 || ' ' || text3",
+}
 POSTGRES_FORWARD = [
-    f"""ALTER TABLE {TABLE} ADD COLUMN search tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, names), 'A')
-        || setweight(to_tsvector('simple'::regconfig, text1), 'B')
-        || setweight(to_tsvector('simple'::regconfig, text2), 'C')
-        || setweight(to_tsvector('simple'::regconfig, text3), 'D')) STORED""",
-    # Every text search: `search @@ 'wang:*ABC'` for a verified member.
-    f"CREATE INDEX directory_search_gin ON {TABLE} USING gin (search)",
+    *[
+        f"ALTER TABLE {TABLE} ADD COLUMN search{level} tsvector GENERATED ALWAYS AS "
+        f"({_NAMES} || setweight(to_tsvector('simple'::regconfig, {text}), 'D')) STORED"
+        for level, text in _LEVEL_TEXT.items()
+    ],
+    *[f"CREATE INDEX directory_search{level}_gin ON {TABLE} USING gin (search{level})" for level in _LEVEL_TEXT],
 ]
-POSTGRES_BACKWARD = [f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search"]
+POSTGRES_BACKWARD = [f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search{level}" for level in _LEVEL_TEXT]
 
 
 def forward(apps, schema_editor):

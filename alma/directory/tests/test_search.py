@@ -311,3 +311,24 @@ def test_nothing_hidden_leaks_through_search_counts_or_api(
                 assert ("Plumbusmaker" in body) == (listed and bool(sees["employment"])), name
     finally:
         person.delete()
+
+
+def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monkeypatch):
+    from alma.directory import search
+
+    monkeypatch.setattr(search, "EXACT_LIMIT", 10)
+    engineers = [
+        f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei") for n in range(96)
+    ]
+    hidden = f.AlumnusFactory(full_name="Engineer Hidden", privacy={"profile": "only_me"})
+    result = directory_search(viewer=dave, query=DirectoryQuery(text="engineer", sort="name"))
+    assert result.approximate
+    assert 0 < result.total <= 200
+    # The page itself is exact: the first twenty matching names in order (Dave is an engineer
+    # too), never a hidden one.
+    assert names(result) == ["Dave Alumnus"] + [p.full_name for p in engineers[:19]]
+    assert hidden.pk not in result.person_ids
+    assert set(counts(result, "city")) <= {"Hefei", "Shanghai"}
+    # Narrow words are still counted exactly.
+    exact = directory_search(viewer=dave, query=DirectoryQuery(text="engineer 007"))
+    assert not exact.approximate and exact.total == 1
