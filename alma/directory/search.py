@@ -29,6 +29,7 @@ MAX_PAGE = 500  # deep paging is for exports, not people
 # Words matching more people than this are counted on a sample of the text index's shards
 # (see indexing.SHARDS) and shown as "about N"; below it everything is counted exactly.
 EXACT_LIMIT = 5000
+PREFIX_MIN = 3
 FTS_COLUMNS = {1: "{names text1}", 2: "{names text1 text2}", 3: "{names text1 text2 text3}"}
 
 FACET_LABELS: dict[str, Any] = {
@@ -126,10 +127,17 @@ class _Sql:
 
     def text_param(self) -> str:
         sample = [shard_token(n) for n in range(self.shards)] if self.shards < SHARDS else []
+        # Words of three letters or more match as prefixes (partial names); shorter ones, and
+        # single Chinese characters, match whole: "li" finds Li, not every Lin, Liu and Lily.
+        prefix = [len(t) >= PREFIX_MIN and t.isascii() for t in self.tokens]
         if self.postgres:
-            query = " & ".join(f"{t}:*" for t in self.tokens)
+            query = " & ".join(
+                f"{t}:*" if p else t for t, p in zip(self.tokens, prefix, strict=True)
+            )
             return f"({query}) & ({' | '.join(sample)})" if sample else query
-        terms = " AND ".join(f'"{t}"*' for t in self.tokens)
+        terms = " AND ".join(
+            f'"{t}"*' if p else f'"{t}"' for t, p in zip(self.tokens, prefix, strict=True)
+        )
         if sample:
             terms = f"({terms}) AND ({' OR '.join(sample)})"
         return f"{FTS_COLUMNS[self.level]} : ({terms})"

@@ -36,10 +36,17 @@ def wang(db) -> Person:
 
 def test_chinese_names_are_found_by_characters_pinyin_and_prefixes(wang, dave):
     f.AlumnusFactory(full_name="Emily Carter")
-    for text in ["王芳", "芳", "wang", "Wang Fang", "wangfang", "wan fa", "WANGF"]:
+    for text in ["王芳", "芳", "wang", "Wang Fang", "wangfang", "wan fan", "WANGF"]:
         assert names(directory_search(viewer=dave, query=DirectoryQuery(text=text))) == ["王芳"], (
             text
         )
+
+
+def test_short_words_match_whole_words_only(dave):
+    li = f.AlumnusFactory(full_name="李娜", name_latin="Li Na")
+    lin = f.AlumnusFactory(full_name="林峰", name_latin="Lin Feng")
+    assert names(directory_search(viewer=dave, query=DirectoryQuery(text="li"))) == [li.full_name]
+    assert lin.pk in directory_search(viewer=dave, query=DirectoryQuery(text="lin")).person_ids
 
 
 def test_title_employer_expertise_and_city_are_searchable(wang, dave):
