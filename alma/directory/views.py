@@ -2,12 +2,16 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from alma.directory.search import FACET_LABELS, clean_query, viewer_level
 from alma.directory.selectors import directory_page
 from alma.lib.views import login_required
 
 
+# The same URL answers a whole page or, to htmx, the results fragment: caches (and the
+# browser's back button) must keep the two apart.
+@vary_on_headers("HX-Request")
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET)
