@@ -226,10 +226,11 @@ def bench_viewer() -> Any:
 def query_mix(count: int) -> list[tuple[str, Any]]:
     from alma.directory.models import DirectoryEntry
     from alma.directory.search import DirectoryQuery
+    from alma.people.models import Person
 
     rng = random.Random(7)
     top = max(DirectoryEntry.objects.order_by("-pk").values_list("pk", flat=True)[:1] or [1])
-    people = []
+    people: list[Any] = []
     while len(people) < count:
         entry = (
             DirectoryEntry.objects.filter(pk__gte=rng.randint(1, top), profile_rank__lte=2)
@@ -252,8 +253,8 @@ def query_mix(count: int) -> list[tuple[str, Any]]:
     )
     mix: list[tuple[str, Any]] = []
     for i in range(count):
-        person = people[i]
-        mix.append(("selective_name", DirectoryQuery(text=person.full_name)))
+        name = Person.objects.filter(pk=people[i].pk).values_list("full_name", flat=True).get()
+        mix.append(("selective_name", DirectoryQuery(text=name)))
         mix.append(("common_word", DirectoryQuery(text=COMMON_WORDS[i % len(COMMON_WORDS)])))
         browse = [
             {},
@@ -300,7 +301,8 @@ def naive(query: Any, vendor: str) -> None:
         "LEFT JOIN people_education ed ON ed.person_id = p.id "
         "LEFT JOIN people_employment job ON job.person_id = p.id AND job.is_current "
     )
-    clauses, params = ["1=1"], []
+    clauses: list[str] = ["1=1"]
+    params: list[Any] = []
     for word in query.text.split():
         fields = [
             "p.full_name",

@@ -52,7 +52,7 @@ def roles_of(user: User | AnonymousUser | None) -> frozenset[Role]:
         if person.represented_organizations.exists():
             roles.add(Role.PARTNER)
     result = frozenset(roles)
-    user._alma_roles = result  # type: ignore[union-attr]
+    user._alma_roles = result  # type: ignore[union-attr, attr-defined]
     return result
 
 

@@ -24,7 +24,13 @@ LOOKUP_LIMIT = 10
 @role_required(*STAFF_ROLES)
 def service_log(request: HttpRequest) -> HttpResponse:
     """The services this staff member has recorded, newest first."""
-    activities = activities_given(person=request.user.person).filter(kind="staff.service")  # type: ignore[union-attr, misc]
+    person = request.user.person  # type: ignore[union-attr]
+    # An account without a person record (a superuser, say) has given no services.
+    activities = (
+        activities_given(person=person).filter(kind="staff.service")
+        if person
+        else Activity.objects.none()
+    )
     page = Paginator(activities, 25).get_page(request.GET.get("page"))
     return render(request, "activity/service_log.html", {"page": page})
 

@@ -187,8 +187,8 @@ def _apply(delta: Counter[Key]) -> None:
 
 def _rows_for(ids: list[int]) -> tuple[list[DirectoryEntry], list[DirectoryText]]:
     people = list(Person.objects.filter(pk__in=ids).order_by("pk").values(*PERSON_FIELDS))
-    educations: dict[int, list[dict[str, Any]]] = {}
-    employments: dict[int, list[dict[str, Any]]] = {}
+    educations: dict[int, list[Any]] = {}
+    employments: dict[int, list[Any]] = {}
     chapters: dict[int, list[int]] = {}
     for e in Education.objects.filter(person_id__in=ids).values(
         "person_id", "school", "major", "degree_level", "entry_year", "graduation_year"

@@ -1,11 +1,12 @@
 """The directory page: search and facets, updated by htmx as the user types and clicks."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from alma.directory.search import FACET_LABELS, clean_query, viewer_level
 from alma.directory.selectors import directory_page
+from alma.lib.htmx import HtmxHttpRequest
 from alma.lib.views import login_required
 
 
@@ -13,7 +14,7 @@ from alma.lib.views import login_required
 # browser's back button) must keep the two apart.
 @vary_on_headers("HX-Request")
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxHttpRequest) -> HttpResponse:
     query = clean_query(request.GET)
     page = directory_page(viewer=request.user, query=query)
     context = {

@@ -5,11 +5,13 @@ erin: alumna and chapter officer · frank: partner representative · gina: prosp
 hank: a login with no person record.
 """
 
+from typing import cast
+
 import pytest
 from django.test import Client
 
 from alma.accounts.models import User
-from alma.people.models import ChapterMembership, Post, Stage
+from alma.people.models import ChapterMembership, Organization, Person, Post, Stage
 from alma.testing import factories as f
 
 
@@ -17,54 +19,54 @@ from alma.testing import factories as f
 def alice(db) -> User:
     person = f.PersonFactory(full_name="Alice Office")
     f.StaffPostFactory(person=person, post=Post.ALUMNI_OFFICE)
-    return f.UserFactory(email="alice@example.edu", person=person)
+    return cast(User, f.UserFactory(email="alice@example.edu", person=person))
 
 
 @pytest.fixture
 def bob(db) -> User:
     person = f.PersonFactory(full_name="Bob Teacher")
     f.StaffPostFactory(person=person, post=Post.TEACHING)
-    return f.UserFactory(email="bob@example.edu", person=person)
+    return cast(User, f.UserFactory(email="bob@example.edu", person=person))
 
 
 @pytest.fixture
 def carol(db) -> User:
     person = f.StudentFactory(full_name="Carol Student")
-    return f.UserFactory(email="carol@example.edu", person=person)
+    return cast(User, f.UserFactory(email="carol@example.edu", person=person))
 
 
 @pytest.fixture
 def dave(db) -> User:
     person = f.AlumnusFactory(full_name="Dave Alumnus")
     f.EmploymentFactory(person=person)
-    return f.UserFactory(email="dave@example.edu", person=person)
+    return cast(User, f.UserFactory(email="dave@example.edu", person=person))
 
 
 @pytest.fixture
 def erin(db) -> User:
     person = f.AlumnusFactory(full_name="Erin Officer")
     f.ChapterMembershipFactory(person=person, role=ChapterMembership.Role.OFFICER)
-    return f.UserFactory(email="erin@example.edu", person=person)
+    return cast(User, f.UserFactory(email="erin@example.edu", person=person))
 
 
 @pytest.fixture
 def frank(db) -> User:
-    person = f.PersonFactory(full_name="Frank Partner")
-    organization = f.OrganizationFactory(name="Partner Co", kind="partner")
+    person = cast(Person, f.PersonFactory(full_name="Frank Partner"))
+    organization = cast(Organization, f.OrganizationFactory(name="Partner Co", kind="partner"))
     organization.representatives.add(person)
-    return f.UserFactory(email="frank@example.edu", person=person)
+    return cast(User, f.UserFactory(email="frank@example.edu", person=person))
 
 
 @pytest.fixture
 def gina(db) -> User:
     person = f.PersonFactory(full_name="Gina Prospective", stage=Stage.PROSPECTIVE)
     f.EducationFactory(person=person, entry_year=2027)
-    return f.UserFactory(email="gina@example.edu", person=person)
+    return cast(User, f.UserFactory(email="gina@example.edu", person=person))
 
 
 @pytest.fixture
 def hank(db) -> User:
-    return f.UserFactory(email="hank@example.edu")
+    return cast(User, f.UserFactory(email="hank@example.edu"))
 
 
 PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "gina", "hank"]
