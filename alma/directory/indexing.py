@@ -245,55 +245,139 @@ def directory_forget_people(*, person_ids: Iterable[int]) -> None:
 
 
 def _recount_facets() -> None:
-    """Recount every facet count from the entries with set-based SQL."""
-    entry = DirectoryEntry._meta.db_table
-    counts = FacetCount._meta.db_table
-    insert = f"INSERT INTO {counts} (level, facet_a, value_a, facet_b, value_b, count) "
+    """Recount every facet count from the entries: one read of the index, counting in numpy.
 
-    def visible(name: str, level: int, alias: str) -> tuple[str, str]:
-        """(value expression, condition) of a single-valued facet for the level."""
-        rank = FACET_RANKS[name]
-        value = f"CAST({alias}.{name} AS TEXT)" if name == "year" else f"{alias}.{name}"
-        empty = f"{alias}.{name} IS NOT NULL" if name == "year" else f"{alias}.{name} <> ''"
-        return value, f"{alias}.{rank} <= {level} AND {empty}"
+    Each facet's values are coded as integers; a pair of facets is counted with one bincount
+    over the people who show both. A million people take seconds, where a GROUP BY per pair
+    and level (over a hundred scans) took minutes.
+    """
+    import numpy as np
 
+    columns = [
+        "person_id",
+        "profile_rank",
+        "education_rank",
+        "employment_rank",
+        "location_rank",
+        *SINGLE_FACETS,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {counts}")
-        for level in LEVELS:
-            base = f"FROM {entry} e WHERE e.profile_rank <= {level}"
-            cursor.execute(insert + f"SELECT {level}, '', '', '', '', count(*) {base}")
-            member = (
-                f"FROM people_chaptermembership m JOIN {entry} e ON e.person_id = m.person_id "
-                f"WHERE e.profile_rank <= {level}"
-            )
-            cursor.execute(
-                insert
-                + f"SELECT {level}, 'chapter', CAST(m.chapter_id AS TEXT), '', '', count(*) {member} "
-                "GROUP BY m.chapter_id"
-            )
-            for i, a in enumerate(SINGLE_FACETS):
-                value_a, visible_a = visible(a, level, "e")
-                cursor.execute(
-                    insert
-                    + f"SELECT {level}, '{a}', {value_a}, '', '', count(*) {base} AND {visible_a} "
-                    f"GROUP BY {value_a}"
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {DirectoryEntry._meta.db_table} ORDER BY person_id"
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT person_id, chapter_id FROM people_chaptermembership")
+        memberships = cursor.fetchall()
+    person_ids = np.array([row[0] for row in rows], dtype=np.int64)
+    ranks = {
+        name: np.array([row[i] for row in rows], dtype=np.int16)
+        for i, name in enumerate(columns[1:5], start=1)
+    }
+    codes: dict[str, Any] = {}
+    vocab: dict[str, list[str]] = {}
+    for i, name in enumerate(SINGLE_FACETS, start=5):
+        seen: dict[str, int] = {}
+        coded = np.empty(len(rows), dtype=np.int32)
+        for n, row in enumerate(rows):
+            value = row[i]
+            coded[n] = -1 if value in (None, "") else seen.setdefault(str(value), len(seen))
+        codes[name], vocab[name] = coded, list(seen)
+    # Memberships of people in the index, as (entry position, chapter code).
+    chapters: dict[str, int] = {}
+    member_rows, member_codes = [], []
+    positions: Any = np.searchsorted(person_ids, [m[0] for m in memberships]) if memberships else []
+    for (person_id, chapter_id), position in zip(memberships, positions, strict=True):
+        if position < len(person_ids) and person_ids[position] == person_id:
+            member_rows.append(position)
+            member_codes.append(chapters.setdefault(str(chapter_id), len(chapters)))
+    member_at = np.array(member_rows, dtype=np.int64)
+    member_code = np.array(member_codes, dtype=np.int32)
+    chapter_vocab = list(chapters)
+
+    out: list[tuple[int, str, str, str, str, int]] = []
+
+    def emit(level: int, a: str, a_vocab: list[str], b: str, b_vocab: list[str], flat: Any) -> None:
+        width = len(b_vocab)
+        counted = np.bincount(flat, minlength=len(a_vocab) * width)
+        for index in np.flatnonzero(counted):
+            i, j = divmod(int(index), width)
+            out.append((level, a, a_vocab[i], b, b_vocab[j], int(counted[index])))
+            out.append((level, b, b_vocab[j], a, a_vocab[i], int(counted[index])))
+
+    for level in LEVELS:
+        listed = ranks["profile_rank"] <= level
+        out.append((level, "", "", "", "", int(listed.sum())))
+        shown = {
+            name: listed
+            & (codes[name] >= 0)
+            & (ranks[FACET_RANKS[name] or "profile_rank"] <= level)
+            for name in SINGLE_FACETS
+        }
+        member_listed = listed[member_at] if len(member_at) else np.zeros(0, dtype=bool)
+        for j, count in enumerate(
+            np.bincount(member_code[member_listed], minlength=len(chapter_vocab))
+        ):
+            if count:
+                out.append((level, "chapter", chapter_vocab[j], "", "", int(count)))
+        for i, a in enumerate(SINGLE_FACETS):
+            for j, count in enumerate(np.bincount(codes[a][shown[a]], minlength=len(vocab[a]))):
+                if count:
+                    out.append((level, a, vocab[a][j], "", "", int(count)))
+            for b in SINGLE_FACETS[i + 1 :]:
+                both = shown[a] & shown[b]
+                emit(
+                    level,
+                    a,
+                    vocab[a],
+                    b,
+                    vocab[b],
+                    codes[a][both].astype(np.int64) * len(vocab[b]) + codes[b][both],
                 )
-                for b in SINGLE_FACETS[i + 1 :]:
-                    value_b, visible_b = visible(b, level, "e")
-                    cursor.execute(
-                        insert
-                        + f"SELECT {level}, '{a}', {value_a}, '{b}', {value_b}, count(*) {base} "
-                        f"AND {visible_a} AND {visible_b} GROUP BY {value_a}, {value_b}"
-                    )
-                cursor.execute(
-                    insert
-                    + f"SELECT {level}, '{a}', {value_a}, 'chapter', CAST(m.chapter_id AS TEXT), count(*) "
-                    f"{member} AND {visible_a} GROUP BY {value_a}, m.chapter_id"
+            if len(member_at):
+                with_a = member_listed & shown[a][member_at]
+                flat = (
+                    codes[a][member_at[with_a]].astype(np.int64) * len(chapter_vocab)
+                    + member_code[with_a]
                 )
-            # Each pair was counted one way round; add the other.
+                emit(level, a, vocab[a], "chapter", chapter_vocab, flat)
+
+    FacetCount.objects.all().delete()
+    _insert_tuples(
+        FacetCount._meta.db_table,
+        ["level", "facet_a", "value_a", "facet_b", "value_b", "count"],
+        out,
+    )
+
+
+ENTRY_COLUMNS = [str(f.column) for f in DirectoryEntry._meta.concrete_fields]
+TEXT_COLUMNS = [str(f.column) for f in DirectoryText._meta.concrete_fields]
+
+
+def _insert(
+    model: type[DirectoryEntry] | type[DirectoryText], rows: list[Any], columns: list[str]
+) -> None:
+    """Insert index rows fast, with no model overhead."""
+    _insert_tuples(
+        model._meta.db_table, columns, [[getattr(row, c) for c in columns] for row in rows]
+    )
+
+
+def _insert_tuples(table: str, columns: list[str], values: list[Any]) -> None:
+    """COPY on PostgreSQL, multi-row INSERTs on SQLite."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        per_statement = max(1, 30000 // len(columns))
+        mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(values), per_statement):
+            batch = values[start : start + per_statement]
             cursor.execute(
-                insert + f"SELECT level, facet_b, value_b, facet_a, value_a, count FROM {counts} "
-                f"WHERE level = {level} AND facet_b <> ''"
+                f"INSERT INTO {table} ({names}) VALUES " + ", ".join([mark] * len(batch)),
+                [value for row in batch for value in row],
             )
 
 
@@ -319,8 +403,8 @@ def directory_rebuild(
             DirectoryEntry.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
             DirectoryText.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
             entries, texts = _rows_for(ids)
-            DirectoryEntry.objects.bulk_create(entries, batch_size=2000)
-            DirectoryText.objects.bulk_create(texts, batch_size=2000)
+            _insert(DirectoryEntry, entries, ENTRY_COLUMNS)
+            _insert(DirectoryText, texts, TEXT_COLUMNS)
         last_pk = ids[-1]
         done += len(ids)
         if progress:

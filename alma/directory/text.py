@@ -6,9 +6,13 @@ their pinyin, spaced and joined ("wang fang", "wangfang"), so Latin-letter searc
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
+LATIN_EXTENDED = re.compile(
+    r"[\u00c0-\u024f\u1e00-\u1eff\uff00-\uffef]"
+)  # accents, full-width forms
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[0-9a-z]+")
 MAX_QUERY_TOKENS = 8
@@ -17,6 +21,8 @@ MAX_QUERY_TOKENS = 8
 def fold(text: str) -> str:
     """Lower case without accents: 'José' -> 'jose'."""
     if text.isascii():
+        return text.lower()
+    if not LATIN_EXTENDED.search(text):  # Chinese and other scripts: nothing to strip
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -28,14 +34,21 @@ def tokens(text: str) -> list[str]:
 
 def name_tokens(full_name: str, name_latin: str) -> list[str]:
     words = tokens(full_name) + tokens(name_latin)
-    chinese = "".join(CJK.findall(full_name))
+    chinese = CJK.findall(full_name)
     if chinese:
-        syllables = [s for s in lazy_pinyin(chinese) if s.isascii() and s.isalpha()]
+        syllables = [s for s in map(_pinyin, chinese) if s]
         words += syllables + ["".join(syllables)]
     latin = tokens(name_latin)
     if len(latin) > 1:
         words.append("".join(latin))
     return list(dict.fromkeys(words))
+
+
+@lru_cache(maxsize=50_000)
+def _pinyin(character: str) -> str:
+    """The toneless pinyin of one character (names are read character by character)."""
+    syllable = lazy_pinyin(character)[0]
+    return syllable if syllable.isascii() and syllable.isalpha() else ""
 
 
 def document(*parts: str) -> str:

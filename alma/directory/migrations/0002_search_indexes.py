@@ -7,7 +7,7 @@ TABLE = "directory_directorytext"
 SQLITE_FORWARD = [
     f"""CREATE VIRTUAL TABLE directory_fts USING fts5(
         names, text1, text2, text3, content='{TABLE}', content_rowid='person_id',
-        prefix='1 2 3', tokenize='unicode61 remove_diacritics 2')""",
+        prefix='3', tokenize='unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER directory_fts_insert AFTER INSERT ON {TABLE} BEGIN
         INSERT INTO directory_fts(rowid, names, text1, text2, text3)
         VALUES (new.person_id, new.names, new.text1, new.text2, new.text3); END""",
