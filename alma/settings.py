@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI locally instead of from a CDN
     "template_partials",
     "simple_history",
     "axes",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "alma.accounts",
     "alma.people",
     "alma.activity",
+    "alma.matching",
     "alma.directory",
     "alma.api",
 ]

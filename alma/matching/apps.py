@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "alma.matching"
+    label = "matching"
+    verbose_name = _("Matching engine")
