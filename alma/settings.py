@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alma.activity",
     "alma.matching",
     "alma.directory",
+    "alma.events",
     "alma.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("alma.people.urls")),
     path("services/", include("alma.activity.urls")),
     path("directory/", include("alma.directory.urls")),
+    path("events/", include("alma.events.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

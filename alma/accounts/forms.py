@@ -10,6 +10,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True})
     )
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; any case signs in, and counts towards one lockout.
+        return str(self.cleaned_data["username"]).lower()
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(

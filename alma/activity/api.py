@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -86,14 +87,20 @@ def received(request: HttpRequest) -> list[ActivityOut]:
 def record_staff_service(request: HttpRequest, payload: StaffServiceIn) -> tuple[int, ActivityOut]:
     student = Person.objects.filter(pk=payload.student_id).first()
     if student is None:
-        raise ApplicationError("No such student.", field="student_id")
-    activity = staff_service_log(
-        staff=request.user,  # type: ignore[arg-type]
-        student=student,
-        aspect=payload.aspect.value,
-        note=payload.note,
-        occurred_on=payload.occurred_on,
-    )
+        raise ApplicationError(_("No such student."), field="student_id")
+    try:
+        activity = staff_service_log(
+            staff=request.user,  # type: ignore[arg-type]
+            student=student,
+            aspect=payload.aspect.value,
+            note=payload.note,
+            occurred_on=payload.occurred_on,
+        )
+    except ApplicationError as error:
+        # Name the field as the API's caller sent it.
+        if error.field == "student":
+            error.field = "student_id"
+        raise
     return 201, _out(activity)
 
 

@@ -19,23 +19,34 @@ NOTE_MAX_LENGTH = 2000
 POST_PRIORITY = [Post.TEACHING, Post.ADMINISTRATIVE, Post.LOGISTICS, Post.ALUMNI_OFFICE]
 
 
-def process_stage_of(person: Person, *, at: dt.date) -> str:
-    """The five-service process stage of a person on a date, from their stage and education."""
-    if person.stage == Stage.PROSPECTIVE:
+# The academic year starts in September: a student expected to graduate in June 2027 is
+# "leaving" (job hunting, theses, send-offs) from 1 September 2026.
+ACADEMIC_YEAR_START_MONTH = 9
+
+
+def stage_at(*, stage: str, expected_graduation: int | None, at: dt.date) -> str:
+    """The five-service process stage for a lifecycle stage on a date (pure: no queries)."""
+    if stage == Stage.PROSPECTIVE:
         return ProcessStage.PRE_ENTRY
-    if person.stage == Stage.ALUMNUS:
+    if stage == Stage.ALUMNUS:
         return ProcessStage.ALUMNUS
-    if person.stage == Stage.STUDENT:
-        expected = [
-            e.expected_graduation_year
-            for e in person.educations.all()
-            if e.graduation_year is None and e.expected_graduation_year
-        ]
-        # The last year before graduation is "leaving": job hunting, theses, send-offs.
-        if expected and min(expected) <= at.year:
+    if stage == Stage.STUDENT:
+        if expected_graduation is not None and at >= dt.date(
+            expected_graduation - 1, ACADEMIC_YEAR_START_MONTH, 1
+        ):
             return ProcessStage.LEAVING
         return ProcessStage.IN_SCHOOL
     return ""
+
+
+def process_stage_of(person: Person, *, at: dt.date) -> str:
+    """The five-service process stage of a person on a date, from their stage and education."""
+    expected = [
+        e.expected_graduation_year
+        for e in person.educations.all()
+        if e.graduation_year is None and e.expected_graduation_year
+    ]
+    return stage_at(stage=person.stage, expected_graduation=min(expected) if expected else None, at=at)
 
 
 def provider_of(person: Person) -> str:
@@ -187,3 +198,171 @@ def activity_rate(*, activity: Activity, by: User, rating: int) -> Activity:
     Activity.objects.filter(pk=activity.pk).update(rating=rating, rated_at=timezone.now())
     activity.refresh_from_db()
     return activity
+
+
+ACTIVITY_ROW_KEYS = frozenset(
+    {
+        "kind",
+        "actor",
+        "actor_id",
+        "beneficiary",
+        "beneficiary_id",
+        "aspect",
+        "provider",
+        "note",
+        "occurred_at",
+        "source",
+        "recorded_by",
+        "recorded_by_id",
+        "rating",
+        "rated_at",
+    }
+)
+_LOOKUP_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
+
+
+def _person_id(row: dict[str, Any], key: str) -> int | None:
+    person = row.get(key)
+    if person is not None:
+        return int(person.pk)
+    value = row.get(f"{key}_id")
+    return None if value is None else int(value)
+
+
+def _in_chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + _LOOKUP_CHUNK] for i in range(0, len(ordered), _LOOKUP_CHUNK)]
+
+
+@transaction.atomic
+def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) -> int:
+    """Record many activities at once (imports, seeding), each checked as `activity_record` checks.
+
+    A row holds `activity_record`'s keyword arguments; `actor_id`, `beneficiary_id` and
+    `recorded_by_id` may stand in for the objects, and a `rating` (1 to 5, for kinds the
+    beneficiary may rate, with an optional `rated_at`) may come with it. Stages and providers
+    are read for all rows in a few queries, never one per row. All rows are recorded or none:
+    the first bad row raises an ApplicationError that names it. Returns the number recorded.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from alma.people.models import Education, Organization, StaffPost
+
+    prepared: list[tuple[dict[str, Any], Any, int | None, int | None]] = []
+    people: set[int] = set()
+    need_provider: set[int] = set()
+    for number, row in enumerate(rows, start=1):
+        prefix = _("Row %(n)d: ") % {"n": number}
+        unknown = set(row) - ACTIVITY_ROW_KEYS
+        if unknown:
+            raise ApplicationError(prefix + _("unknown fields %(f)s.") % {"f": sorted(unknown)})
+        try:
+            kind = get_kind(row.get("kind", ""))
+        except LookupError:
+            raise ApplicationError(prefix + _("Unknown activity kind.")) from None
+        aspect = row.get("aspect") or (kind.default_aspect and str(kind.default_aspect))
+        if aspect not in Aspect.values:
+            raise ApplicationError(prefix + _("Choose an aspect: life, study or work."))
+        if len(row.get("note", "")) > NOTE_MAX_LENGTH:
+            raise ApplicationError(
+                prefix
+                + _("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}
+            )
+        provider = row.get("provider")
+        if provider is not None and provider not in Provider.values:
+            raise ApplicationError(prefix + _("Unknown provider."))
+        rating = row.get("rating")
+        if rating is not None:
+            if not kind.beneficiary_may_rate:
+                raise ApplicationError(prefix + _("This kind of activity is not rated."))
+            if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+                raise ApplicationError(prefix + _("A rating is a whole number from 1 to 5."))
+        for key in ("actor", "beneficiary", "recorded_by"):
+            if row.get(key) is not None and row.get(f"{key}_id") is not None:
+                raise ApplicationError(prefix + _("Give %(k)s or %(k)s_id, not both.") % {"k": key})
+        actor_id, beneficiary_id = _person_id(row, "actor"), _person_id(row, "beneficiary")
+        if provider is None:
+            if actor_id is None:
+                raise ApplicationError(prefix + _("An activity needs an actor or a provider."))
+            need_provider.add(actor_id)
+        people.update(i for i in (actor_id, beneficiary_id) if i is not None)
+        prepared.append(({**row, "aspect": aspect}, kind, actor_id, beneficiary_id))
+
+    # The same facts `process_stage_of` and `provider_of` read, for every row at once.
+    stages: dict[int, str] = {}
+    for ids in _in_chunks(people):
+        stages.update(Person.objects.filter(pk__in=ids).values_list("id", "stage"))
+    missing = people - set(stages)
+    if missing:
+        raise ApplicationError(_("No such person: %(ids)s.") % {"ids": sorted(missing)[:10]})
+    students = {pk for pk, stage in stages.items() if stage == Stage.STUDENT}
+    expected_by: dict[int, int] = {}
+    for ids in _in_chunks(students):
+        for person_id, year in Education.objects.filter(
+            person_id__in=ids, graduation_year__isnull=True, expected_graduation_year__isnull=False
+        ).values_list("person_id", "expected_graduation_year"):
+            if year is not None:
+                expected_by[person_id] = min(year, expected_by.get(person_id, year))
+    posts: dict[int, set[str]] = {}
+    representatives: set[int] = set()
+    for ids in _in_chunks(need_provider):
+        for person_id, post in StaffPost.objects.filter(person_id__in=ids, active=True).values_list(
+            "person_id", "post"
+        ):
+            posts.setdefault(person_id, set()).add(post)
+        representatives.update(
+            Organization.representatives.through.objects.filter(person_id__in=ids).values_list(
+                "person_id", flat=True
+            )
+        )
+
+    activities = []
+    for number, (row, kind, actor_id, beneficiary_id) in enumerate(prepared, start=1):
+        when = row.get("occurred_at") or timezone.now()
+        provider = row.get("provider")
+        if provider is None:
+            assert actor_id is not None  # checked above
+            held = posts.get(actor_id, set())
+            provider = next((str(p) for p in POST_PRIORITY if p in held), None)
+            if provider is None and stages[actor_id] == Stage.ALUMNUS:
+                provider = Provider.ALUMNUS
+            elif provider is None and actor_id in representatives:
+                provider = Provider.PARTNER
+            elif provider is None:
+                raise ApplicationError(
+                    _("Row %(n)d: ") % {"n": number}
+                    + _("This person holds no post from which to serve students.")
+                )
+        stage = ""
+        if beneficiary_id is not None:
+            stage = stage_at(
+                stage=stages[beneficiary_id],
+                expected_graduation=expected_by.get(beneficiary_id),
+                at=timezone.localdate(when),
+            )
+        mode = ""
+        if actor_id is not None and stages[actor_id] == Stage.ALUMNUS and kind.alumni_mode:
+            mode = str(kind.alumni_mode)
+        source = row.get("source")
+        recorded_by = row.get("recorded_by")
+        rating = row.get("rating")
+        activities.append(
+            Activity(
+                kind=kind.slug,
+                occurred_at=when,
+                actor_id=actor_id,
+                provider=provider,
+                beneficiary_id=beneficiary_id,
+                beneficiary_stage=stage,
+                aspect=row["aspect"],
+                engagement_mode=mode,
+                note=row.get("note", ""),
+                rating=rating,
+                rated_at=(row.get("rated_at") or when) if rating is not None else None,
+                source_type=ContentType.objects.get_for_model(source) if source else None,
+                source_id=str(source.pk) if source else "",
+                recorded_by_id=recorded_by.pk if recorded_by else row.get("recorded_by_id"),
+            )
+        )
+    Activity.objects.bulk_create(activities, batch_size=batch_size)
+    return len(activities)

@@ -38,12 +38,14 @@ def _register() -> None:
     from alma.accounts.api import router as accounts_router
     from alma.activity.api import router as activity_router
     from alma.directory.api import router as directory_router
+    from alma.events.api import router as events_router
     from alma.people.api import router as people_router
 
     api.add_router("/", accounts_router)
     api.add_router("/people", directory_router)
     api.add_router("/people", people_router)
     api.add_router("/activities", activity_router)
+    api.add_router("/events", events_router)
 
 
 _register()

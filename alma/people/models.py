@@ -327,3 +327,32 @@ class StageTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.from_stage} -> {self.to_stage}"
+
+
+class PersonRelation(models.Model):
+    """A family tie between two records: a student's parent or guardian is a Person too.
+
+    Their contacts reach a chapter's officers only with the relative's `chapter_sharing` consent.
+    """
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Guardian")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="related_to")
+    kind = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="person_relation_unique"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="person_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} ({self.kind}) of {self.person}"

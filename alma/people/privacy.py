@@ -70,7 +70,7 @@ def audience_of(person: Person, key: str) -> Audience:
 
 def reach_of(viewer: Any) -> frozenset[Audience]:
     """The audiences a viewer belongs to, other than 'only me' (which depends on the person)."""
-    if viewer is None or not viewer.is_authenticated:
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
     held = roles_of(viewer)
     reach = {Audience.SIGNED_IN}
@@ -101,7 +101,9 @@ def people_visible_to(viewer: Any, queryset: QuerySet[Person] | None = None) -> 
         return qs.none()
     condition = Q(privacy__profile__in=reach)
     if PRIVATE_FIELDS["profile"].default in reach:
-        condition |= ~Q(privacy__has_key="profile")
+        # Unset or unreadable (e.g. typed by hand in the admin) means the default, as in
+        # audience_of; the page and this queryset must agree.
+        condition |= ~Q(privacy__has_key="profile") | ~Q(privacy__profile__in=Audience.values)
     if viewer.person_id:
         condition |= Q(pk=viewer.person_id)
     return qs.filter(condition)

@@ -1,8 +1,12 @@
 """Writes to people records: profile and privacy edits, consent, lifecycle transitions."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,11 +14,15 @@ from alma.accounts.models import User
 from alma.lib.errors import ApplicationError
 from alma.people.models import (
     Audience,
+    Chapter,
+    ChapterMembership,
     Consent,
     ConsentPurpose,
     DegreeLevel,
     Education,
+    Employment,
     Person,
+    PersonRelation,
     Stage,
     StageTransition,
 )
@@ -121,7 +129,12 @@ def person_admit(
     education = Education(
         person=person, degree_level=degree_level, school=school, major=major, entry_year=entry_year
     )
-    education.full_clean(exclude=["person"])
+    try:
+        education.full_clean(exclude=["person"])
+    except ValidationError as error:
+        # Bad input is the user's to fix: say which field, never a 500.
+        name, messages = next(iter(error.message_dict.items()))
+        raise ApplicationError(" ".join(messages), field=name) from None
     education.save()
     if person.stage != Stage.PROSPECTIVE:
         _transition(person, Stage.PROSPECTIVE, by)
@@ -144,6 +157,9 @@ def person_enrol(
         raise ApplicationError(
             _("Graduation cannot come before entry."), field="expected_graduation_year"
         )
+    student_number = student_number.strip()
+    if not student_number:
+        raise ApplicationError(_("Give the student number."), field="student_number")
     if Education.objects.filter(student_number=student_number).exclude(pk=education.pk).exists():
         raise ApplicationError(
             _("Student number %(n)s is taken.") % {"n": student_number}, field="student_number"
@@ -188,3 +204,454 @@ def default_expected_graduation(degree_level: str, entry_year: int) -> int:
         "continuing": 2,
     }
     return entry_year + years.get(degree_level, 4)
+
+
+# --- Lifecycle in bulk: a whole cohort enrols or graduates in one operation --------------------
+#
+# Each runs in two steps: a preview that says who changes and who is left as is (and why), then
+# the change itself, which re-computes the same plan inside the transaction. A second run
+# changes nothing (people already moved are reported as unchanged). Queries are bounded: rows
+# are read and written in chunks, never one by one, so a cohort of 5,000 costs a few dozen.
+
+COHORT_CHUNK = 500
+COHORT_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class CohortChange:
+    person_id: int
+    full_name: str
+    student_number: str
+    school: str
+    major: str
+    from_stage: str
+    to_stage: str
+
+    @property
+    def change_label(self) -> str:
+        return f"{Stage(self.from_stage).label} → {Stage(self.to_stage).label}"
+
+
+@dataclass
+class CohortPlan:
+    """Who a bulk transition would move, who it leaves as is, and which references are unknown."""
+
+    to_stage: str
+    changes: list[CohortChange] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (who, why)
+    unknown: list[str] = field(default_factory=list)
+    educations: list[Education] = field(default_factory=list, repr=False)
+
+
+def _chunks(items: list[Any], size: int = COHORT_CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _clean_references(references: list[str] | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for reference in references or []:
+        reference = reference.strip()
+        if reference:
+            seen.setdefault(reference, None)
+    if len(seen) > COHORT_MAX:
+        raise ApplicationError(
+            _("At most %(n)d people in one operation.") % {"n": COHORT_MAX}, field="references"
+        )
+    return list(seen)
+
+
+def _cohort_educations(
+    *, references: list[str], by_email: bool, filters: dict[str, Any]
+) -> tuple[list[Education], list[str]]:
+    """Education rows (with their person) for the references or the filter; unknown refs."""
+    base = Education.objects.select_related("person").order_by("person__full_name", "pk")
+    if not references:
+        return list(base.filter(**filters)), []
+    found: list[Education] = []
+    matched: set[str] = set()
+    for chunk in _chunks(references):
+        if by_email:
+            lowered = [r.lower() for r in chunk]
+            rows = list(base.filter(person__email__in=lowered, **filters))
+            matched.update(e.person.email.lower() for e in rows)
+        else:
+            rows = list(base.filter(student_number__in=chunk))
+            matched.update(e.student_number or "" for e in rows)
+        found.extend(rows)
+    unknown = [r for r in references if (r.lower() if by_email else r) not in matched]
+    return found, unknown
+
+
+def _describe(education: Education) -> str:
+    number = education.student_number or education.person.email
+    return f"{education.person.full_name} ({number})" if number else education.person.full_name
+
+
+def cohort_graduation_plan(
+    *,
+    graduation_year: int,
+    student_numbers: list[str] | None = None,
+    expected_graduation_year: int | None = None,
+    school: str = "",
+    degree_level: str = "",
+) -> CohortPlan:
+    """Who graduating this cohort would make alumni: from student numbers or a filter."""
+    this_year = timezone.localdate().year
+    if not 1900 <= graduation_year <= this_year + 1:
+        raise ApplicationError(_("Give a plausible graduation year."), field="graduation_year")
+    references = _clean_references(student_numbers)
+    filters: dict[str, Any] = {}
+    if not references:
+        if expected_graduation_year is None:
+            raise ApplicationError(
+                _("Give student numbers, or the expected graduation year of the cohort."),
+                field="references",
+            )
+        filters["expected_graduation_year"] = expected_graduation_year
+        filters["person__stage__in"] = [Stage.STUDENT, Stage.ALUMNUS]
+        if school:
+            filters["school"] = school
+        if degree_level:
+            if degree_level not in DegreeLevel.values:
+                raise ApplicationError(_("Unknown degree level."), field="degree_level")
+            filters["degree_level"] = degree_level
+    educations, unknown = _cohort_educations(references=references, by_email=False, filters=filters)
+    plan = CohortPlan(to_stage=Stage.ALUMNUS, unknown=unknown)
+    moving: set[int] = set()
+    for education in educations:
+        person = education.person
+        if education.graduation_year is not None:
+            plan.unchanged.append((_describe(education), str(_("already graduated"))))
+        elif person.stage != Stage.STUDENT:
+            plan.unchanged.append(
+                (
+                    _describe(education),
+                    str(_("not enrolled (%(stage)s)")) % {"stage": person.get_stage_display()},
+                )
+            )
+        elif person.pk in moving:
+            plan.unchanged.append((_describe(education), str(_("listed twice"))))
+        elif graduation_year < education.entry_year:
+            plan.unchanged.append((_describe(education), str(_("entered after that year"))))
+        else:
+            moving.add(person.pk)
+            plan.educations.append(education)
+            plan.changes.append(
+                CohortChange(
+                    person_id=person.pk,
+                    full_name=person.full_name,
+                    student_number=education.student_number or "",
+                    school=education.school,
+                    major=education.major,
+                    from_stage=person.stage,
+                    to_stage=Stage.ALUMNUS,
+                )
+            )
+    return plan
+
+
+def _apply_stage(
+    *, plan: CohortPlan, by: User | None, reason: str, education_fields: list[str]
+) -> None:
+    """Write a plan: people and educations in chunks, with history rows and transitions."""
+    now = timezone.now()
+    people = [e.person for e in plan.educations]
+    for person in people:
+        person.stage = plan.to_stage
+        person.updated_at = now
+    transitions = [
+        StageTransition(
+            person_id=change.person_id,
+            from_stage=change.from_stage,
+            to_stage=plan.to_stage,
+            occurred_at=now,
+            recorded_by=by,
+        )
+        for change in plan.changes
+    ]
+    for chunk in _chunks(people):
+        Person.objects.filter(pk__in=[p.pk for p in chunk]).update(
+            stage=plan.to_stage, updated_at=now
+        )
+    if education_fields == ["graduation_year"]:
+        year = plan.educations[0].graduation_year if plan.educations else None
+        for chunk in _chunks(plan.educations):
+            Education.objects.filter(pk__in=[e.pk for e in chunk]).update(graduation_year=year)
+    else:
+        Education.objects.bulk_update(plan.educations, education_fields, batch_size=COHORT_CHUNK)
+    # The audit trail: a history row per changed record (who, when, why) and the transitions.
+    for model, rows in ((Person, people), (Education, plan.educations)):
+        _history_snapshot(model, [row.pk for row in rows], by=by, reason=reason, when=now)
+    StageTransition.objects.bulk_create(transitions, batch_size=COHORT_CHUNK)
+    _reindex_directory([p.pk for p in people])
+
+
+def _history_snapshot(
+    model: type[Person] | type[Education],
+    pks: list[int],
+    *,
+    by: User | None,
+    reason: str,
+    when: Any,
+) -> None:
+    """django-simple-history rows for rows just updated in bulk, copied inside the database.
+
+    The same rows `bulk_history_create` would write (type "~", the user, the reason), but one
+    INSERT ... SELECT per chunk instead of building thousands of objects in Python: graduating
+    5,000 people spends its time in the database, not in the ORM's compiler.
+    """
+    history = model.history.model  # type: ignore[union-attr]
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+    columns = [f.column for f in history._meta.concrete_fields if f.column not in own]
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(c) for c in columns)
+    target = ", ".join(quote(c) for c in [*columns, *sorted(own - {"history_id"})])
+    stamp = connection.ops.adapt_datetimefield_value(when)
+    extra = {
+        "history_change_reason": reason,
+        "history_date": stamp,
+        "history_type": "~",
+        "history_user_id": by.pk if by is not None else None,
+    }
+    with connection.cursor() as cursor:
+        for chunk in _chunks(pks):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608 - names from the models
+                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(str(model._meta.pk.column))} IN ({marks})",
+                [*(extra[name] for name in sorted(extra)), *chunk],
+            )
+
+
+def _reindex_directory(person_ids: list[int]) -> None:
+    """Bulk writes bypass the directory's signals: re-index the people moved, in chunks."""
+    from django.apps import apps
+
+    if not apps.is_installed("alma.directory") or not person_ids:
+        return
+    from alma.directory.indexing import directory_index_people
+
+    for chunk in _chunks(person_ids):
+        directory_index_people(person_ids=chunk)
+
+
+@transaction.atomic
+def cohort_graduate(
+    *,
+    by: User | None,
+    graduation_year: int,
+    student_numbers: list[str] | None = None,
+    expected_graduation_year: int | None = None,
+    school: str = "",
+    degree_level: str = "",
+) -> CohortPlan:
+    """Graduate a cohort: students become alumni and their degree is conferred.
+
+    All or nothing: unknown student numbers refuse the whole batch. People already graduated
+    are left as they are, so running it twice is harmless.
+    """
+    plan = cohort_graduation_plan(
+        graduation_year=graduation_year,
+        student_numbers=student_numbers,
+        expected_graduation_year=expected_graduation_year,
+        school=school,
+        degree_level=degree_level,
+    )
+    if plan.unknown:
+        raise ApplicationError(
+            _("Unknown student numbers: %(n)s. Nobody was graduated.")
+            % {"n": ", ".join(plan.unknown[:20]) + ("…" if len(plan.unknown) > 20 else "")},
+            field="references",
+        )
+    for education in plan.educations:
+        education.graduation_year = graduation_year
+    _apply_stage(plan=plan, by=by, reason="graduation", education_fields=["graduation_year"])
+    return plan
+
+
+def cohort_enrolment_plan(
+    *,
+    entry_year: int,
+    emails: list[str] | None = None,
+    school: str = "",
+    number_prefix: str = "",
+) -> CohortPlan:
+    """Who enrolling would make students, and the student numbers they would receive.
+
+    Admitted students are chosen by email, or by entry year (and school). Those without a
+    student number get the next free `<prefix><entry year><sequence>`.
+    """
+    this_year = timezone.localdate().year
+    if not 1900 <= entry_year <= this_year + 2:
+        raise ApplicationError(_("Give a plausible entry year."), field="entry_year")
+    if len(number_prefix) > 10 or not all(c.isalnum() for c in number_prefix):
+        raise ApplicationError(
+            _("The number prefix is at most ten letters or digits."), field="number_prefix"
+        )
+    references = _clean_references(emails)
+    filters: dict[str, Any] = {"entry_year": entry_year, "graduation_year__isnull": True}
+    if school:
+        filters["school"] = school
+    educations, unknown = _cohort_educations(references=references, by_email=True, filters=filters)
+    plan = CohortPlan(to_stage=Stage.STUDENT, unknown=unknown)
+    base = f"{number_prefix}{entry_year}"
+    taken = Education.objects.filter(student_number__startswith=base).values_list(
+        "student_number", flat=True
+    )
+    sequence = max(
+        (int(n[len(base) :]) for n in taken if n and n[len(base) :].isdigit()), default=0
+    )
+    moving: set[int] = set()
+    for education in educations:
+        person = education.person
+        if person.stage == Stage.STUDENT and education.student_number:
+            plan.unchanged.append((_describe(education), str(_("already enrolled"))))
+            continue
+        if person.stage != Stage.PROSPECTIVE:
+            plan.unchanged.append(
+                (
+                    _describe(education),
+                    str(_("not admitted (%(stage)s)")) % {"stage": person.get_stage_display()},
+                )
+            )
+            continue
+        if person.pk in moving:
+            plan.unchanged.append((_describe(education), str(_("listed twice"))))
+            continue
+        moving.add(person.pk)
+        if not education.student_number:
+            sequence += 1
+            education.student_number = f"{base}{sequence:05d}"
+        if not education.expected_graduation_year:
+            education.expected_graduation_year = default_expected_graduation(
+                education.degree_level, education.entry_year
+            )
+        plan.educations.append(education)
+        plan.changes.append(
+            CohortChange(
+                person_id=person.pk,
+                full_name=person.full_name,
+                student_number=education.student_number,
+                school=education.school,
+                major=education.major,
+                from_stage=person.stage,
+                to_stage=Stage.STUDENT,
+            )
+        )
+    return plan
+
+
+@transaction.atomic
+def cohort_enrol(
+    *,
+    by: User | None,
+    entry_year: int,
+    emails: list[str] | None = None,
+    school: str = "",
+    number_prefix: str = "",
+) -> CohortPlan:
+    """Enrol admitted students in bulk: they become students with a student number."""
+    plan = cohort_enrolment_plan(
+        entry_year=entry_year, emails=emails, school=school, number_prefix=number_prefix
+    )
+    if plan.unknown:
+        raise ApplicationError(
+            _("No admitted student of %(year)d has these emails: %(e)s. Nobody was enrolled.")
+            % {"year": entry_year, "e": ", ".join(plan.unknown[:20])},
+            field="references",
+        )
+    _apply_stage(
+        plan=plan,
+        by=by,
+        reason="enrolment",
+        education_fields=["student_number", "expected_graduation_year"],
+    )
+    return plan
+
+
+# --- Chapters and relatives -----------------------------------------------------------------
+
+
+def chapter_for_place(*, city: str, country: str = "") -> Chapter | None:
+    """The regional chapter of a city (case-insensitive), if the university has one."""
+    city = city.strip()
+    if not city:
+        return None
+    chapters = Chapter.objects.filter(kind=Chapter.Kind.REGIONAL, city__iexact=city)
+    if country.strip():
+        chapters = chapters.filter(Q(country="") | Q(country__iexact=country.strip()))
+    return chapters.order_by("pk").first()
+
+
+@transaction.atomic
+def chapter_member_add(
+    *, chapter: Chapter, person: Person, by: User | None
+) -> tuple[ChapterMembership, bool]:
+    """Make the person a member of the chapter; an existing membership (any role) is kept."""
+    membership, created = ChapterMembership.objects.get_or_create(
+        chapter=chapter, person=person, defaults={"role": ChapterMembership.Role.MEMBER}
+    )
+    return membership, created
+
+
+@transaction.atomic
+def person_relation_add(
+    *, person: Person, relative: Person, kind: str, by: User | None
+) -> PersonRelation:
+    """Record that `relative` is a parent or guardian of `person`."""
+    if kind not in PersonRelation.Kind.values:
+        raise ApplicationError(_("A relative is a parent or a guardian."), field="kind")
+    if person.pk == relative.pk:
+        raise ApplicationError(_("A person cannot be their own relative."), field="relative")
+    relation, _created = PersonRelation.objects.update_or_create(
+        person=person, relative=relative, defaults={"kind": kind}
+    )
+    return relation
+
+
+@transaction.atomic
+def person_create_contact(
+    *, full_name: str, email: str = "", phone: str = "", by: User | None, source: str
+) -> Person:
+    """A bare record for someone new to the university (a walk-in guest, a parent)."""
+    full_name = full_name.strip()
+    if not full_name:
+        raise ApplicationError(_("Give the person's name."), field="full_name")
+    person = Person(full_name=full_name, email=email.strip().lower(), phone=phone.strip())
+    try:
+        person.full_clean(exclude=["privacy"])
+    except ValidationError as error:
+        field_name, problems = next(iter(error.message_dict.items()))
+        raise ApplicationError(" ".join(problems), field=field_name) from None
+    person._change_reason = source  # type: ignore[attr-defined]
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_record_destination(
+    *, person: Person, by: User | None, city: str, country: str, employer: str, title: str
+) -> Person:
+    """Where a new graduate goes: their current city and, if given, their current employer."""
+    person.current_city = city.strip()
+    person.current_country = country.strip()
+    person._change_reason = "graduate destination"  # type: ignore[attr-defined]
+    person.save(update_fields=["current_city", "current_country", "updated_at"])
+    employer = employer.strip()
+    if employer:
+        current = person.employments.filter(is_current=True)
+        if not current.filter(organization_name__iexact=employer).exists():
+            for job in current:
+                job.is_current = False
+                job.end_year = job.end_year or timezone.localdate().year
+                job.save(update_fields=["is_current", "end_year"])
+            Employment.objects.create(
+                person=person,
+                organization_name=employer,
+                title=title.strip(),
+                start_year=timezone.localdate().year,
+                is_current=True,
+            )
+    return person

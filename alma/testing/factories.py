@@ -1,6 +1,11 @@
 """factory_boy factories for people, organisations, chapters and accounts."""
 
+import functools
+
 import factory
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from alma.accounts.models import User
 from alma.people.models import (
@@ -44,13 +49,19 @@ class EducationFactory(factory.django.DjangoModelFactory):
     student_number = factory.Sequence(lambda n: f"S{n:08d}")
 
 
+def this_year() -> int:
+    return timezone.localdate().year
+
+
 class StudentFactory(PersonFactory):
+    """A second-year student, whatever the year: in school, not yet leaving."""
+
     stage = Stage.STUDENT
     education = factory.RelatedFactory(
         EducationFactory,
         factory_related_name="person",
-        entry_year=2024,
-        expected_graduation_year=2028,
+        entry_year=factory.LazyFunction(lambda: this_year() - 1),
+        expected_graduation_year=factory.LazyFunction(lambda: this_year() + 3),
     )
 
 
@@ -116,4 +127,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
         password = kwargs.pop("password", PASSWORD)
-        return model_class.objects.create_user(*args, password=password, **kwargs)
+        user = model_class(*args, **kwargs)
+        user.email = model_class.objects.normalize_email(user.email).lower()
+        # Hashing with the real hasher costs ~0.5 s; hash each test password once per run.
+        user.password = hashed_password(password)
+        user.save()
+        return user
+
+
+def hashed_password(password: str) -> str:
+    return _hashed_password(password, settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hashed_password(password: str, hasher: str) -> str:
+    return make_password(password)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "alma.events"
+    label = "events"
+    verbose_name = _("Events and lifecycle programs")
+
+    def ready(self) -> None:
+        from alma.events import kinds
+
+        kinds.register_event_kinds()

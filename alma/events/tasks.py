@@ -1,0 +1,38 @@
+"""Background jobs of the events app (run by `alma worker`); thin wrappers around services."""
+
+from django_tasks import task
+
+
+@task()
+def registrations_notify(registration_ids: list[int], reason: str) -> int:
+    from alma.events.notifications import send_registration_mails
+
+    return send_registration_mails(registration_ids, reason)
+
+
+@task()
+def event_reminders_send_task(event_id: int) -> int:
+    from alma.events.services import event_reminders_send
+
+    return event_reminders_send(event_id=event_id)
+
+
+@task()
+def event_invitations_send(event_id: int, person_ids: list[int]) -> int:
+    from alma.events.notifications import send_invitations
+
+    return send_invitations(event_id, person_ids)
+
+
+@task()
+def destinations_ask(destination_ids: list[int]) -> int:
+    from alma.events.lifecycle import graduate_destinations_send
+
+    return graduate_destinations_send(destination_ids=destination_ids)
+
+
+@task()
+def chapter_new_alumni_notify(chapter_id: int) -> int:
+    from alma.events.lifecycle import chapter_new_alumni_tell_officers
+
+    return chapter_new_alumni_tell_officers(chapter_id=chapter_id)

@@ -1,0 +1,982 @@
+"""Event and lifecycle pages: thin views that parse, authorise, call a service or selector, render."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alma.accounts.models import User
+from alma.accounts.roles import Role
+from alma.activity.models import Aspect, ProcessStage
+from alma.events import access, lifecycle, selectors, services
+from alma.events.calendar import calendar_for
+from alma.events.forms import (
+    DestinationForm,
+    EnrolmentForm,
+    EventFilterForm,
+    EventForm,
+    GraduationForm,
+    MessageForm,
+    ProgramForm,
+    QuestionForm,
+    RegistrationForm,
+    RoleForm,
+    SendOffForm,
+    WalkInForm,
+    WelcomeForm,
+)
+from alma.events.models import (
+    CalendarFeed,
+    Event,
+    EventKind,
+    EventRole,
+    Program,
+    Registration,
+    RegistrationQuestion,
+)
+from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
+from alma.lib.errors import ApplicationError
+from alma.lib.views import login_required, role_required
+from alma.people.models import Chapter, Person
+from alma.people.privacy import may_see, people_visible_to
+from alma.people.services import cohort_enrol, cohort_enrolment_plan, cohort_graduation_plan
+
+PAGE_SIZE = 20
+MANAGE_PAGE_SIZE = 50
+LOOKUP_LIMIT = 10
+HOSTS = (Role.ALUMNI_OFFICE, Role.STAFF, Role.CHAPTER_OFFICER)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: every view that calls this is behind a sign-in check."""
+    return cast(User, request.user)
+
+
+def _form_error(form: Any, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _event_for_manager(request: HttpRequest, pk: int) -> Event:
+    event = get_object_or_404(
+        Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
+    )
+    if not access.may_manage(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _with_answers(
+    registrations: list[Registration], questions: list[RegistrationQuestion]
+) -> list[Registration]:
+    for registration in registrations:
+        registration.answer_rows = [  # type: ignore[attr-defined]
+            (q.prompt, registration.answers[str(q.pk)])
+            for q in questions
+            if registration.answers.get(str(q.pk))
+        ]
+    return registrations
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Catalogue and calendar -----------------------------------------------------------------
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.events_listed_for(
+        request.user,
+        when=filters.get("when") or "upcoming",
+        kind=filters.get("kind") or "",
+        stage=filters.get("stage") or "",
+        aspect=filters.get("aspect") or "",
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = selectors.my_registrations_by_event(
+        person=_user(request).person,  # type: ignore[union-attr]
+        event_ids=[e.pk for e in page.object_list],
+    )
+    rows = [(event, mine.get(event.pk)) for event in page.object_list]
+    return render(
+        request,
+        "events/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "may_host": access.reach_of(request.user).hosts_anything,
+        },
+    )
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    grid = selectors.programs_catalogue()
+    stages = [
+        (
+            stage,
+            label,
+            [(aspect, alabel, grid.get((stage, aspect), [])) for aspect, alabel in Aspect.choices],
+        )
+        for stage, label in ProcessStage.choices
+    ]
+    return render(
+        request,
+        "events/programs.html",
+        {
+            "stages": stages,
+            "aspects": Aspect.choices,
+            "may_add": access.reach_of(request.user).office,
+        },
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program, pk=pk)
+    events = (
+        selectors.events_visible_to(request.user)
+        .filter(program=program)
+        .order_by("-starts_at", "-id")
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/program_detail.html", {"program": program, "page": page})
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def program_new(request: HttpRequest) -> HttpResponse:
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(by=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Program %(name)s added.") % {"name": program.name})
+            return redirect("events:program", pk=program.pk)
+    return render(request, "events/program_form.html", {"form": form})
+
+
+@login_required
+def my_events(request: HttpRequest) -> HttpResponse:
+    person = _user(request).person
+    if person is None:
+        raise Http404(
+            _("Your account is not linked to a person record yet. Ask the alumni office.")
+        )
+    registrations = selectors.registrations_of(person=person)
+    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = list(
+        EventRole.objects.filter(person=person)
+        .select_related("event")
+        .order_by("-event__starts_at")[:50]
+    )
+    feed = services.calendar_feed_for(person=person)
+    feed_url = request.build_absolute_uri(reverse("events:feed-person", args=[feed.token]))
+    return render(
+        request,
+        "events/mine.html",
+        {"page": page, "roles": roles, "feed_url": feed_url, "now": timezone.now()},
+    )
+
+
+@require_POST
+@login_required
+def feed_reset(request: HttpRequest) -> HttpResponse:
+    person = _user(request).person
+    if person is None:
+        raise Http404
+    services.calendar_feed_for(person=person, reset=True)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("events:mine")
+
+
+def feed_person(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's calendar feed: no sign-in (calendar apps cannot); the secret URL is the key."""
+    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    if feed is None:
+        raise Http404
+    events = selectors.feed_events_of(person=feed.person)
+    return _ics_response(
+        calendar_for(events, name=_("My events · Alma"), with_online_links=True), "alma.ics"
+    )
+
+
+def feed_chapter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A chapter's public calendar: titles, times and places; online links stay private."""
+    chapter = get_object_or_404(Chapter, pk=pk)
+    events = selectors.chapter_feed_events(chapter=chapter)
+    return _ics_response(
+        calendar_for(events, name=chapter.name, with_online_links=False),
+        f"chapter-{chapter.pk}.ics",
+    )
+
+
+# --- One event ------------------------------------------------------------------------------
+
+
+def _visible_event(request: HttpRequest, pk: int) -> Event:
+    event = get_object_or_404(
+        Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
+    )
+    if not access.may_see(request.user, event):
+        raise Http404  # a hidden event's existence is private too
+    return event
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    person = _user(request).person
+    registration = (
+        Registration.objects.filter(event=event, person=person).first() if person else None
+    )
+    questions = list(event.questions.all())
+    form = RegistrationForm(event=event, questions=questions)
+    return _detail(request, event, registration, form)
+
+
+def _detail(
+    request: HttpRequest,
+    event: Event,
+    registration: Registration | None,
+    form: RegistrationForm,
+    status: int = 200,
+) -> HttpResponse:
+    person = _user(request).person
+    now = timezone.now()
+    qr = None
+    if registration is not None and registration.status == Registration.Status.CONFIRMED:
+        qr = qr_svg(checkin_url(registration))
+    context = {
+        "event": event,
+        "registration": registration,
+        "form": form,
+        "qr": qr,
+        "seats_taken": selectors.seats_taken_of(event),
+        "roles": list(selectors.event_roles(event=event)),
+        "event_messages": list(event.messages.all()) if event.kind == EventKind.CEREMONY else [],
+        "may_manage": access.may_manage(request.user, event),
+        "may_register": person is not None
+        and not event.is_cancelled
+        and now < event.closes_at
+        and access.event_admits(event, person),
+        "is_open": now < event.closes_at,
+    }
+    return render(request, "events/detail.html", context, status=status)
+
+
+@login_required
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    may_join = (
+        access.may_manage(request.user, event)
+        or Registration.objects.filter(
+            event=event,
+            person=_user(request).person,
+            status=Registration.Status.CONFIRMED,
+        ).exists()
+    )
+    return _ics_response(
+        calendar_for([event], name=event.title, with_online_links=may_join), f"event-{event.pk}.ics"
+    )
+
+
+@require_POST
+@login_required
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    person = _user(request).person
+    if person is None:
+        raise Http404(
+            _("Your account is not linked to a person record yet. Ask the alumni office.")
+        )
+    form = RegistrationForm(request.POST, event=event, questions=list(event.questions.all()))
+    if form.is_valid():
+        try:
+            registration = services.event_register(
+                event=event,
+                person=person,
+                by=_user(request),
+                guests=form.cleaned_data.get("guests") or 0,
+                guest_names=form.cleaned_data.get("guest_names") or "",
+                answers=form.answers(),
+            )
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request, _("You are registered. Your check-in code is below and in your email.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The event is full: you are on the waitlist. We will email you when a place frees up."
+                    ),
+                )
+            return redirect("events:detail", pk=event.pk)
+    existing = Registration.objects.filter(event=event, person=person).first()
+    return _detail(request, event, existing, form, status=400)
+
+
+@require_POST
+@login_required
+def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    registration = get_object_or_404(Registration, event=event, person_id=_user(request).person_id)
+    try:
+        services.registration_cancel(registration=registration, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@role_required(*HOSTS)
+def event_new(request: HttpRequest) -> HttpResponse:
+    reach = access.reach_of(request.user)
+    form = EventForm(
+        request.POST or None, reach=reach, initial={"program": request.GET.get("program")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(by=_user(request), **form.service_fields())
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Event %(title)s is open for registration.") % {"title": event.title}
+            )
+            return redirect("events:manage", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": None})
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_for_manager(request, pk)
+    reach = access.reach_of(request.user)
+    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), reach=reach)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, by=_user(request), **form.service_fields())
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The event was saved."))
+            return redirect("events:manage", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": event})
+
+
+def _manager_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST-only actions of an event's managers: sign-in first, then 403 for anyone else."""
+
+    @require_POST
+    @login_required
+    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        event = _event_for_manager(request, pk)
+        return view(request, event, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_manager_post
+def event_cancel(request: HttpRequest, event: Event) -> HttpResponse:
+    try:
+        services.event_cancel(event=event, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The event was cancelled; everyone registered is told by email.")
+        )
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
+    )
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    registrations = selectors.event_registrations(event=event, query=query)
+    page = Paginator(registrations, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    questions = list(event.questions.all())
+    _with_answers(list(page.object_list), questions)
+    context = {
+        "event": event,
+        "page": page,
+        "query": query,
+        "questions": questions,
+        "may_manage": access.may_manage(request.user, event),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "events/manage.html#registrations", context)
+    counts = dict(
+        Registration.objects.filter(event=event).values_list("status").annotate(n=Count("id"))
+    )
+    context.update(
+        {
+            "counts": counts,
+            "checked_in": Registration.objects.filter(
+                event=event, checked_in_at__isnull=False
+            ).count(),
+            "seats_taken": selectors.seats_taken_of(event),
+            "roles": list(selectors.event_roles(event=event)),
+            "question_form": QuestionForm(),
+            "role_form": RoleForm(),
+            "walk_in_form": WalkInForm(),
+            "message_form": MessageForm() if event.kind == EventKind.CEREMONY else None,
+            "event_messages": list(event.messages.all()),
+        }
+    )
+    return render(request, "events/manage.html", context)
+
+
+@_manager_post
+def question_add(request: HttpRequest, event: Event) -> HttpResponse:
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the question and choose the kind of answer."))
+    else:
+        try:
+            services.event_question_add(event=event, by=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Question added."))
+    return redirect("events:manage", pk=event.pk)
+
+
+@_manager_post
+def question_remove(request: HttpRequest, event: Event, qid: int) -> HttpResponse:
+    question = get_object_or_404(RegistrationQuestion, pk=qid, event=event)
+    services.event_question_remove(question=question, by=_user(request))
+    messages.success(request, _("Question removed."))
+    return redirect("events:manage", pk=event.pk)
+
+
+@_manager_post
+def role_add(request: HttpRequest, event: Event) -> HttpResponse:
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a person from the search results and a role."))
+        return redirect("events:manage", pk=event.pk)
+    person = people_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+    if person is None:
+        messages.error(request, _("Choose a person from the search results and a role."))
+        return redirect("events:manage", pk=event.pk)
+    try:
+        services.event_role_assign(
+            event=event,
+            by=_user(request),
+            person=person,
+            role=form.cleaned_data["role"],
+            note=form.cleaned_data["note"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s added.") % {"name": person.full_name})
+    return redirect("events:manage", pk=event.pk)
+
+
+@require_POST
+@login_required
+def role_served(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    role = get_object_or_404(EventRole.objects.select_related("person"), pk=rid, event=event)
+    try:
+        first = services.event_role_served(role=role, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if first:
+            messages.success(
+                request,
+                _("%(name)s is recorded as having served.") % {"name": role.person.full_name},
+            )
+        else:
+            messages.info(
+                request, _("%(name)s was recorded already.") % {"name": role.person.full_name}
+            )
+    return redirect("events:manage", pk=event.pk)
+
+
+@_manager_post
+def role_remove(request: HttpRequest, event: Event, rid: int) -> HttpResponse:
+    role = get_object_or_404(EventRole, pk=rid, event=event)
+    try:
+        services.event_role_remove(role=role, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("events:manage", pk=event.pk)
+
+
+@_manager_post
+def message_add(request: HttpRequest, event: Event) -> HttpResponse:
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say who the message is from, and give the text or a valid link.")
+        )
+    else:
+        try:
+            services.event_message_add(event=event, by=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The message is on the ceremony's page."))
+    return redirect("events:manage", pk=event.pk)
+
+
+@login_required
+def person_lookup(request: HttpRequest, pk: int) -> HttpResponse:
+    """Htmx fragment: people matching a name or email, to add as a role holder or walk-in."""
+    event = get_object_or_404(Event, pk=pk)
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    people: list[Person] = []
+    if len(query) >= 2:
+        people = list(
+            people_visible_to(request.user)
+            .filter(
+                Q(full_name__icontains=query)
+                | Q(name_latin__icontains=query)
+                | Q(email__iexact=query)
+            )
+            .order_by("full_name", "pk")[:LOOKUP_LIMIT]
+        )
+    return render(
+        request,
+        "events/person_lookup.html",
+        {"people": people, "query": query, "target": request.GET.get("for", "role")},
+    )
+
+
+@require_POST
+@login_required
+def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    form = WalkInForm(request.POST)
+    person = None
+    if form.is_valid() and form.cleaned_data.get("person"):
+        person = people_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+    if not form.is_valid() or (person is None and not form.cleaned_data.get("full_name")):
+        messages.error(
+            request, _("Choose a person from the search results, or give a new person's name.")
+        )
+        return redirect("events:manage", pk=event.pk)
+    try:
+        registration = services.event_walk_in(
+            event=event,
+            by=_user(request),
+            person=person,
+            full_name=form.cleaned_data.get("full_name") or "",
+            email=form.cleaned_data.get("email") or "",
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s is checked in.") % {"name": registration.person.full_name}
+        )
+    return redirect("events:manage", pk=event.pk)
+
+
+@require_POST
+@login_required
+def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.select_related("program"), pk=pk)
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    registration = get_object_or_404(
+        Registration.objects.select_related("person"), pk=rid, event=event
+    )
+    error = None
+    try:
+        registration, _first = services.registration_check_in(
+            registration=registration, by=_user(request)
+        )
+    except ApplicationError as problem:
+        error = problem.message
+    if request.htmx:  # type: ignore[attr-defined]
+        _with_answers([registration], list(event.questions.all()))
+        return render(
+            request,
+            "events/manage.html#registration-row",
+            {
+                "event": event,
+                "r": registration,
+                "row_error": error,
+                "may_manage": access.may_manage(request.user, event),
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("%(name)s is checked in.") % {"name": registration.person.full_name}
+        )
+    return redirect("events:manage", pk=event.pk)
+
+
+@_manager_post
+def registration_cancel(request: HttpRequest, event: Event, rid: int) -> HttpResponse:
+    registration = get_object_or_404(Registration, pk=rid, event=event)
+    try:
+        services.registration_cancel(registration=registration, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The registration was cancelled; the waitlist moved up."))
+    return redirect("events:manage", pk=event.pk)
+
+
+@login_required
+def check_in(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the QR code leads: staff on a phone see who it is and check them in."""
+    registration_id = registration_id_from_token(token)
+    registration = (
+        Registration.objects.select_related("person", "event", "event__program")
+        .filter(pk=registration_id)
+        .first()
+        if registration_id
+        else None
+    )
+    if registration is None:
+        raise Http404(_("This check-in code is not valid."))
+    event = registration.event
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    first = None
+    error = None
+    if request.method == "POST":
+        try:
+            registration, first = services.registration_check_in(
+                registration=registration, by=_user(request)
+            )
+        except ApplicationError as problem:
+            error = problem.message
+    return render(
+        request,
+        "events/check_in.html",
+        {"registration": registration, "event": event, "first": first, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- Chapters and the lifecycle ---------------------------------------------------------------
+
+
+@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
+def chapter_list(request: HttpRequest) -> HttpResponse:
+    chapters = selectors.chapters_managed_by(request.user)
+    page = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/chapters.html", {"page": page})
+
+
+def _chapter_for_manager(request: HttpRequest, pk: int) -> Chapter:
+    chapter = get_object_or_404(Chapter, pk=pk)
+    if not access.may_manage_chapter(request.user, chapter):
+        raise PermissionDenied
+    return chapter
+
+
+def _year(request: HttpRequest, name: str, default: int) -> int:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 1900 <= int(value) <= 2200 else default
+
+
+@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
+def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    chapter = _chapter_for_manager(request, pk)
+    this_year = timezone.localdate().year
+    entry_year = _year(request, "entry_year", selectors.intake_year())
+    graduation_year = _year(request, "graduation_year", this_year)
+    students_page = Paginator(
+        selectors.new_students_of(chapter=chapter, entry_year=entry_year).prefetch_related(
+            "educations"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("students_page"))
+    students = list(students_page.object_list)
+    relations, sharing = selectors.parents_of(student_ids=[s.pk for s in students])
+    student_rows = [
+        {
+            "person": s,
+            "email": s.email if may_see(request.user, s, "email") else "",
+            "phone": s.phone if may_see(request.user, s, "phone") else "",
+            "educations": [e for e in s.educations.all() if e.entry_year == entry_year],
+            "parents": [(r, r.relative_id in sharing) for r in relations.get(s.pk, [])],
+        }
+        for s in students
+    ]
+    alumni_page = Paginator(
+        selectors.new_alumni_of(chapter=chapter, graduation_year=graduation_year), PAGE_SIZE
+    ).get_page(request.GET.get("alumni_page"))
+    events = (
+        Event.objects.filter(host_chapter=chapter, ends_at__gte=timezone.now())
+        .select_related("program")
+        .order_by("starts_at")[:10]
+    )
+    groups = list(chapter.parents_groups.order_by("-entry_year")[:5])
+    return render(
+        request,
+        "events/chapter.html",
+        {
+            "chapter": chapter,
+            "entry_year": entry_year,
+            "graduation_year": graduation_year,
+            "students_page": students_page,
+            "student_rows": student_rows,
+            "alumni_page": alumni_page,
+            "events": events,
+            "groups": groups,
+            "send_off_form": SendOffForm(prefix="sendoff", initial={"entry_year": entry_year}),
+            "welcome_form": WelcomeForm(
+                prefix="welcome", initial={"graduation_year": graduation_year}
+            ),
+            "feed_url": request.build_absolute_uri(
+                reverse("events:feed-chapter", args=[chapter.pk])
+            ),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
+def chapter_send_off(request: HttpRequest, pk: int) -> HttpResponse:
+    chapter = _chapter_for_manager(request, pk)
+    form = SendOffForm(request.POST, prefix="sendoff")
+    if not form.is_valid():
+        messages.error(request, _("Give the entry year, a date and time, and the venue."))
+        return redirect("events:chapter", pk=chapter.pk)
+    try:
+        result = lifecycle.chapter_send_off_create(
+            chapter=chapter, by=_user(request), **form.cleaned_data
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(
+            reverse("events:chapter", args=[chapter.pk])
+            + f"?entry_year={form.cleaned_data['entry_year']}"
+        )
+    if result.event_created:
+        messages.success(
+            request,
+            _(
+                "Send-off seminar created and %(n)d new students invited. %(p)d parents joined the new parents group."
+            )
+            % {"n": result.students, "p": result.parents_added},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "The send-off seminar existed already. %(p)d more parents joined the new parents group."
+            )
+            % {"p": result.parents_added},
+        )
+    return redirect("events:manage", pk=result.event.pk)
+
+
+@require_POST
+@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
+def chapter_welcome(request: HttpRequest, pk: int) -> HttpResponse:
+    chapter = _chapter_for_manager(request, pk)
+    form = WelcomeForm(request.POST, prefix="welcome")
+    if not form.is_valid():
+        messages.error(request, _("Give the graduation year, a date and time, and the venue."))
+        return redirect("events:chapter", pk=chapter.pk)
+    try:
+        result = lifecycle.chapter_welcome_create(
+            chapter=chapter, by=_user(request), **form.cleaned_data
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("events:chapter", pk=chapter.pk)
+    if result.event_created:
+        messages.success(
+            request, _("Welcome event created; %(n)d new alumni invited.") % {"n": result.invited}
+        )
+    else:
+        messages.info(request, _("The welcome event existed already."))
+    return redirect("events:manage", pk=result.event.pk)
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def admissions(request: HttpRequest) -> HttpResponse:
+    entry_year = _year(request, "entry_year", selectors.intake_year())
+    rows = selectors.admissions_by_hometown(entry_year=entry_year)
+    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/admissions.html",
+        {"entry_year": entry_year, "page": page, "total": sum(r["students"] for r in rows)},
+    )
+
+
+PREVIEW_ROWS = 200
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def graduation(request: HttpRequest) -> HttpResponse:
+    """Graduate a cohort: preview who changes, then confirm."""
+    form = GraduationForm(request.POST or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("confirm"):
+                plan = lifecycle.graduation_run(by=_user(request), **form.service_kwargs())
+                messages.success(
+                    request,
+                    _("%(n)d students graduated. Each was emailed the destination form.")
+                    % {"n": len(plan.changes)},
+                )
+                return render(
+                    request,
+                    "events/graduation.html",
+                    {"form": form, "plan": plan, "done": True, "preview_rows": PREVIEW_ROWS},
+                )
+            plan = cohort_graduation_plan(**form.service_kwargs())
+        except ApplicationError as error:
+            _form_error(form, error)
+            plan = None
+    return render(
+        request,
+        "events/graduation.html",
+        {"form": form, "plan": plan, "done": False, "preview_rows": PREVIEW_ROWS},
+    )
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def enrolment(request: HttpRequest) -> HttpResponse:
+    """Enrol admitted students in bulk: preview, then confirm."""
+    form = EnrolmentForm(request.POST or None)
+    plan = None
+    done = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("confirm"):
+                plan = cohort_enrol(by=_user(request), **form.service_kwargs())
+                done = True
+                messages.success(request, _("%(n)d students enrolled.") % {"n": len(plan.changes)})
+            else:
+                plan = cohort_enrolment_plan(**form.service_kwargs())
+        except ApplicationError as error:
+            _form_error(form, error)
+            plan = None
+    return render(
+        request,
+        "events/enrolment.html",
+        {"form": form, "plan": plan, "done": done, "preview_rows": PREVIEW_ROWS},
+    )
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def destinations(request: HttpRequest) -> HttpResponse:
+    """Where this year's graduates went: answers, chapters, and who has not answered yet."""
+    year = _year(request, "year", timezone.localdate().year)
+    status = request.GET.get("status", "")
+    rows = selectors.destinations_of(graduation_year=year, status=status)
+    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.form_link = (  # type: ignore[attr-defined]
+            reverse("events:destination", args=[lifecycle.destination_token(row)])
+            if row.answered_at is None
+            else ""
+        )
+    counts = selectors.destinations_of(graduation_year=year).aggregate(
+        total=Count("id"), answered=Count("answered_at"), placed=Count("chapter")
+    )
+    return render(
+        request,
+        "events/destinations.html",
+        {"year": year, "status": status, "page": page, "counts": counts},
+    )
+
+
+GAP_LABELS = {
+    "no_stage": _("No lifecycle stage"),
+    "admitted_not_enrolled": _("Admitted in an earlier year, never enrolled"),
+    "student_without_course": _("Student with no open course of study"),
+    "overdue_graduation": _("Student past the expected graduation year"),
+    "alumni_without_chapter": _("Alumni in no chapter"),
+}
+
+
+@role_required(Role.ALUMNI_OFFICE)
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Nobody falls between stages: who lacks a stage or a chapter."""
+    sets = selectors.lifecycle_gaps()
+    section = request.GET.get("section", "")
+    if section not in sets:
+        section = "no_stage"
+    counts = [(key, str(GAP_LABELS[key]), qs.count()) for key, qs in sets.items()]
+    page = Paginator(sets[section], PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/gaps.html",
+        {"counts": counts, "section": section, "section_label": GAP_LABELS[section], "page": page},
+    )
+
+
+@require_POST
+@role_required(Role.ALUMNI_OFFICE)
+def gaps_assign(request: HttpRequest) -> HttpResponse:
+    added = lifecycle.chapters_assign_by_city(by=_user(request))
+    messages.success(request, _("%(n)d alumni joined the chapter of their city.") % {"n": added})
+    return redirect(reverse("events:gaps") + "?section=alumni_without_chapter")
+
+
+def destination(request: HttpRequest, token: str) -> HttpResponse:
+    """The graduate's short form, reached from the email: the signed link is the key."""
+    row = lifecycle.destination_from_token(token)
+    if row is None:
+        raise Http404(_("This link is not valid or has expired."))
+    initial = {
+        "city": row.city,
+        "country": row.country,
+        "employer": row.employer,
+        "title": row.title,
+    }
+    form = DestinationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = lifecycle.graduate_destination_answer(destination=row, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            return render(
+                request, "events/destination.html", {"row": row, "form": None, "saved": True}
+            )
+    return render(request, "events/destination.html", {"row": row, "form": form, "saved": False})

@@ -1,0 +1,1029 @@
+"""Every URL, every role: what each persona gets, denials included.
+
+EXPECTATIONS lists every route of the resolver (and static, media) with the requests to make and
+the answer each persona must get. A route with no expectation fails
+`test_every_url_pattern_has_an_expectation`: a new page or endpoint must say who may use it.
+
+The admin is one entry, checked through a representative set of its pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from alma.accounts.models import ApiToken, User
+from alma.accounts.services import api_token_create
+from alma.activity.models import Activity
+from alma.activity.services import staff_service_log
+from alma.events.tests import world as ew
+from alma.people.models import Audience, Person
+from alma.testing import factories as f
+from alma.testing.personas import PERSONAS, client_for
+
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+# Personas with a person record (hank is a login without one).
+WITH_PERSON = [p for p in SIGNED_IN if p != "hank"]
+STAFF = ["alice", "bob"]
+# Verified members of the university community: alumni office, staff, students, alumni.
+MEMBERS = ["alice", "bob", "carol", "dave", "erin", "gina"]
+
+# Outcomes other than a plain status code.
+LOGIN = "302 to the sign-in page"
+ADMIN_LOGIN = "302 to the admin sign-in page"
+OWN_PROFILE = "302 to the persona's own profile"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str
+
+
+def outcomes(default: Any, **persona: Any) -> dict[str, Any]:
+    """The outcome for each of the nine personas: `default`, except those named."""
+    groups = {
+        "signed_in": SIGNED_IN,
+        "with_person": WITH_PERSON,
+        "staff": STAFF,
+        "members": MEMBERS,
+    }
+    result = {name: default for name in PERSONAS}
+    for key, value in persona.items():
+        if key in groups:
+            for name in groups[key]:
+                result[name] = value
+    for key, value in persona.items():
+        if key not in groups:
+            assert key in PERSONAS, key
+            result[key] = value
+    return result
+
+
+def page(signed_in: Any = 200, **persona: Any) -> dict[str, Any]:
+    """A page: anonymous visitors are sent to sign in."""
+    return outcomes(signed_in, anonymous=LOGIN, **persona)
+
+
+def api(signed_in: Any = 200, **persona: Any) -> dict[str, Any]:
+    """An API operation: anonymous callers get 401."""
+    return outcomes(signed_in, anonymous=401, **persona)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # formatted with the world's ids, e.g. "/people/{carol_person}/"
+    expect: dict[str, Any]
+    data: dict[str, Any] | None = None
+    json: bool = False
+    # A write check: the value before and after must differ exactly for `changed_for`.
+    state: Callable[[dict[str, Any]], Any] | None = None
+    changed_for: frozenset[str] = frozenset()
+
+
+@dataclass
+class Route:
+    names: set[str]  # the resolver's pattern names at this route
+    requests: list[Request]
+    in_resolver: bool = True
+
+
+def staff_service_payload(world: dict[str, Any]) -> dict[str, Any]:
+    return {"student_id": world["carol_person"], "aspect": "study", "note": "Advice on a thesis"}
+
+
+def activity_count(world: dict[str, Any]) -> int:
+    return Activity.objects.count()
+
+
+def carol_rating(world: dict[str, Any]) -> int | None:
+    return Activity.objects.get(pk=world["activity"]).rating
+
+
+def alice_token_exists(world: dict[str, Any]) -> bool:
+    return ApiToken.objects.filter(pk=world["alice_token"]).exists()
+
+
+def carol_record(world: dict[str, Any]) -> tuple[str, str]:
+    person = Person.objects.get(pk=world["carol_person"])
+    return person.full_name, person.stage
+
+
+def token_count(world: dict[str, Any]) -> int:
+    return ApiToken.objects.count()
+
+
+ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
+
+EXPECTATIONS: dict[str, Route] = {
+    "": Route({"home"}, [Request("get", "/", outcomes(200))]),
+    "accounts/login/": Route(
+        {"accounts:login"},
+        [
+            Request("get", "/accounts/login/", outcomes(Redirect("/"), anonymous=200)),
+            # A wrong password re-shows the form, whoever asks.
+            Request(
+                "post",
+                "/accounts/login/",
+                outcomes(Redirect("/"), anonymous=200),
+                data={"username": "nobody@example.edu", "password": "wrong"},
+            ),
+        ],
+    ),
+    "accounts/logout/": Route(
+        {"accounts:logout"},
+        [
+            Request("get", "/accounts/logout/", outcomes(405)),
+            Request("post", "/accounts/logout/", outcomes(Redirect("/accounts/login/"))),
+        ],
+    ),
+    "accounts/tokens/": Route(
+        {"accounts:tokens"},
+        [
+            Request("get", "/accounts/tokens/", page()),
+            Request(
+                "post",
+                "/accounts/tokens/",
+                page(),
+                data={"name": "reporting script"},
+                state=token_count,
+                changed_for=frozenset(SIGNED_IN),
+            ),
+        ],
+    ),
+    "accounts/tokens/<int:pk>/revoke/": Route(
+        {"accounts:token-revoke"},
+        [
+            Request("get", "/accounts/tokens/{alice_token}/revoke/", outcomes(405)),
+            # Anyone may ask; only the owner's token goes.
+            Request(
+                "post",
+                "/accounts/tokens/{alice_token}/revoke/",
+                page(Redirect("/accounts/tokens/")),
+                state=alice_token_exists,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "people/me/": Route(
+        {"people:me"}, [Request("get", "/people/me/", page(OWN_PROFILE, hank=404))]
+    ),
+    "people/me/edit/": Route(
+        {"people:edit"}, [Request("get", "/people/me/edit/", page(200, hank=404))]
+    ),
+    "people/me/privacy/": Route(
+        {"people:privacy"}, [Request("get", "/people/me/privacy/", page(200, hank=404))]
+    ),
+    "people/<int:pk>/": Route(
+        {"people:detail"},
+        [
+            # Default profile audience: verified members.
+            Request("get", "/people/{carol_person}/", page(404, members=200)),
+            Request("get", "/people/{open_person}/", page(200)),
+            Request("get", "/people/{office_person}/", page(404, alice=200)),
+            Request("get", "/people/{hidden_person}/", page(404)),
+            Request("get", "/people/999999/", page(404)),
+        ],
+    ),
+    "services/": Route(
+        {"activity:service-log"}, [Request("get", "/services/", page(403, staff=200))]
+    ),
+    "services/new/": Route(
+        {"activity:service-new"},
+        [
+            Request("get", "/services/new/", page(403, staff=200)),
+            Request(
+                "post",
+                "/services/new/",
+                page(403, staff=Redirect("/services/")),
+                data={
+                    "student": "{carol_person}",
+                    "aspect": "study",
+                    "note": "Helped with course registration",
+                    "occurred_on": "{today}",
+                },
+                state=activity_count,
+                changed_for=frozenset(STAFF),
+            ),
+        ],
+    ),
+    "services/students/": Route(
+        {"activity:student-lookup"},
+        [Request("get", "/services/students/?q=Carol", page(403, staff=200))],
+    ),
+    "services/received/": Route(
+        {"activity:received"}, [Request("get", "/services/received/", page(200))]
+    ),
+    "services/<int:pk>/rate/": Route(
+        {"activity:rate"},
+        [
+            Request("get", "/services/{activity}/rate/", outcomes(405)),
+            Request(
+                "post",
+                "/services/{activity}/rate/",
+                page(404, carol=Redirect("/services/received/")),
+                data={"rating": "4"},
+                state=carol_rating,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "directory/": Route(
+        {"directory:index"},
+        [
+            Request("get", "/directory/", page()),
+            Request("get", "/directory/?q=Carol&sort=name", page()),
+        ],
+    ),
+    "api/people/search": Route(
+        {"api:search"}, [Request("get", "/api/people/search?q=Carol", api())]
+    ),
+    "api/": Route({"api:api-root"}, [Request("get", "/api/", outcomes(404))]),
+    "api/openapi.json": Route(
+        {"api:openapi-json"}, [Request("get", "/api/openapi.json", outcomes(200))]
+    ),
+    "api/docs": Route({"api:openapi-view"}, [Request("get", "/api/docs", outcomes(200))]),
+    "api/me": Route({"api:me"}, [Request("get", "/api/me", api())]),
+    "api/people/me": Route(
+        {"api:me", "api:update_me"},
+        [
+            Request("get", "/api/people/me", api(200, hank=404)),
+            Request(
+                "patch",
+                "/api/people/me",
+                api(200, hank=404),
+                data={"headline": "Hello"},
+                json=True,
+            ),
+            Request("post", "/api/people/me", outcomes(405), data={}, json=True),
+        ],
+    ),
+    "api/people/me/privacy": Route(
+        {"api:my_privacy", "api:set_my_privacy"},
+        [
+            Request("get", "/api/people/me/privacy", api(200, hank=404)),
+            Request(
+                "put",
+                "/api/people/me/privacy",
+                api(200, hank=404),
+                data={"audiences": {"wechat": "only_me"}},
+                json=True,
+            ),
+        ],
+    ),
+    "api/people/<int:person_id>": Route(
+        {"api:person_detail"},
+        [
+            Request("get", "/api/people/{carol_person}", api(404, members=200)),
+            Request("get", "/api/people/{open_person}", api(200)),
+            Request("get", "/api/people/{office_person}", api(404, alice=200)),
+            Request("get", "/api/people/{hidden_person}", api(404)),
+            Request("get", "/api/people/999999", api(404)),
+        ],
+    ),
+    "api/activities/kinds": Route({"api:kinds"}, [Request("get", "/api/activities/kinds", api())]),
+    "api/activities/received": Route(
+        {"api:received"}, [Request("get", "/api/activities/received", api())]
+    ),
+    "api/activities/staff-services": Route(
+        {"api:record_staff_service"},
+        [
+            Request("get", "/api/activities/staff-services", outcomes(405)),
+            Request(
+                "post",
+                "/api/activities/staff-services",
+                api(422, staff=201),
+                data=staff_service_payload,  # type: ignore[arg-type]
+                json=True,
+                state=activity_count,
+                changed_for=frozenset(STAFF),
+            ),
+        ],
+    ),
+    "api/activities/<int:activity_id>/rating": Route(
+        {"api:rate"},
+        [
+            Request("get", "/api/activities/{activity}/rating", outcomes(405)),
+            Request(
+                "post",
+                "/api/activities/{activity}/rating",
+                api(404, carol=200),
+                data={"rating": 5},
+                json=True,
+                state=carol_rating,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    # Events and lifecycle programs (alma/events). The world: alice runs an open forum, a
+    # career talk happening now (carol registered, gina volunteers, dave speaks) and a ceremony;
+    # erin's chapter runs an alumni-only dinner. See alma/events/tests/world.py.
+    "events/": Route({"events:list"}, [Request("get", "/events/", page())]),
+    "events/new/": Route(
+        {"events:new"},
+        [
+            Request("get", "/events/new/", page(403, alice=200, bob=200, erin=200)),
+            # For erin's chapter: the office and its officer may; bob hosts for a unit only.
+            Request(
+                "post",
+                "/events/new/",
+                page(403, alice=302, bob=200, erin=302),
+                data={
+                    "program": "{program}",
+                    "title": "Spring gathering",
+                    "kind": "fellowship",
+                    "starts_at": "{soon}",
+                    "ends_at": "{soon_end}",
+                    "venue": "Bund 18",
+                    "host_chapter": "{erin_chapter}",
+                    "guests_allowed": "0",
+                    "open_to_alumni": "on",
+                },
+                state=ew.event_count,
+                changed_for=frozenset({"alice", "erin"}),
+            ),
+        ],
+    ),
+    "events/mine/": Route({"events:mine"}, [Request("get", "/events/mine/", page(200, hank=404))]),
+    "events/mine/calendar/reset/": Route(
+        {"events:feed-reset"},
+        [
+            Request("get", "/events/mine/calendar/reset/", outcomes(405)),
+            Request(
+                "post", "/events/mine/calendar/reset/", page(Redirect("/events/mine/"), hank=404)
+            ),
+        ],
+    ),
+    # The secret address is the key: calendar apps cannot sign in.
+    "events/feeds/<str:token>.ics": Route(
+        {"events:feed-person"},
+        [
+            Request("get", "/events/feeds/{feed_token}.ics", outcomes(200)),
+            Request("get", "/events/feeds/not-a-token.ics", outcomes(404)),
+        ],
+    ),
+    "events/programs/": Route({"events:programs"}, [Request("get", "/events/programs/", page())]),
+    "events/programs/new/": Route(
+        {"events:program-new"},
+        [
+            Request("get", "/events/programs/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/events/programs/new/",
+                page(403, alice=302),
+                data={
+                    "name": "Career week",
+                    "stage": "in_school",
+                    "aspect": "work",
+                    "cadence": "yearly",
+                },
+                state=ew.program_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/programs/<int:pk>/": Route(
+        {"events:program"}, [Request("get", "/events/programs/{program}/", page())]
+    ),
+    "events/<int:pk>/": Route(
+        {"events:detail"},
+        [
+            Request("get", "/events/{public_event}/", page()),
+            # Alumni only: a hidden event looks missing.
+            Request("get", "/events/{chapter_event}/", page(404, alice=200, dave=200, erin=200)),
+            Request("get", "/events/999999/", page(404)),
+        ],
+    ),
+    "events/<int:pk>/event.ics": Route(
+        {"events:ics"},
+        [
+            Request("get", "/events/{public_event}/event.ics", page()),
+            Request(
+                "get", "/events/{chapter_event}/event.ics", page(404, alice=200, dave=200, erin=200)
+            ),
+        ],
+    ),
+    "events/<int:pk>/edit/": Route(
+        {"events:edit"},
+        [
+            Request("get", "/events/{public_event}/edit/", page(403, alice=200)),
+            Request("get", "/events/{chapter_event}/edit/", page(403, alice=200, erin=200)),
+        ],
+    ),
+    "events/<int:pk>/cancel/": Route(
+        {"events:cancel"},
+        [
+            Request("get", "/events/{chapter_party}/cancel/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{chapter_party}/cancel/",
+                page(403, alice=302, erin=302),
+                state=ew.event_states,
+                changed_for=frozenset({"alice", "erin"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/register/": Route(
+        {"events:register"},
+        [
+            Request("get", "/events/{public_event}/register/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{public_event}/register/",
+                page(302, hank=404),
+                state=ew.registration_state,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+            # The office sees every event but registers only where the audience admits it.
+            Request(
+                "post",
+                "/events/{chapter_event}/register/",
+                page(404, alice=400, dave=302, erin=302),
+            ),
+        ],
+    ),
+    "events/<int:pk>/unregister/": Route(
+        {"events:unregister"},
+        [
+            Request("get", "/events/{today_event}/unregister/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{today_event}/unregister/",
+                page(404, carol=302),
+                state=ew.registration_state,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    # The attendee list: managers, and the event's hosts and volunteers (gina) at the door.
+    "events/<int:pk>/manage/": Route(
+        {"events:manage"},
+        [
+            Request("get", "/events/{public_event}/manage/", page(403, alice=200)),
+            Request("get", "/events/{today_event}/manage/?q=carol", page(403, alice=200, gina=200)),
+            Request("get", "/events/{chapter_event}/manage/", page(403, alice=200, erin=200)),
+        ],
+    ),
+    "events/<int:pk>/questions/": Route(
+        {"events:question-add"},
+        [
+            Request("get", "/events/{public_event}/questions/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{public_event}/questions/",
+                page(403, alice=302),
+                data={"prompt": "Any dietary needs?", "kind": "text"},
+                state=ew.question_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/questions/<int:qid>/delete/": Route(
+        {"events:question-remove"},
+        [
+            Request("get", "/events/{public_event}/questions/{question}/delete/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{public_event}/questions/{question}/delete/",
+                page(403, alice=302),
+                state=ew.question_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/roles/": Route(
+        {"events:role-add"},
+        [
+            Request("get", "/events/{public_event}/roles/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{public_event}/roles/",
+                page(403, alice=302),
+                data={"person": "{dave_person}", "role": "volunteer"},
+                state=ew.role_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/roles/<int:rid>/served/": Route(
+        {"events:role-served"},
+        [
+            Request("get", "/events/{today_event}/roles/{dave_role_today}/served/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{today_event}/roles/{dave_role_today}/served/",
+                page(403, alice=302, gina=302),
+                state=ew.role_state,
+                changed_for=frozenset({"alice", "gina"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/roles/<int:rid>/delete/": Route(
+        {"events:role-remove"},
+        [
+            Request(
+                "get", "/events/{public_event}/roles/{dave_role_public}/delete/", outcomes(405)
+            ),
+            Request(
+                "post",
+                "/events/{public_event}/roles/{dave_role_public}/delete/",
+                page(403, alice=302),
+                state=ew.role_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/messages/": Route(
+        {"events:message-add"},
+        [
+            Request("get", "/events/{ceremony}/messages/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{ceremony}/messages/",
+                page(403, alice=302),
+                data={"author_name": "Wu Jie, class of 1988", "text": "Congratulations!"},
+                state=ew.message_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/people/": Route(
+        {"events:person-lookup"},
+        [
+            Request("get", "/events/{public_event}/people/?q=Dave", page(403, alice=200)),
+            Request("get", "/events/{today_event}/people/?q=Dave", page(403, alice=200, gina=200)),
+        ],
+    ),
+    "events/<int:pk>/walk-in/": Route(
+        {"events:walk-in"},
+        [
+            Request("get", "/events/{today_event}/walk-in/", outcomes(405)),
+            Request(
+                "post",
+                "/events/{today_event}/walk-in/",
+                page(403, alice=302, gina=302),
+                data={"full_name": "Walk In", "email": "walk.in@example.com"},
+                state=ew.registration_state,
+                changed_for=frozenset({"alice", "gina"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/registrations/<int:rid>/check-in/": Route(
+        {"events:registration-check-in"},
+        [
+            Request(
+                "get",
+                "/events/{today_event}/registrations/{button_registration}/check-in/",
+                outcomes(405),
+            ),
+            Request(
+                "post",
+                "/events/{today_event}/registrations/{button_registration}/check-in/",
+                page(403, alice=302, gina=302),
+                state=ew.registration_state,
+                changed_for=frozenset({"alice", "gina"}),
+            ),
+        ],
+    ),
+    "events/<int:pk>/registrations/<int:rid>/cancel/": Route(
+        {"events:registration-cancel"},
+        [
+            Request(
+                "get",
+                "/events/{today_event}/registrations/{cancel_registration}/cancel/",
+                outcomes(405),
+            ),
+            # Volunteers check people in; only the event's managers cancel a place.
+            Request(
+                "post",
+                "/events/{today_event}/registrations/{cancel_registration}/cancel/",
+                page(403, alice=302),
+                state=ew.registration_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # Where the QR code leads.
+    "events/check-in/<str:token>/": Route(
+        {"events:check-in"},
+        [
+            Request("get", "/events/check-in/{carol_checkin}/", page(403, alice=200, gina=200)),
+            Request(
+                "post",
+                "/events/check-in/{carol_checkin}/",
+                page(403, alice=200, gina=200),
+                state=ew.registration_state,
+                changed_for=frozenset({"alice", "gina"}),
+            ),
+            Request("get", "/events/check-in/forged:token/", page(404)),
+        ],
+    ),
+    "events/chapters/": Route(
+        {"events:chapters"}, [Request("get", "/events/chapters/", page(403, alice=200, erin=200))]
+    ),
+    "events/chapters/<int:pk>/": Route(
+        {"events:chapter"},
+        [
+            Request("get", "/events/chapters/{erin_chapter}/", page(403, alice=200, erin=200)),
+            Request("get", "/events/chapters/{other_chapter}/", page(403, alice=200)),
+            Request("get", "/events/chapters/999999/", page(403, alice=404, erin=404)),
+        ],
+    ),
+    "events/chapters/<int:pk>/calendar.ics": Route(
+        {"events:feed-chapter"},
+        [
+            Request("get", "/events/chapters/{erin_chapter}/calendar.ics", outcomes(200)),
+            Request("get", "/events/chapters/999999/calendar.ics", outcomes(404)),
+        ],
+    ),
+    "events/chapters/<int:pk>/send-off/": Route(
+        {"events:send-off"},
+        [
+            Request("get", "/events/chapters/{erin_chapter}/send-off/", outcomes(405)),
+            Request(
+                "post",
+                "/events/chapters/{erin_chapter}/send-off/",
+                page(403, alice=302, erin=302),
+                data={
+                    "sendoff-entry_year": "{intake_year}",
+                    "sendoff-starts_at": "{soon}",
+                    "sendoff-venue": "Riverside Hotel",
+                },
+                state=ew.event_count,
+                changed_for=frozenset({"alice", "erin"}),
+            ),
+        ],
+    ),
+    "events/chapters/<int:pk>/welcome/": Route(
+        {"events:welcome"},
+        [
+            Request("get", "/events/chapters/{erin_chapter}/welcome/", outcomes(405)),
+            Request(
+                "post",
+                "/events/chapters/{erin_chapter}/welcome/",
+                page(403, alice=302, erin=302),
+                data={
+                    "welcome-graduation_year": "{year}",
+                    "welcome-starts_at": "{soon}",
+                    "welcome-venue": "Alumni house",
+                },
+                state=ew.event_count,
+                changed_for=frozenset({"alice", "erin"}),
+            ),
+        ],
+    ),
+    "events/lifecycle/admissions/": Route(
+        {"events:admissions"},
+        [Request("get", "/events/lifecycle/admissions/", page(403, alice=200))],
+    ),
+    "events/lifecycle/enrolment/": Route(
+        {"events:enrolment"},
+        [
+            Request("get", "/events/lifecycle/enrolment/", page(403, alice=200)),
+            Request(
+                "post",
+                "/events/lifecycle/enrolment/",
+                page(403, alice=200),
+                data={"entry_year": "{intake_year}", "emails": "{freshman_email}"},
+                state=ew.stages,
+            ),
+            Request(
+                "post",
+                "/events/lifecycle/enrolment/",
+                page(403, alice=200),
+                data={
+                    "entry_year": "{intake_year}",
+                    "emails": "{freshman_email}",
+                    "confirm": "1",
+                },
+                state=ew.stages,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/lifecycle/graduation/": Route(
+        {"events:graduation"},
+        [
+            Request("get", "/events/lifecycle/graduation/", page(403, alice=200)),
+            Request(
+                "post",
+                "/events/lifecycle/graduation/",
+                page(403, alice=200),
+                data={"graduation_year": "{year}", "student_numbers": "WORLD-1"},
+                state=ew.stages,
+            ),
+            Request(
+                "post",
+                "/events/lifecycle/graduation/",
+                page(403, alice=200),
+                data={"graduation_year": "{year}", "student_numbers": "WORLD-1", "confirm": "1"},
+                state=ew.stages,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "events/lifecycle/destinations/": Route(
+        {"events:destinations"},
+        [Request("get", "/events/lifecycle/destinations/?status=pending", page(403, alice=200))],
+    ),
+    "events/lifecycle/gaps/": Route(
+        {"events:gaps"},
+        [
+            Request("get", "/events/lifecycle/gaps/", page(403, alice=200)),
+            Request(
+                "get",
+                "/events/lifecycle/gaps/?section=alumni_without_chapter",
+                page(403, alice=200),
+            ),
+        ],
+    ),
+    "events/lifecycle/gaps/assign-chapters/": Route(
+        {"events:gaps-assign"},
+        [
+            Request("get", "/events/lifecycle/gaps/assign-chapters/", outcomes(405)),
+            Request(
+                "post",
+                "/events/lifecycle/gaps/assign-chapters/",
+                page(403, alice=Redirect("/events/lifecycle/gaps/?section=alumni_without_chapter")),
+                state=ew.membership_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # The graduate's destination form: the signed link from the email is the key.
+    "events/destination/<str:token>/": Route(
+        {"events:destination"},
+        [
+            Request("get", "/events/destination/{destination_token}/", outcomes(200)),
+            Request("get", "/events/destination/not-a-token/", outcomes(404)),
+            Request(
+                "post",
+                "/events/destination/{destination_token}/",
+                outcomes(200),
+                data={"city": "Beijing", "employer": "Alumni Robotics"},
+                state=ew.destination_state,
+                changed_for=frozenset(PERSONAS),
+            ),
+        ],
+    ),
+    "api/events/programs": Route({"api:programs"}, [Request("get", "/api/events/programs", api())]),
+    "api/events/": Route({"api:events"}, [Request("get", "/api/events/", api())]),
+    "api/events/mine": Route({"api:mine"}, [Request("get", "/api/events/mine", api())]),
+    "api/events/<int:event_id>": Route(
+        {"api:event_detail"},
+        [
+            Request("get", "/api/events/{public_event}", api()),
+            Request("get", "/api/events/{chapter_event}", api(404, alice=200, dave=200, erin=200)),
+        ],
+    ),
+    "api/events/<int:event_id>/registration": Route(
+        {"api:register", "api:unregister"},
+        [
+            Request("get", "/api/events/{webinar}/registration", outcomes(405)),
+            Request(
+                "post",
+                "/api/events/{webinar}/registration",
+                api(201, hank=404),
+                data={},
+                json=True,
+                state=ew.registration_state,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+            # Everyone's own place only: each persona cancels what they just took.
+            Request(
+                "delete",
+                "/api/events/{webinar}/registration",
+                api(200, hank=404),
+                state=ew.registration_state,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+            Request("delete", "/api/events/{ceremony}/registration", api(404)),
+        ],
+    ),
+    "api/events/check-ins": Route(
+        {"api:check_in"},
+        [
+            Request("get", "/api/events/check-ins", outcomes(405)),
+            Request(
+                "post",
+                "/api/events/check-ins",
+                api(403, alice=200, gina=200),
+                data={"token": "{api_checkin}"},
+                json=True,
+                state=ew.registration_state,
+                changed_for=frozenset({"alice", "gina"}),
+            ),
+        ],
+    ),
+    "i18n/setlang/": Route(
+        {"set_language"},
+        [
+            Request("get", "/i18n/setlang/", outcomes(Redirect("/"))),
+            Request(
+                "post",
+                "/i18n/setlang/",
+                outcomes(Redirect("/people/")),
+                data={"language": "zh-hans", "next": "/people/"},
+            ),
+        ],
+    ),
+    # The whole admin, through a representative set: only the alumni office gets in.
+    "admin/": Route(
+        set(),
+        [
+            Request("get", "/admin/", ADMIN_PAGE),
+            Request("get", "/admin/people/person/", ADMIN_PAGE),
+            Request("get", "/admin/people/person/{carol_person}/change/", ADMIN_PAGE),
+            Request("get", "/admin/people/person/{carol_person}/history/", ADMIN_PAGE),
+            # Without the inline forms' data the office's form is refused; others never get in.
+            Request(
+                "post",
+                "/admin/people/person/{carol_person}/change/",
+                ADMIN_PAGE,
+                data={"full_name": "Renamed", "stage": "alumnus"},
+                state=carol_record,
+            ),
+            Request("get", "/admin/accounts/user/{carol_user}/change/", ADMIN_PAGE),
+            Request("get", "/admin/activity/activity/", ADMIN_PAGE),
+            Request("get", "/admin/login/", outcomes(200, alice=Redirect("/admin/"))),
+        ],
+    ),
+    # Not in the resolver: WhiteNoise serves static files; nothing serves media yet.
+    "static": Route(
+        set(),
+        [
+            Request("get", "/static/alma/alma.css", outcomes(200)),
+            Request("get", "/static/django_htmx/htmx-2.min.js", outcomes(200)),
+            Request("get", "/static/ninja/swagger-ui-bundle.js", outcomes(200)),
+            Request("get", "/static/no-such-file.css", outcomes(404)),
+        ],
+        in_resolver=False,
+    ),
+    "media": Route(set(), [Request("get", "/media/photo.jpg", outcomes(404))], in_resolver=False),
+}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route, namespaced name) for every pattern, through every include."""
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, route, ns)
+        else:
+            assert isinstance(entry, URLPattern)
+            name = entry.name or "<unnamed>"
+            yield route, f"{namespace}:{name}" if namespace else name
+
+
+def route_key(route: str) -> str:
+    return "admin/" if route.startswith("admin/") else route
+
+
+def test_every_url_pattern_has_an_expectation():
+    missing = []
+    for route, name in walk(get_resolver().url_patterns):
+        key = route_key(route)
+        if key not in EXPECTATIONS or (key != "admin/" and name not in EXPECTATIONS[key].names):
+            missing.append(f"{route} ({name})")
+    assert not missing, "Add these to EXPECTATIONS in tests/test_url_roles.py: " + ", ".join(
+        missing
+    )
+
+
+def test_every_expectation_names_a_real_pattern():
+    present: dict[str, set[str]] = {}
+    for route, name in walk(get_resolver().url_patterns):
+        present.setdefault(route_key(route), set()).add(name)
+    stale = [
+        key
+        for key, route in EXPECTATIONS.items()
+        if route.in_resolver and (key not in present or not route.names <= present[key])
+    ]
+    assert not stale
+
+
+def test_the_walk_sees_the_api_and_the_admin():
+    found = {route for route, _name in walk(get_resolver().url_patterns)}
+    assert "api/people/<int:person_id>" in found
+    assert "admin/people/person/<path:object_id>/history/" in found
+
+
+@pytest.fixture
+def world(persona_users) -> dict[str, Any]:
+    users: dict[str, User] = {k: v for k, v in persona_users.items() if v is not None}
+    carol = users["carol"]
+    activity = staff_service_log(
+        staff=users["bob"], student=carol.person, aspect="study", note="Office hours"
+    )
+    token, _secret = api_token_create(user=users["alice"], name="alice's script")
+    open_person = f.PersonFactory(privacy={"profile": Audience.SIGNED_IN})
+    office_person = f.PersonFactory(privacy={"profile": Audience.ALUMNI_OFFICE})
+    hidden_person = f.PersonFactory(privacy={"profile": Audience.ONLY_ME})
+    return {
+        **ew.events_world(users),
+        "users": persona_users,
+        "carol_person": carol.person_id,
+        "carol_user": carol.pk,
+        "activity": activity.pk,
+        "alice_token": token.pk,
+        "open_person": open_person.pk,
+        "office_person": office_person.pk,
+        "hidden_person": hidden_person.pk,
+        "today": timezone.localdate().isoformat(),
+    }
+
+
+def _fill(value: Any, world: dict[str, Any]) -> Any:
+    if callable(value):
+        return value(world)
+    if isinstance(value, str):
+        return value.format(**world)
+    if isinstance(value, dict):
+        return {k: _fill(v, world) for k, v in value.items()}
+    return value
+
+
+def _describe(response: Any) -> str:
+    location = response.headers.get("Location")
+    return f"{response.status_code}" + (f" -> {location}" if location else "")
+
+
+def _check(expected: Any, response: Any, persona: str, user: User | None) -> str | None:
+    """None when the response is the expected outcome, else what went wrong."""
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        ok = status == 302 and location.startswith("/accounts/login/?next=")
+    elif expected == ADMIN_LOGIN:
+        ok = status == 302 and location.startswith("/admin/login/?next=/admin/")
+    elif expected == OWN_PROFILE:
+        assert user is not None
+        ok = status == 302 and location == f"/people/{user.person_id}/"
+    elif isinstance(expected, Redirect):
+        ok = status == 302 and location == expected.to
+    else:
+        ok = status == expected
+    if ok and status == 401:
+        # The API says why, as JSON, not a sign-in page.
+        ok = response.headers["Content-Type"].startswith("application/json")
+    if ok:
+        return None
+    return f"expected {expected}, got {_describe(response)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+def test_each_route_answers_each_persona_as_expected(persona, world):
+    user = world["users"][persona]
+    failures = []
+    # One client (building a request handler is the slow part), signed in again whenever a
+    # request (signing out) ended the session; no language choice carries over.
+    client = Client()
+    for key, route in EXPECTATIONS.items():
+        for request in route.requests:
+            client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+            if user is not None and not client.session.get("_auth_user_id"):
+                client.force_login(user)
+            path = _fill(request.path, world)
+            data = _fill(request.data, world)
+            before = request.state(world) if request.state else None
+            send = getattr(client, request.method)
+            if request.json:
+                response = send(path, data=data, content_type="application/json")
+            elif request.method == "get":
+                response = send(path)
+            else:
+                response = send(path, data=data or {})
+            problem = _check(request.expect[persona], response, persona, user)
+            if problem is None and request.state is not None:
+                changed = request.state(world) != before
+                if changed != (persona in request.changed_for):
+                    problem = "wrote" if changed else "did not write"
+            if problem:
+                failures.append(f"{request.method.upper()} {path} [{key}]: {problem}")
+    assert not failures, f"{persona}:\n" + "\n".join(failures)
+
+
+def test_students_are_refused_the_staff_service_log_with_403_not_a_sign_in_page(carol):
+    response = client_for(carol).get("/services/")
+    assert response.status_code == 403
+    assert b"Not allowed" in response.content
+
+
+def test_an_unknown_person_gets_the_same_answer_as_a_hidden_one(bob):
+    hidden = f.PersonFactory(privacy={"profile": Audience.ONLY_ME})
+    client = client_for(bob)
+    missing = client.get("/people/999999/")
+    concealed = client.get(f"/people/{hidden.pk}/")
+    assert missing.status_code == concealed.status_code == 404
+    assert Person.objects.filter(pk=hidden.pk).exists()
