@@ -93,6 +93,8 @@ def consent_record(
     for purpose in decisions:
         if purpose not in ConsentPurpose.values:
             raise ApplicationError(_("Unknown consent purpose: %(p)s") % {"p": purpose})
+        if not isinstance(decisions[purpose], bool):
+            raise ApplicationError(_("A consent decision is yes or no."))
     current = consent_current(person=person)
     rows = [
         Consent(person=person, purpose=purpose, granted=granted, recorded_by=by, source=source)
@@ -185,7 +187,7 @@ def person_graduate(
         raise ApplicationError(
             _("%(name)s has no open education record.") % {"name": person.full_name}
         )
-    year = graduation_year or timezone.localdate().year
+    year = timezone.localdate().year if graduation_year is None else graduation_year
     if year < education.entry_year:
         raise ApplicationError(_("Graduation cannot come before entry."), field="graduation_year")
     education.graduation_year = year

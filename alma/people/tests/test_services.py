@@ -277,3 +277,23 @@ def test_a_malformed_email_is_refused_and_nothing_is_saved(carol):
         person_update_profile(person=person, by=carol, data={"email": "not-an-email"})
     assert "email" in caught.value.message_dict
     assert state(person) == before
+
+
+def test_consent_decisions_must_be_yes_or_no(dave):
+    from alma.lib.errors import ApplicationError
+    from alma.people.models import Consent
+    from alma.people.services import consent_record
+
+    with pytest.raises(ApplicationError):
+        consent_record(person=dave.person, by=dave, decisions={"newsletter": 1})  # type: ignore[dict-item]
+    assert not Consent.objects.filter(person=dave.person).exists()
+
+
+def test_a_graduation_year_before_entry_is_refused_not_replaced(carol):
+    from alma.lib.errors import ApplicationError
+    from alma.people.services import person_graduate
+
+    with pytest.raises(ApplicationError):
+        person_graduate(person=carol.person, by=None, graduation_year=0)
+    carol.person.refresh_from_db()
+    assert carol.person.stage == "student"
