@@ -46,7 +46,9 @@ def process_stage_of(person: Person, *, at: dt.date) -> str:
         for e in person.educations.all()
         if e.graduation_year is None and e.expected_graduation_year
     ]
-    return stage_at(stage=person.stage, expected_graduation=min(expected) if expected else None, at=at)
+    return stage_at(
+        stage=person.stage, expected_graduation=min(expected) if expected else None, at=at
+    )
 
 
 def provider_of(person: Person) -> str:
