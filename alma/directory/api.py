@@ -20,6 +20,7 @@ class FacetValueOut(Schema):
 class SearchOut(Schema):
     total: int
     approximate: bool
+    similar_names: bool
     page: int
     num_pages: int
     results: list[PersonOut]
@@ -38,7 +39,8 @@ class SearchOut(Schema):
         "`province`, `city`, `chapter` (id) — repeat a parameter to choose several values — "
         "`sort` (relevance or name) and `page`. Hidden people and fields are neither returned, "
         "nor searchable, nor counted. Words that match very many people are counted on a sample: "
-        "then `approximate` is true and `total` and the facet counts are estimates."
+        "then `approximate` is true and `total` and the facet counts are estimates. When words find "
+        "nobody, PostgreSQL offers people with similar names (`similar_names` is true, `total` is 0)."
     ),
 )
 def search(request: HttpRequest) -> dict:
@@ -46,6 +48,7 @@ def search(request: HttpRequest) -> dict:
     return {
         "total": page.result.total,
         "approximate": page.result.approximate,
+        "similar_names": page.result.similar_names,
         "page": page.result.page,
         "num_pages": page.result.num_pages,
         "results": page.hits,

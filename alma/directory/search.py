@@ -75,6 +75,8 @@ class SearchResult:
     page: int
     num_pages: int
     approximate: bool = False
+    # No exact match, so these are people whose names look like the words (PostgreSQL only).
+    similar_names: bool = False
 
 
 def viewer_level(viewer: Any) -> int:
@@ -368,6 +370,12 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
 
     num_pages = max(1, min(MAX_PAGE, math.ceil(total / query.page_size)))
     query.page = min(query.page, num_pages)
+    if total == 0 and query.tokens and not query.filters:
+        similar = _similar_names(level, query.text)
+        if similar:
+            return SearchResult(
+                total=0, person_ids=similar, facets=facets, page=1, num_pages=1, similar_names=True
+            )
     return SearchResult(
         total=total,
         # Ranking hundreds of thousands of matches costs more than it tells: very broad
@@ -378,6 +386,24 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
         num_pages=num_pages,
         approximate=approximate,
     )
+
+
+SIMILAR_LIMIT = 10
+
+
+def _similar_names(level: int, text: str) -> list[int]:
+    """People (visible at the level) whose names are most like the words: typos, partial names."""
+    if connection.vendor != "postgresql":
+        return []
+    words = " ".join(query_tokens(text))
+    if not words:
+        return []
+    rows = _fetch(
+        f"SELECT e.person_id FROM {ENTRY} e WHERE e.profile_rank <= {level} AND e.sort_name %% %s "
+        "ORDER BY similarity(e.sort_name, %s) DESC, e.sort_name, e.person_id LIMIT %s",
+        [words, words, SIMILAR_LIMIT],
+    )
+    return [r[0] for r in rows]
 
 
 def _about(estimate: float) -> int:

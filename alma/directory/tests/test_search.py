@@ -57,7 +57,9 @@ def test_title_employer_expertise_and_city_are_searchable(wang, dave):
 
 
 def test_words_are_all_required(wang, dave):
-    assert names(directory_search(viewer=dave, query=DirectoryQuery(text="wang shanghai"))) == []
+    result = directory_search(viewer=dave, query=DirectoryQuery(text="wang shanghai"))
+    assert result.total == 0
+    assert result.similar_names or result.person_ids == []  # suggestions are marked as such
 
 
 def test_query_made_only_of_punctuation_finds_nobody(wang, dave):
@@ -339,3 +341,18 @@ def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monke
     # Narrow words are still counted exactly.
     exact = directory_search(viewer=dave, query=DirectoryQuery(text="engineer 007"))
     assert not exact.approximate and exact.total == 1
+
+
+def test_a_misspelt_name_offers_similar_names_on_postgresql(wang, dave):
+    from django.db import connection
+
+    hidden = f.AlumnusFactory(
+        full_name="王方", name_latin="Wang Fan", privacy={"profile": "only_me"}
+    )
+    result = directory_search(viewer=dave, query=DirectoryQuery(text="Wnag Fang"))
+    assert result.total == 0
+    if connection.vendor == "postgresql":
+        assert result.similar_names and result.person_ids[0] == wang.pk
+        assert hidden.pk not in result.person_ids
+    else:  # SQLite has no trigram index: nobody, and no suggestions
+        assert not result.similar_names and result.person_ids == []
