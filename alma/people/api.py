@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from alma.lib.errors import ApplicationError
@@ -17,7 +18,7 @@ router = Router(tags=["people"])
 def _own_person(request: HttpRequest) -> Person:
     person = request.user.person  # type: ignore[union-attr]
     if person is None:
-        raise Http404("Your account is not linked to a person record.")
+        raise Http404(_("Your account is not linked to a person record."))
     return person
 
 
@@ -25,7 +26,7 @@ def _person_out(request: HttpRequest, person: Person) -> dict:
     """The visible fields only, as a dict: with `exclude_unset`, hidden fields are absent."""
     view = person_view_for(request.user, person)
     if view is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     return view
 
 

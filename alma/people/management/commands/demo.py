@@ -85,6 +85,10 @@ class Command(BaseCommand):
 
             say("Loading a year of programs and events…")
             events_demo_load(seed=DEMO_SEED)
+            from alma.mentoring.demo import mentoring_demo_load
+
+            say("Opening a mentoring cycle…")
+            mentoring_demo_load(seed=DEMO_SEED)
             if "directory_rebuild" in get_commands():
                 # The bulk-loaded people enter directory search here (see `alma seed`).
                 call_command("directory_rebuild", verbosity=0)

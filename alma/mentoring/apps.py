@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringConfig(AppConfig):
+    name = "alma.mentoring"
+    label = "mentoring"
+    verbose_name = _("Mentoring")
+
+    def ready(self) -> None:
+        from alma.mentoring import kinds
+
+        kinds.register_mentoring_kinds()

@@ -1,0 +1,441 @@
+"""Mentoring pages: thin views that parse, authorise, call a service or selector, render."""
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alma.accounts.models import User
+from alma.accounts.roles import Role, roles_of
+from alma.lib.errors import ApplicationError
+from alma.lib.views import login_required, role_required
+from alma.mentoring import selectors, services
+from alma.mentoring.forms import (
+    CycleForm,
+    MeetingForm,
+    MenteeForm,
+    MentorForm,
+    ProgramForm,
+    SurveyForm,
+)
+from alma.mentoring.models import (
+    Cycle,
+    Goal,
+    Meeting,
+    MentoringProgram,
+    MentorProfile,
+    Mentorship,
+)
+
+PAGE_SIZE = 25
+OFFICE = Role.ALUMNI_OFFICE
+MENTORS = (Role.ALUMNUS, Role.STAFF)
+STUDENTS = (Role.STUDENT,)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _is_office(request: HttpRequest) -> bool:
+    return OFFICE in roles_of(request.user)
+
+
+def _form_error(form: Any, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _cycle(pk: int) -> Cycle:
+    return get_object_or_404(Cycle.objects.select_related("program"), pk=pk)
+
+
+def _mentorship_for(request: HttpRequest, pk: int) -> Mentorship:
+    """A pair its mentor, its mentee or the office may see; anyone else gets 404."""
+    pair = get_object_or_404(
+        Mentorship.objects.select_related("cycle__program", "mentor__person", "mentee__person"),
+        pk=pk,
+    )
+    person_id = _user(request).person_id
+    is_party = person_id is not None and person_id in (
+        pair.mentor.person_id,
+        pair.mentee.person_id,
+    )
+    # Unpublished proposals are the office's draft.
+    if not _is_office(request) and (not is_party or pair.status == Mentorship.Status.PROPOSED):
+        raise Http404
+    return pair
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    cycles = Paginator(selectors.cycles_listed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = list(selectors.mentorships_of(_user(request).person_id)[:50])
+    return render(
+        request,
+        "mentoring/index.html",
+        {"page": cycles, "mine": mine, "is_office": _is_office(request)},
+    )
+
+
+@role_required(OFFICE)
+def program_new(request: HttpRequest) -> HttpResponse:
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(by=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Program created."))
+            cycle = program.cycles.first()
+            return redirect("mentoring:cycle", cycle.pk) if cycle else redirect("mentoring:index")
+    return render(request, "mentoring/program_form.html", {"form": form})
+
+
+@role_required(OFFICE)
+def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(MentoringProgram, pk=pk)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(by=_user(request), program=program, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The new cycle is open for applications."))
+            return redirect("mentoring:cycle", cycle.pk)
+    return render(request, "mentoring/cycle_form.html", {"form": form, "program": program})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    person_id = _user(request).person_id
+    held = roles_of(request.user)
+    context = {
+        "cycle": cycle,
+        "is_office": OFFICE in held,
+        "may_mentor": bool(held & set(MENTORS)),
+        "may_apply": Role.STUDENT in held,
+        "my_mentor_profile": cycle.mentors.filter(person_id=person_id).first()
+        if person_id
+        else None,
+        "my_application": cycle.mentees.filter(person_id=person_id).first() if person_id else None,
+        "phases": Cycle.Phase.choices,
+        "meeting_form": MeetingForm(),
+    }
+    return render(request, "mentoring/cycle.html", context)
+
+
+@require_POST
+@role_required(OFFICE)
+def cycle_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    services.cycle_set_phase(cycle=cycle, by=_user(request), phase=request.POST.get("phase", ""))
+    messages.success(request, _("The cycle's phase is changed."))
+    return redirect("mentoring:cycle", cycle.pk)
+
+
+@role_required(*MENTORS)
+def mentor_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    person = _user(request).person
+    if person is None:
+        raise Http404
+    existing = cycle.mentors.filter(person=person).first()
+    initial = {}
+    if existing is not None:
+        initial = {
+            f: getattr(existing, f)
+            for f in ("capacity", "topics", "industries", "languages", "expertise", "preferences")
+        }
+    form = MentorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_sign_up(
+                cycle=cycle, person=person, by=_user(request), **form.cleaned_data
+            )
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Thank you: you are signed up as a mentor."))
+            return redirect("mentoring:cycle", cycle.pk)
+    return render(
+        request, "mentoring/profile_form.html", {"form": form, "cycle": cycle, "side": "mentor"}
+    )
+
+
+@role_required(*STUDENTS)
+def mentee_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    person = _user(request).person
+    if person is None:
+        raise Http404
+    existing = cycle.mentees.filter(person=person).first()
+    initial = {}
+    if existing is not None:
+        initial = {
+            f: getattr(existing, f)
+            for f in ("goals", "topics", "target_industries", "languages", "preferences")
+        }
+    form = MenteeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentee_apply(
+                cycle=cycle, person=person, by=_user(request), **form.cleaned_data
+            )
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your application is saved."))
+            return redirect("mentoring:cycle", cycle.pk)
+    return render(
+        request, "mentoring/profile_form.html", {"form": form, "cycle": cycle, "side": "mentee"}
+    )
+
+
+@role_required(Role.STUDENT, OFFICE)
+def mentor_list(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    mentors = selectors.mentors_with_free_places(cycle)
+    page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentoring/mentors.html",
+        {"cycle": cycle, "page": page, "may_request": Role.STUDENT in roles_of(request.user)},
+    )
+
+
+@require_POST
+@role_required(*STUDENTS)
+def mentor_request(request: HttpRequest, pk: int, mentor_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(
+        MentorProfile.objects.select_related("cycle"), pk=mentor_pk, cycle_id=pk
+    )
+    pair = services.mentorship_request(
+        mentor=mentor, by=_user(request), message=request.POST.get("message", "")
+    )
+    messages.success(request, _("Your request is sent; the mentor will answer."))
+    return redirect("mentoring:mentorship", pair.pk)
+
+
+@role_required(OFFICE)
+def matching(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    if request.method == "POST":
+        outcome = services.matching_run(
+            cycle=cycle, by=_user(request), solver=request.POST.get("solver", "optimal")
+        )
+        messages.success(
+            request,
+            _("%(n)d pairs proposed (total affinity %(total).2f) in %(s).2f s.")
+            % {"n": outcome.run.matched, "total": outcome.run.objective, "s": outcome.run.seconds},
+        )
+        return redirect("mentoring:matching", cycle.pk)
+    status = request.GET.get("status", "")
+    pairs = selectors.pairs_of_cycle(cycle, status=status)
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for pair in page.object_list:
+        pair.reason_labels = services.reasons_display(pair.reasons)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "mentoring/matching.html",
+        {
+            "cycle": cycle,
+            "page": page,
+            "solvers": services.SOLVERS,
+            "statuses": Mentorship.Status.choices,
+            "status": status,
+            "last_run": cycle.runs.first(),
+        },
+    )
+
+
+@require_POST
+@role_required(OFFICE)
+def matching_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    n = services.matching_publish(cycle=cycle, by=_user(request))
+    messages.success(request, _("%(n)d proposals sent to mentors and mentees.") % {"n": n})
+    return redirect("mentoring:matching", cycle.pk)
+
+
+@role_required(OFFICE)
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    board = selectors.cycle_dashboard(cycle)
+    reasons = [
+        (str(services.UNMATCHED_REASONS.get(code, code)), n)
+        for code, n in board.unmatched_by_reason
+    ]
+    unmatched = Paginator(selectors.unmatched_mentees(cycle), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for application in unmatched.object_list:
+        application.reason_label = services.UNMATCHED_REASONS.get(  # type: ignore[attr-defined]
+            application.unmatched_reason, ""
+        )
+    return render(
+        request,
+        "mentoring/dashboard.html",
+        {"cycle": cycle, "board": board, "reasons": reasons, "unmatched": unmatched},
+    )
+
+
+@login_required
+def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    person_id = _user(request).person_id
+    meetings = list(pair.meetings.select_related("activity"))
+    return render(
+        request,
+        "mentoring/mentorship.html",
+        {
+            "pair": pair,
+            "reasons": services.reasons_display(pair.reasons),
+            "is_mentor": person_id == pair.mentor.person_id,
+            "is_mentee": person_id == pair.mentee.person_id,
+            "is_office": _is_office(request),
+            "meetings": meetings,
+            "goals": list(pair.goals.all()),
+            "meeting_form": MeetingForm(
+                initial={
+                    "occurred_at": timezone.localtime().replace(
+                        second=0, microsecond=0, tzinfo=None
+                    )
+                }
+            ),
+            "survey_form": SurveyForm(),
+            "my_survey": pair.survey_responses.filter(person_id=person_id).first()
+            if person_id
+            else None,
+            "mentors": list(
+                pair.cycle.mentors.select_related("person").order_by("person__full_name")
+            )
+            if _is_office(request) and pair.status == Mentorship.Status.PROPOSED
+            else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    accept = request.POST.get("answer") == "accept"
+    pair = services.mentorship_respond(mentorship=pair, by=_user(request), accept=accept)
+    if pair.status == Mentorship.Status.ACTIVE:
+        messages.success(request, _("Accepted: you are now a mentoring pair."))
+    elif accept:
+        messages.success(request, _("Accepted; waiting for the other side."))
+    else:
+        messages.success(request, _("Declined. The alumni office will look for another match."))
+    return redirect("mentoring:mentorship", pair.pk)
+
+
+@require_POST
+@role_required(OFFICE)
+def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    if request.POST.get("remove"):
+        cycle_pk = pair.cycle_id
+        services.mentorship_remove(mentorship=pair, by=_user(request))
+        messages.success(request, _("The proposed pair is removed."))
+        return redirect("mentoring:matching", cycle_pk)
+    try:
+        mentor_pk = int(request.POST.get("mentor", ""))
+    except ValueError:
+        raise ApplicationError(_("Choose a mentor.")) from None
+    mentor = get_object_or_404(MentorProfile, pk=mentor_pk)
+    services.mentorship_set_mentor(mentorship=pair, mentor=mentor, by=_user(request))
+    messages.success(request, _("The pair is changed."))
+    return redirect("mentoring:matching", pair.cycle_id)
+
+
+@require_POST
+@login_required
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(_("Give the meeting's date and topic."))
+    services.meeting_log(mentorship=pair, by=_user(request), **form.cleaned_data)
+    messages.success(request, _("Meeting logged."))
+    return redirect("mentoring:mentorship", pair.pk)
+
+
+@require_POST
+@role_required(*MENTORS)
+def group_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(_("Give the meeting's date and topic."))
+    meetings = services.group_meeting_log(cycle=cycle, by=_user(request), **form.cleaned_data)
+    messages.success(request, _("Group meeting logged for %(n)d mentees.") % {"n": len(meetings)})
+    return redirect("mentoring:cycle", cycle.pk)
+
+
+@require_POST
+@login_required
+def meeting_rate(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("activity"), pk=meeting_pk, mentorship=pair
+    )
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        raise ApplicationError(_("A rating is a whole number from 1 to 5.")) from None
+    services.meeting_rate(meeting=meeting, by=_user(request), rating=rating)
+    messages.success(request, _("Thank you for rating the meeting."))
+    return redirect("mentoring:mentorship", pair.pk)
+
+
+@require_POST
+@login_required
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    error = None
+    try:
+        if request.POST.get("goal"):
+            goal_pk = request.POST["goal"]
+            if not goal_pk.isdigit():
+                raise Http404
+            goal = get_object_or_404(Goal, pk=int(goal_pk), mentorship=pair)
+            services.goal_toggle(goal=goal, by=_user(request))
+        else:
+            services.goal_add(mentorship=pair, by=_user(request), text=request.POST.get("text", ""))
+    except ApplicationError as problem:
+        if not request.htmx:  # type: ignore[attr-defined]
+            raise
+        error = problem.message
+    if request.htmx:  # type: ignore[attr-defined]
+        # The goals card alone, swapped in place, with any problem shown in it.
+        person_id = _user(request).person_id
+        context = {
+            "pair": pair,
+            "goals": list(pair.goals.all()),
+            "is_mentor": person_id == pair.mentor.person_id,
+            "is_mentee": person_id == pair.mentee.person_id,
+            "goal_error": error,
+        }
+        return render(request, "mentoring/mentorship.html#goals", context)
+    return redirect("mentoring:mentorship", pair.pk)
+
+
+@require_POST
+@login_required
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _mentorship_for(request, pk)
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError(_("Satisfaction is a number from 1 to 5."))
+    services.survey_submit(mentorship=pair, by=_user(request), **form.cleaned_data)
+    messages.success(request, _("Thank you for your answer."))
+    return redirect("mentoring:mentorship", pair.pk)
