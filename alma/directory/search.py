@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
@@ -151,10 +151,10 @@ class _Sql:
             clause = "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
         return clause, [self.text_param()]
 
-    def where(self, *, exclude: str | None = None) -> tuple[str, list[Any]]:
+    def where(self, *, exclude: str | None = None, text: bool = True) -> tuple[str, list[Any]]:
         clauses = [f"e.profile_rank <= {self.level}"]
         params: list[Any] = []
-        if self.tokens:
+        if self.tokens and text:
             clause, more = self.text_clause()
             clauses.append(clause)
             params += more
@@ -187,10 +187,35 @@ def _fetch(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+# PostgreSQL lists a page of broad matches by walking the name index, which is fastest when
+# matches are spread over the alphabet ("engineer"), and slow when they all sort late ("wang",
+# "zhang": most of a million names read). The walk gets this long; then the matches are
+# collected first instead, at a cost that follows their number, not where they sort.
+WALK_TIMEOUT_MS = 150
+
+
 def _hits(sql: _Sql, query: DirectoryQuery, *, rank: bool = True) -> list[int]:
     where, params = sql.where()
     limits = [query.page_size, (query.page - 1) * query.page_size]
     order = "e.sort_name, e.person_id"
+    if sql.postgres and sql.tokens and not rank:
+        walk = (
+            f"SELECT e.person_id FROM {ENTRY} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {WALK_TIMEOUT_MS}")
+                return [r[0] for r in _fetch(walk, [*params, *limits])]
+        except OperationalError:  # the walk was cancelled: collect the matches instead
+            rest, rest_params = sql.where(text=False)
+            statement = (
+                f"WITH m AS MATERIALIZED (SELECT person_id FROM {TEXT} "
+                f"WHERE search{sql.level} @@ to_tsquery('simple', %s)) "
+                f"SELECT e.person_id FROM {ENTRY} e JOIN m ON m.person_id = e.person_id "
+                f"WHERE {rest} ORDER BY {order} LIMIT %s OFFSET %s"
+            )
+            return [r[0] for r in _fetch(statement, [sql.text_param(), *rest_params, *limits])]
     if sql.tokens and query.sort == "relevance" and rank:
         if sql.postgres:
             statement = (
