@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "alma.directory",
     "alma.events",
     "alma.mentoring",
+    "alma.imports",
     "alma.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("services/", include("alma.activity.urls")),
     path("directory/", include("alma.directory.urls")),
     path("events/", include("alma.events.urls")),
+    path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

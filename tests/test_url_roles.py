@@ -24,6 +24,7 @@ from alma.accounts.services import api_token_create
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
 from alma.events.tests import world as ew
+from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Person
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
@@ -822,6 +823,274 @@ EXPECTATIONS: dict[str, Route] = {
             ),
         ],
     ),
+    # Mentoring (alma/mentoring). The world: dave and erin mentor in an open cycle where carol
+    # and gina applied; in an active cycle dave mentors carol and a student asked bob; a third
+    # cycle has a proposal for the office. See alma/mentoring/tests/world.py.
+    "mentoring/": Route({"mentoring:index"}, [Request("get", "/mentoring/", page())]),
+    "mentoring/programs/new/": Route(
+        {"mentoring:program-new"},
+        [
+            Request("get", "/mentoring/programs/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/mentoring/programs/new/",
+                page(403, alice=302),
+                data={"name": "Flash hour", "kind": "flash", "cycle_name": "Autumn"},
+                state=mw.program_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "mentoring/programs/<int:pk>/cycles/new/": Route(
+        {"mentoring:cycle-new"},
+        [
+            Request("get", "/mentoring/programs/{m_program}/cycles/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/mentoring/programs/{m_program}/cycles/new/",
+                page(403, alice=302),
+                data={"name": "Autumn"},
+                state=mw.cycle_count,
+                changed_for=frozenset({"alice"}),
+            ),
+            Request("get", "/mentoring/programs/999999/cycles/new/", page(403, alice=404)),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/": Route(
+        {"mentoring:cycle"},
+        [
+            Request("get", "/mentoring/cycles/{m_cycle}/", page()),
+            Request("get", "/mentoring/cycles/999999/", page(404)),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/phase/": Route(
+        {"mentoring:cycle-phase"},
+        [
+            Request("get", "/mentoring/cycles/{m_phase_cycle}/phase/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_phase_cycle}/phase/",
+                page(403, alice=302),
+                data={"phase": "matching"},
+                state=mw.phase_of,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # Mentors are alumni and staff (alice holds an office post).
+    "mentoring/cycles/<int:pk>/mentor/": Route(
+        {"mentoring:mentor-sign-up"},
+        [
+            Request(
+                "get",
+                "/mentoring/cycles/{m_cycle}/mentor/",
+                page(403, alice=200, bob=200, dave=200, erin=200),
+            ),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_cycle}/mentor/",
+                page(403, alice=302, bob=302, dave=302, erin=302),
+                data={"capacity": "4", "topics": "careers"},
+                state=mw.mentor_state,
+                changed_for=frozenset({"alice", "bob", "dave", "erin"}),
+            ),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/apply/": Route(
+        {"mentoring:apply"},
+        [
+            Request("get", "/mentoring/cycles/{m_cycle}/apply/", page(403, carol=200, gina=200)),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_cycle}/apply/",
+                page(403, carol=302, gina=302),
+                data={"goals": "A career in law"},
+                state=mw.mentee_state,
+                changed_for=frozenset({"carol", "gina"}),
+            ),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/mentors/": Route(
+        {"mentoring:mentors"},
+        [
+            Request(
+                "get",
+                "/mentoring/cycles/{m_cycle}/mentors/",
+                page(403, alice=200, carol=200, gina=200),
+            )
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/mentors/<int:mentor_pk>/request/": Route(
+        {"mentoring:mentor-request"},
+        [
+            Request(
+                "get",
+                "/mentoring/cycles/{m_cycle}/mentors/{m_erin_mentor}/request/",
+                outcomes(405),
+            ),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_cycle}/mentors/{m_erin_mentor}/request/",
+                page(403, carol=302, gina=302),
+                data={"message": "Hello"},
+                state=mw.pair_state,
+                changed_for=frozenset({"carol", "gina"}),
+            ),
+        ],
+    ),
+    # A pair is seen by its mentor, its mentee and the office; a proposal by the office only.
+    "mentoring/pairs/<int:pk>/": Route(
+        {"mentoring:mentorship"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/", page(404, alice=200, carol=200, dave=200)),
+            Request("get", "/mentoring/pairs/{m_proposal}/", page(404, alice=200)),
+            Request("get", "/mentoring/pairs/999999/", page(404)),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/respond/": Route(
+        {"mentoring:respond"},
+        [
+            Request("get", "/mentoring/pairs/{m_request}/respond/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/pairs/{m_request}/respond/",
+                page(404, alice=400, bob=302),
+                data={"answer": "decline"},
+                state=mw.pair_state,
+                changed_for=frozenset({"bob"}),
+            ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/edit/": Route(
+        {"mentoring:edit"},
+        [
+            Request("get", "/mentoring/pairs/{m_proposal}/edit/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/pairs/{m_proposal}/edit/",
+                page(403, alice=302),
+                data={"mentor": "{m_other_mentor}"},
+                state=mw.pair_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/meetings/": Route(
+        {"mentoring:meeting-add"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/meetings/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/pairs/{m_pair}/meetings/",
+                page(404, alice=400, carol=302, dave=302),
+                data={"occurred_at": "{today}T10:00", "topic": "work"},
+                state=mw.pair_activity,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/meetings/<int:meeting_pk>/rate/": Route(
+        {"mentoring:meeting-rate"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/meetings/{m_meeting}/rate/", outcomes(405)),
+            # Only the mentee rates.
+            Request(
+                "post",
+                "/mentoring/pairs/{m_pair}/meetings/{m_meeting}/rate/",
+                page(404, alice=400, carol=302, dave=400),
+                data={"rating": "4"},
+                state=mw.pair_activity,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/goals/": Route(
+        {"mentoring:goals"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/goals/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/pairs/{m_pair}/goals/",
+                page(404, alice=400, carol=302, dave=302),
+                data={"text": "Finish the CV"},
+                state=mw.pair_activity,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/survey/": Route(
+        {"mentoring:survey"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/survey/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/pairs/{m_pair}/survey/",
+                page(404, alice=400, carol=302, dave=302),
+                data={"satisfaction": "5"},
+                state=mw.survey_count,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/matching/": Route(
+        {"mentoring:matching"},
+        [
+            Request("get", "/mentoring/cycles/{m_other_cycle}/matching/", page(403, alice=200)),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_other_cycle}/matching/",
+                page(403, alice=302),
+                data={"solver": "greedy"},
+                state=mw.run_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/publish/": Route(
+        {"mentoring:publish"},
+        [
+            Request("get", "/mentoring/cycles/{m_other_cycle}/publish/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_other_cycle}/publish/",
+                page(403, alice=302),
+                state=mw.pair_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # A mentor meets all their active mentees at once: dave has one in the active cycle.
+    "mentoring/cycles/<int:pk>/group-meeting/": Route(
+        {"mentoring:group-meeting"},
+        [
+            Request("get", "/mentoring/cycles/{m_active_cycle}/group-meeting/", outcomes(405)),
+            Request(
+                "post",
+                "/mentoring/cycles/{m_active_cycle}/group-meeting/",
+                page(403, alice=400, bob=400, dave=302, erin=400),
+                data={"occurred_at": "{today}T09:00", "topic": "study"},
+                state=mw.pair_activity,
+                changed_for=frozenset({"dave"}),
+            ),
+        ],
+    ),
+    "mentoring/cycles/<int:pk>/dashboard/": Route(
+        {"mentoring:dashboard"},
+        [Request("get", "/mentoring/cycles/{m_active_cycle}/dashboard/", page(403, alice=200))],
+    ),
+    "api/mentoring/mine": Route(
+        {"api:my_mentorships"}, [Request("get", "/api/mentoring/mine", api())]
+    ),
+    "api/mentoring/cycles/<cycle_id>/mentors": Route(
+        {"api:cycle_mentors"},
+        [
+            Request(
+                "get",
+                "/api/mentoring/cycles/{m_cycle}/mentors",
+                api(403, alice=200, carol=200, gina=200),
+            )
+        ],
+    ),
     "i18n/setlang/": Route(
         {"set_language"},
         [
@@ -853,6 +1122,63 @@ EXPECTATIONS: dict[str, Route] = {
             Request("get", "/admin/accounts/user/{carol_user}/change/", ADMIN_PAGE),
             Request("get", "/admin/activity/activity/", ADMIN_PAGE),
             Request("get", "/admin/login/", outcomes(200, alice=Redirect("/admin/"))),
+        ],
+    ),
+    # Imports, duplicates and exports (alma/imports): the alumni office only; exports for staff.
+    "imports/": Route({"imports:list"}, [Request("get", "/imports/", page(403, alice=200))]),
+    "imports/<int:pk>/": Route(
+        {"imports:detail"}, [Request("get", "/imports/999999/", page(403, alice=404))]
+    ),
+    "imports/<int:pk>/errors.csv": Route(
+        {"imports:errors-csv"}, [Request("get", "/imports/999999/errors.csv", page(403, alice=404))]
+    ),
+    "imports/<int:pk>/commit/": Route(
+        {"imports:commit"},
+        [
+            Request("get", "/imports/999999/commit/", outcomes(405)),
+            Request("post", "/imports/999999/commit/", page(403, alice=404)),
+        ],
+    ),
+    "imports/<int:pk>/progress/": Route(
+        {"imports:progress"}, [Request("get", "/imports/999999/progress/", page(403, alice=404))]
+    ),
+    "imports/export/": Route(
+        {"imports:export"}, [Request("get", "/imports/export/?q=Carol", page(403, staff=200))]
+    ),
+    "imports/duplicates/": Route(
+        {"imports:duplicates"}, [Request("get", "/imports/duplicates/", page(403, alice=200))]
+    ),
+    "imports/duplicates/<int:pk>/merge/": Route(
+        {"imports:merge"},
+        [
+            Request("get", "/imports/duplicates/999999/merge/", outcomes(405)),
+            Request("post", "/imports/duplicates/999999/merge/", page(403, alice=404)),
+        ],
+    ),
+    "imports/duplicates/<int:pk>/dismiss/": Route(
+        {"imports:dismiss"},
+        [
+            Request("get", "/imports/duplicates/999999/dismiss/", outcomes(405)),
+            Request("post", "/imports/duplicates/999999/dismiss/", page(403, alice=404)),
+        ],
+    ),
+    "imports/duplicates/merge-above/": Route(
+        {"imports:merge-above"},
+        [
+            Request("get", "/imports/duplicates/merge-above/", outcomes(405)),
+            Request(
+                "post",
+                "/imports/duplicates/merge-above/",
+                page(403, alice=Redirect("/imports/duplicates/")),
+                data={"threshold": "0.99"},
+            ),
+        ],
+    ),
+    "imports/merges/<int:pk>/undo/": Route(
+        {"imports:undo"},
+        [
+            Request("get", "/imports/merges/999999/undo/", outcomes(405)),
+            Request("post", "/imports/merges/999999/undo/", page(403, alice=404)),
         ],
     ),
     # Not in the resolver: WhiteNoise serves static files; nothing serves media yet.
@@ -931,6 +1257,7 @@ def world(persona_users) -> dict[str, Any]:
     hidden_person = f.PersonFactory(privacy={"profile": Audience.ONLY_ME})
     return {
         **ew.events_world(users),
+        **mw.mentoring_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "carol_user": carol.pk,

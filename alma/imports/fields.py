@@ -1,0 +1,364 @@
+"""The fields an import can fill, the header names (English and Chinese) that propose them, and
+the cleaning of one cell into a value or a plain reason why it cannot be one."""
+
+import datetime as dt
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alma.imports.reading import Formula, cell_text
+from alma.people.models import DegreeLevel, Gender
+
+
+@dataclass(frozen=True)
+class ImportField:
+    name: str
+    label: Any
+    headers: tuple[str, ...]
+    max_length: int = 0
+
+
+FIELDS: dict[str, ImportField] = {
+    f.name: f
+    for f in [
+        ImportField(
+            "full_name",
+            gettext_lazy("Full name"),
+            ("姓名", "名字", "name", "full name", "fullname"),
+            200,
+        ),
+        ImportField(
+            "name_latin",
+            gettext_lazy("Name in Latin letters"),
+            (
+                "拼音",
+                "姓名拼音",
+                "英文名",
+                "pinyin",
+                "english name",
+                "name latin",
+                "romanised name",
+            ),
+            200,
+        ),
+        ImportField(
+            "student_number",
+            gettext_lazy("Student number"),
+            ("学号", "student number", "student no", "student id", "studentid"),
+            30,
+        ),
+        ImportField("gender", gettext_lazy("Gender"), ("性别", "gender", "sex")),
+        ImportField(
+            "date_of_birth",
+            gettext_lazy("Date of birth"),
+            ("出生日期", "生日", "出生年月", "date of birth", "dob", "birthday", "birth date"),
+        ),
+        ImportField(
+            "entry_year",
+            gettext_lazy("Entry year"),
+            (
+                "入学年份",
+                "入学年",
+                "入学时间",
+                "entry year",
+                "enrolment year",
+                "enrollment year",
+                "year of entry",
+            ),
+        ),
+        ImportField(
+            "graduation_year",
+            gettext_lazy("Graduation year"),
+            (
+                "毕业年份",
+                "毕业年",
+                "毕业时间",
+                "届别",
+                "graduation year",
+                "class year",
+                "class of",
+                "year of graduation",
+            ),
+        ),
+        ImportField(
+            "school",
+            gettext_lazy("School / college"),
+            ("学院", "院系", "院校", "school", "college", "faculty", "department"),
+            120,
+        ),
+        ImportField(
+            "major",
+            gettext_lazy("Major"),
+            ("专业", "major", "programme", "program", "subject"),
+            120,
+        ),
+        ImportField(
+            "degree_level",
+            gettext_lazy("Degree"),
+            ("学历", "学位", "层次", "degree", "degree level", "level"),
+        ),
+        ImportField(
+            "organization_name",
+            gettext_lazy("Employer"),
+            (
+                "工作单位",
+                "单位",
+                "公司",
+                "employer",
+                "company",
+                "organisation",
+                "organization",
+                "workplace",
+            ),
+            200,
+        ),
+        ImportField(
+            "title",
+            gettext_lazy("Job title"),
+            ("职务", "职位", "职称", "title", "job title", "position"),
+            120,
+        ),
+        ImportField(
+            "industry", gettext_lazy("Industry"), ("行业", "所属行业", "industry", "sector"), 100
+        ),
+        ImportField(
+            "phone",
+            gettext_lazy("Phone"),
+            (
+                "手机",
+                "手机号",
+                "手机号码",
+                "电话",
+                "联系电话",
+                "phone",
+                "mobile",
+                "cell",
+                "telephone",
+                "phone number",
+            ),
+            40,
+        ),
+        ImportField(
+            "email",
+            gettext_lazy("Email"),
+            ("邮箱", "电子邮箱", "电子邮件", "email", "e-mail", "mail", "email address"),
+            254,
+        ),
+        ImportField(
+            "wechat", gettext_lazy("WeChat ID"), ("微信", "微信号", "wechat", "wechat id"), 60
+        ),
+        ImportField(
+            "current_city",
+            gettext_lazy("Current city"),
+            ("所在城市", "城市", "现居城市", "工作城市", "city", "current city", "location"),
+            80,
+        ),
+    ]
+}
+PERSON_FIELDS = (
+    "full_name",
+    "name_latin",
+    "gender",
+    "date_of_birth",
+    "phone",
+    "email",
+    "wechat",
+    "current_city",
+)
+EDUCATION_FIELDS = (
+    "student_number",
+    "entry_year",
+    "graduation_year",
+    "school",
+    "major",
+    "degree_level",
+)
+EMPLOYMENT_FIELDS = ("organization_name", "title", "industry")
+
+
+def _norm(header: str) -> str:
+    header = unicodedata.normalize("NFKC", header).strip().lower()
+    header = re.sub(r"[\s_\-./:：()（）*]+", " ", header).strip()
+    return header
+
+
+_BY_HEADER = {_norm(h): f.name for f in FIELDS.values() for h in f.headers}
+
+
+def header_field(header: str) -> str | None:
+    """The field a header names, or None."""
+    norm = _norm(header)
+    if norm in _BY_HEADER:
+        return _BY_HEADER[norm]
+    return _BY_HEADER.get(norm.replace(" ", ""))
+
+
+def propose_mapping(headers: list[str]) -> dict[str, str]:
+    """header -> field for the headers recognised; each field is proposed once, leftmost first."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        name = header_field(header) if header else None
+        if name and name not in used and header not in mapping:
+            mapping[header] = name
+            used.add(name)
+    return mapping
+
+
+GENDERS = {
+    "男": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "man": Gender.MALE,
+    "女": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE, "woman": Gender.FEMALE,
+    "其他": Gender.OTHER, "other": Gender.OTHER, "x": Gender.OTHER,
+    "未知": Gender.UNDISCLOSED, "保密": Gender.UNDISCLOSED, "unknown": Gender.UNDISCLOSED,
+}  # fmt: skip
+DEGREES = {
+    "本科": DegreeLevel.BACHELOR, "学士": DegreeLevel.BACHELOR, "bachelor": DegreeLevel.BACHELOR,
+    "ba": DegreeLevel.BACHELOR, "bs": DegreeLevel.BACHELOR, "bsc": DegreeLevel.BACHELOR,
+    "undergraduate": DegreeLevel.BACHELOR, "beng": DegreeLevel.BACHELOR,
+    "硕士": DegreeLevel.MASTER, "研究生": DegreeLevel.MASTER, "硕士研究生": DegreeLevel.MASTER,
+    "master": DegreeLevel.MASTER, "masters": DegreeLevel.MASTER, "ma": DegreeLevel.MASTER,
+    "ms": DegreeLevel.MASTER, "msc": DegreeLevel.MASTER, "mba": DegreeLevel.MASTER,
+    "meng": DegreeLevel.MASTER,
+    "博士": DegreeLevel.DOCTORATE, "博士研究生": DegreeLevel.DOCTORATE, "phd": DegreeLevel.DOCTORATE,
+    "doctorate": DegreeLevel.DOCTORATE, "doctor": DegreeLevel.DOCTORATE,
+    "专科": DegreeLevel.ASSOCIATE, "大专": DegreeLevel.ASSOCIATE, "高职": DegreeLevel.ASSOCIATE,
+    "associate": DegreeLevel.ASSOCIATE, "diploma": DegreeLevel.ASSOCIATE,
+    "交换生": DegreeLevel.EXCHANGE, "exchange": DegreeLevel.EXCHANGE,
+    "继续教育": DegreeLevel.CONTINUING, "成人教育": DegreeLevel.CONTINUING,
+    "continuing": DegreeLevel.CONTINUING, "continuing education": DegreeLevel.CONTINUING,
+}  # fmt: skip
+DURATION = {
+    "associate": 3,
+    "bachelor": 4,
+    "master": 3,
+    "doctorate": 4,
+    "exchange": 1,
+    "continuing": 2,
+}
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%d/%m/%Y",
+    "%Y-%m",
+    "%Y/%m",
+    "%Y年%m月",
+)
+_PHONE_JUNK = re.compile(r"[\s\-().（）]")
+
+
+class CellError(Exception):
+    pass
+
+
+def normalise_phone(value: str) -> str:
+    """+86 and a Chinese mobile, or +digits, or the digits; raises CellError if not a phone."""
+    text = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", value))
+    plus = text.startswith("+")
+    digits = text.lstrip("+")
+    if digits.startswith("00"):
+        digits, plus = digits[2:], True
+    if not digits.isdigit() or not 6 <= len(digits) <= 15:
+        raise CellError(_("not a phone number"))
+    if not plus and len(digits) == 11 and digits[0] == "1":
+        return "+86" + digits
+    if (plus or digits.startswith("86")) and len(digits) == 13 and digits.startswith("861"):
+        return "+" + digits
+    return ("+" if plus else "") + digits
+
+
+def phone_key(value: str) -> str:
+    """The form phones are matched on; '' for what is not a phone."""
+    try:
+        return normalise_phone(value)
+    except CellError:
+        return ""
+
+
+def _today() -> dt.date:
+    # Many cells per second: the local date is looked up once a minute at most, not per cell.
+    now = time.monotonic()
+    if now - _TODAY[1] > 60:
+        _TODAY[:] = [timezone.localdate(), now]
+    return _TODAY[0]  # type: ignore[no-any-return]
+
+
+_TODAY: list[Any] = [None, -1e9]
+
+
+def _year(text: str) -> int:
+    match = re.fullmatch(r"(\d{4})(?:\s*[年届级])?(?:\.0)?", text)
+    if not match:
+        raise CellError(_("not a year"))
+    year = int(match.group(1))
+    if not 1900 <= year <= _today().year + 10:
+        raise CellError(_("year out of range"))
+    return year
+
+
+def _date(value: Any, text: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        for fmt in DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+                break
+            except ValueError:
+                continue
+        else:
+            raise CellError(_("not a date (use YYYY-MM-DD)"))
+    if not dt.date(1900, 1, 1) <= day <= _today():
+        raise CellError(_("date out of range"))
+    return day
+
+
+def clean_cell(name: str, value: Any) -> Any:
+    """The field's value from a cell: '' or None when empty; raises CellError with a reason."""
+    if isinstance(value, Formula):
+        raise CellError(_("holds a formula; Alma does not evaluate formulas, paste the values"))
+    text = cell_text(value)
+    if not text:
+        return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
+    spec = FIELDS[name]
+    if name == "gender":
+        try:
+            return GENDERS[text.lower()]
+        except KeyError:
+            raise CellError(_("unknown gender")) from None
+    if name == "date_of_birth":
+        return _date(value, text)
+    if name in ("entry_year", "graduation_year"):
+        return _year(text)
+    if name == "degree_level":
+        key = re.sub(r"[\s.]", "", text.lower()) if text.isascii() else text
+        degree = DEGREES.get(key) or DEGREES.get(text.lower())
+        if degree is None:
+            raise CellError(_("unknown degree"))
+        return degree.value
+    if name == "email":
+        text = unicodedata.normalize("NFKC", text).lower()
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise CellError(_("malformed email address")) from None
+        return text
+    if name == "phone":
+        return normalise_phone(text)
+    text = " ".join(text.split())
+    if spec.max_length and len(text) > spec.max_length:
+        raise CellError(_("longer than %(n)d characters") % {"n": spec.max_length})
+    return text

@@ -1,0 +1,213 @@
+"""Merging two records of one person, and undoing it.
+
+A merge moves every row that points at the merged record (education, employment, activities,
+memberships, consents, registrations, gifts — whatever any app links to a person) to the
+survivor, fills the survivor's empty fields from the merged record, and deletes the merged
+record. Nothing is lost: conflicting values stay in the survivor's history (with the reason),
+the merged record is kept whole in the Merge row, and rows that could not move (a second
+membership of the same chapter) are kept there too. `merge_undo` puts everything back.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alma.imports.models import DuplicateCandidate, Merge
+from alma.lib.errors import ApplicationError
+from alma.people.models import Person
+
+# Rows that are derived from the person and rebuilt, or that describe merges themselves.
+SKIP_MODELS = {
+    "directory.directoryentry",
+    "directory.directorytext",
+    "imports.merge",
+    "imports.duplicatecandidate",
+}
+MERGED_FIELDS = [
+    f.name
+    for f in Person._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "updated_at", "privacy")
+]
+
+
+def _links() -> Iterator[tuple[type[models.Model], models.ForeignKey]]:
+    """(model, foreign key) for every foreign key to Person, history tables excepted."""
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label_lower in SKIP_MODELS or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.remote_field.model is Person:
+                yield model, field
+
+
+def _dump(objects: Any) -> list[dict[str, Any]]:
+    """Rows as {model, fields}, every value exact (Django's JSON serializer drops microseconds)."""
+    out = []
+    for obj in objects:
+        fields = {}
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            fields[field.attname] = None if value is None else field.value_to_string(obj)
+        out.append({"model": obj._meta.label, "fields": fields})
+    return out
+
+
+def _load(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        model = apps.get_model(row["model"])
+        values = {}
+        for field in model._meta.concrete_fields:
+            if field.attname in row["fields"]:
+                text = row["fields"][field.attname]
+                values[field.attname] = None if text is None else field.to_python(text)
+        obj = model(**values)
+        obj.save_base(raw=True, force_insert=True)
+
+
+def _reindex(ids: list[int]) -> None:
+    if apps.is_installed("alma.directory"):
+        from alma.directory.indexing import directory_index_people
+
+        directory_index_people(person_ids=ids)
+
+
+@transaction.atomic
+def people_merge(
+    *, survivor: Person, merged: Person, by: Any, probability: float | None = None
+) -> Merge:
+    if survivor.pk == merged.pk:
+        raise ApplicationError(_("A record cannot be merged into itself."))
+    survivor = Person.objects.select_for_update().get(pk=survivor.pk)
+    merged = Person.objects.select_for_update().get(pk=merged.pk)
+    snapshot: dict[str, Any] = {
+        "merged": _dump([merged]),
+        "survivor_before": _dump([survivor])[0]["fields"],
+        "moved": [],
+        "kept": [],
+    }
+    for model, field in _links():
+        rows = model._default_manager.filter(**{field.attname: merged.pk})
+        ids = list(rows.values_list("pk", flat=True))
+        if not ids:
+            continue
+        moved = []
+        for pk in ids:
+            try:
+                with transaction.atomic():
+                    model._default_manager.filter(pk=pk).update(**{field.attname: survivor.pk})
+                moved.append(pk)
+            except IntegrityError:  # the survivor already has the like (same chapter, same event)
+                snapshot["kept"] += _dump(model._default_manager.filter(pk=pk))
+        if moved:
+            snapshot["moved"].append([model._meta.label, field.attname, moved])
+    conflicts = []
+    for name in MERGED_FIELDS:
+        mine, theirs = getattr(survivor, name), getattr(merged, name)
+        if theirs in (None, "") or mine == theirs:
+            continue
+        if mine in (None, "") or (name == "stage" and mine == "none"):
+            setattr(survivor, name, theirs)
+        else:
+            conflicts.append(f"{name}={theirs}")
+    reason = f"merged #{merged.pk}" + (
+        f"; kept in history: {'; '.join(conflicts)}" if conflicts else ""
+    )
+    survivor._change_reason = reason[:100]  # type: ignore[attr-defined]
+    survivor.save()
+    merge = Merge.objects.create(
+        survivor=survivor,
+        merged_person_id=merged.pk,
+        merged_name=merged.full_name,
+        probability=probability,
+        snapshot=snapshot | {"conflicts": conflicts},
+        merged_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    DuplicateCandidate.objects.filter(
+        models.Q(person_a=merged) | models.Q(person_b=merged),
+        status=DuplicateCandidate.Status.MERGED,
+    ).delete()
+    merged.delete()
+    _reindex([survivor.pk])
+    return merge
+
+
+@transaction.atomic
+def merge_undo(*, merge: Merge, by: Any) -> Person:
+    """Recreate the merged record with its id, move its rows back, restore the survivor."""
+    merge = Merge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise ApplicationError(_("This merge has already been undone."))
+    snapshot = merge.snapshot
+    _load(snapshot["merged"])
+    survivor = Person.objects.get(pk=merge.survivor_id)
+    for model_label, attname, ids in snapshot["moved"]:
+        model = apps.get_model(model_label)
+        model._default_manager.filter(pk__in=ids).update(**{attname: merge.merged_person_id})
+    _load(snapshot["kept"])
+    for field in Person._meta.concrete_fields:
+        if field.name in MERGED_FIELDS:
+            text = snapshot["survivor_before"][field.attname]
+            setattr(survivor, field.attname, None if text is None else field.to_python(text))
+    survivor._change_reason = f"undid merge of #{merge.merged_person_id}"  # type: ignore[attr-defined]
+    survivor.save()
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    _reindex([survivor.pk, merge.merged_person_id])
+    return Person.objects.get(pk=merge.merged_person_id)
+
+
+@transaction.atomic
+def duplicate_merge(*, candidate: DuplicateCandidate, by: Any) -> Merge:
+    """Merge a reviewed pair: the older record (lower id) survives."""
+    if candidate.status != DuplicateCandidate.Status.OPEN:
+        raise ApplicationError(_("This pair has already been decided."))
+    survivor, merged = sorted([candidate.person_a, candidate.person_b], key=lambda p: p.pk)
+    candidate.status = DuplicateCandidate.Status.MERGED
+    candidate.save(update_fields=["status"])
+    merge = people_merge(survivor=survivor, merged=merged, by=by, probability=candidate.probability)
+    # Other open pairs with the merged record now concern the survivor: drop them (a new search
+    # finds them again against the survivor).
+    DuplicateCandidate.objects.filter(
+        models.Q(person_a_id=merged.pk) | models.Q(person_b_id=merged.pk),
+        status=DuplicateCandidate.Status.OPEN,
+    ).delete()
+    return merge
+
+
+@transaction.atomic
+def duplicate_dismiss(*, candidate: DuplicateCandidate, by: Any) -> DuplicateCandidate:
+    from alma.imports.models import DuplicateDismissal
+
+    candidate.status = DuplicateCandidate.Status.DISMISSED
+    candidate.save(update_fields=["status"])
+    DuplicateDismissal.objects.get_or_create(
+        person_low=min(candidate.person_a_id, candidate.person_b_id),
+        person_high=max(candidate.person_a_id, candidate.person_b_id),
+        defaults={"dismissed_by": by if getattr(by, "is_authenticated", False) else None},
+    )
+    return candidate
+
+
+def duplicates_merge_above(*, threshold: float, by: Any) -> int:
+    """Merge every open pair at or above the threshold, most likely first; returns how many."""
+    done = 0
+    for pk in list(
+        DuplicateCandidate.objects.filter(
+            status=DuplicateCandidate.Status.OPEN, probability__gte=threshold
+        )
+        .order_by("-probability", "id")
+        .values_list("pk", flat=True)
+    ):
+        candidate = (
+            DuplicateCandidate.objects.filter(pk=pk, status=DuplicateCandidate.Status.OPEN)
+            .select_related("person_a", "person_b")
+            .first()
+        )
+        if candidate is not None:
+            duplicate_merge(candidate=candidate, by=by)
+            done += 1
+    return done

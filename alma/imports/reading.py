@@ -1,0 +1,155 @@
+"""Reads an uploaded spreadsheet (CSV in any of the encodings Chinese offices use, or XLSX) safely.
+
+CSV: UTF-8 with or without BOM, UTF-16 with BOM, then GB18030 (a superset of GBK and GB2312), tried
+strictly in that order; the first that decodes the whole file wins. XLSX: openpyxl, which parses the
+workbook's XML with defusedxml when it is installed (it is a dependency); formulas are never
+evaluated — a formula cell is reported, not computed; the archive's unpacked size is capped so a
+zip bomb stops before it is read.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from alma.lib.errors import ApplicationError
+
+ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
+HEADER_SCAN = 10  # the header row is looked for among the first rows (titles above it are common)
+
+
+class Formula(str):
+    """A cell that held a formula in the workbook; its text, never its value."""
+
+
+@dataclass
+class Table:
+    encoding: str
+    header_line: int
+    headers: list[str]
+    # (line number in the file, cells): CSV lines or worksheet rows, 1-based
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "ALMA_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the name of the encoding that decoded it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ApplicationError(
+            _("The file is neither UTF-8 nor GB18030/GBK text. Save it as CSV UTF-8 or XLSX.")
+        ) from None
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    sample = text[:20000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise ApplicationError(_("XLSX import needs defusedxml installed."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ApplicationError(_("The file is not a valid XLSX workbook.")) from None
+    if unpacked > 10 * max_bytes():
+        raise ApplicationError(_("The workbook unpacks to more than the size limit allows."))
+    try:
+        # data_only=False: a formula cell gives its formula text; nothing is calculated.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise ApplicationError(_("The workbook could not be read: %s") % error) from None
+    sheet = book.worksheets[0]
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield (
+            number,
+            [
+                Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v
+                for v in cells
+            ],
+        )
+    book.close()
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def read_table(data: bytes, *, filename: str) -> Table:
+    """Rows of the first sheet or the CSV, with the header row found among the first lines."""
+    from alma.imports.fields import header_field
+
+    if len(data) > max_bytes():
+        raise ApplicationError(
+            _("The file is larger than the limit of %(mb)d MB.") % {"mb": max_bytes() // 2**20}
+        )
+    if data[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
+        encoding = "xlsx"
+        rows = _xlsx_rows(data)
+    else:
+        text, encoding = decode(data)
+        rows = _csv_rows(text)
+    head: list[tuple[int, list[Any]]] = []
+    for line, cells in rows:
+        if not _blank(cells):
+            head.append((line, cells))
+        if len(head) >= HEADER_SCAN:
+            break
+    if not head:
+        raise ApplicationError(_("The file has no rows."))
+
+    def known(cells: list[Any]) -> int:
+        return sum(1 for c in cells if c is not None and header_field(str(c)))
+
+    best = max(range(len(head)), key=lambda i: (known(head[i][1]), -i))
+    header_line, header_cells = head[best]
+    headers = [str(c).strip() if c is not None else "" for c in header_cells]
+    table = Table(encoding=encoding, header_line=header_line, headers=headers)
+    table.rows = [row for row in head[best + 1 :]]
+    table.rows += [(line, cells) for line, cells in rows if not _blank(cells)]
+    return table
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: whole numbers without '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if not value.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()

@@ -1,0 +1,144 @@
+"""Writes of the imports app: saved mappings, uploaded batches and their background runs."""
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alma.accounts.models import User
+from alma.imports.fields import FIELDS, propose_mapping
+from alma.imports.models import ImportBatch, ImportMapping
+from alma.imports.reading import max_bytes, read_table
+from alma.lib.errors import ApplicationError
+
+
+def uploads_dir() -> Path:
+    """Uploaded files live under var/, never under MEDIA_ROOT: only views of the office read them."""
+    path = Path(getattr(settings, "ALMA_IMPORTS_DIR", settings.VAR_DIR / "imports"))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def mapping_load(spec: str, *, headers: list[str]) -> dict[str, str]:
+    """A mapping from a saved mapping's name, a JSON file, or 'header=field,header=field'."""
+    saved = ImportMapping.objects.filter(name=spec).first()
+    if saved is not None:
+        return dict(saved.columns)
+    path = Path(spec)
+    if path.suffix == ".json" and path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ApplicationError(_("A mapping file holds one JSON object {header: field}."))
+        return {str(k): str(v) for k, v in data.items()}
+    if "=" in spec:
+        pairs = [item.split("=", 1) for item in spec.split(",") if "=" in item]
+        return {k.strip(): v.strip() for k, v in pairs}
+    raise ApplicationError(_("No saved mapping is called %s.") % spec)
+
+
+@transaction.atomic
+def mapping_save(*, name: str, columns: dict[str, str], by: User | None) -> ImportMapping:
+    columns = {h: f for h, f in columns.items() if f in FIELDS}
+    mapping, _created = ImportMapping.objects.update_or_create(
+        name=name.strip()[:120], defaults={"columns": columns, "created_by": by}
+    )
+    return mapping
+
+
+def batch_path(batch: ImportBatch) -> Path:
+    return uploads_dir() / batch.stored_name
+
+
+def progress_path(batch: ImportBatch) -> Path:
+    return uploads_dir() / f"{batch.stored_name}.progress.json"
+
+
+@transaction.atomic
+def import_batch_upload(*, name: str, data: bytes, by: User | None) -> ImportBatch:
+    """Store the file outside public media and read it once to check it is a table."""
+    if len(data) > max_bytes():
+        raise ApplicationError(
+            _("The file is larger than the limit of %(mb)d MB.") % {"mb": max_bytes() // 2**20}
+        )
+    suffix = ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
+    table = read_table(data, filename=name)
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    path = uploads_dir() / stored
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return ImportBatch.objects.create(
+        original_name=Path(name).name[:255],
+        stored_name=stored,
+        size=len(data),
+        encoding=table.encoding,
+        columns=propose_mapping(table.headers),
+        created_by=by,
+    )
+
+
+def import_batch_table(batch: ImportBatch) -> Any:
+    return read_table(batch_path(batch).read_bytes(), filename=batch.original_name)
+
+
+def import_batch_set_mapping(*, batch: ImportBatch, columns: dict[str, str]) -> ImportBatch:
+    batch.columns = {h: f for h, f in columns.items() if f in FIELDS}
+    batch.save(update_fields=["columns"])
+    return batch
+
+
+def import_batch_preview(*, batch: ImportBatch) -> dict[str, Any]:
+    from alma.imports.people_import import people_import
+
+    report = people_import(table=import_batch_table(batch), mapping=batch.columns, dry_run=True)
+    batch.report = report.as_dict()
+    batch.save(update_fields=["report"])
+    return batch.report
+
+
+def _write_progress(batch: ImportBatch, stage: str, done: int, total: int) -> None:
+    # A file, not a row: the import's own transaction would hide a row's updates until the end.
+    path = progress_path(batch)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"stage": stage, "done": done, "total": total}))
+    tmp.replace(path)
+
+
+def import_batch_progress(batch: ImportBatch) -> dict[str, Any]:
+    try:
+        return dict(json.loads(progress_path(batch).read_text()))
+    except (OSError, ValueError):
+        return {"stage": "", "done": 0, "total": 0}
+
+
+def import_batch_run(*, batch_id: int) -> ImportBatch:
+    """Commit the batch (the background job, or inline for small files)."""
+    from alma.imports.people_import import people_import
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.RUNNING):
+        return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    try:
+        report = people_import(
+            table=import_batch_table(batch),
+            mapping=batch.columns,
+            skip_invalid=batch.skip_invalid,
+            progress=lambda stage, done, total: _write_progress(batch, stage, done, total),
+        )
+    except ApplicationError as error:
+        batch.status = ImportBatch.Status.FAILED
+        batch.report = {"error": error.message}
+    except Exception:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED)
+        raise
+    else:
+        batch.report = report.as_dict()
+        batch.status = ImportBatch.Status.DONE if report.committed else ImportBatch.Status.FAILED
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "report", "finished_at"])
+    return batch

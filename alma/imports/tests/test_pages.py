@@ -1,0 +1,137 @@
+"""The import pages: upload, mapping, preview with errors, errors CSV, commit inline and as a job."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from alma.imports import views
+from alma.imports.models import ImportBatch, ImportMapping
+from alma.imports.services import batch_path, uploads_dir
+from alma.imports.tests.sheets import GOOD_ROWS, csv_bytes, many_rows, xlsx_bytes
+from alma.people.models import Person
+from alma.testing.personas import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.ALMA_IMPORTS_DIR = tmp_path / "imports"
+
+
+def upload(client, data: bytes, name: str = "people.csv"):  # type: ignore[no-untyped-def]
+    return client.post("/imports/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_the_whole_flow_with_errors_then_skip(alice):
+    client = client_for(alice)
+    bad = ["乙", "", "", "1990-13-01", "", "", "", "", "", "", "", "", "", ""]
+    response = upload(client, csv_bytes([*GOOD_ROWS, bad]))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == f"/imports/{batch.pk}/"
+    # stored outside media, readable by the owner only
+    assert batch_path(batch).parent == uploads_dir()
+    assert oct(batch_path(batch).stat().st_mode & 0o777) == "0o600"
+    page = client.get(f"/imports/{batch.pk}/")
+    assert page.status_code == 200 and "计算机学院" in page.content.decode()
+    columns = {
+        f"col_{i}": field
+        for i, field in enumerate(
+            [
+                "full_name",
+                "student_number",
+                "gender",
+                "date_of_birth",
+                "graduation_year",
+                "school",
+                "major",
+                "degree_level",
+                "organization_name",
+                "title",
+                "industry",
+                "phone",
+                "email",
+                "current_city",
+            ]
+        )
+    }
+    response = client.post(f"/imports/{batch.pk}/", {**columns, "save_as": "registrar"})
+    assert response.status_code == 302
+    assert ImportMapping.objects.get(name="registrar").columns["姓名"] == "full_name"
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "not a date" in page and "Download all problems" in page
+    errors = list(
+        csv.reader(
+            io.StringIO(client.get(f"/imports/{batch.pk}/errors.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert errors == [
+        ["row", "column", "problem"],
+        ["5", "出生日期", "not a date (use YYYY-MM-DD)"],
+    ]
+    client.post(f"/imports/{batch.pk}/commit/")
+    assert Person.objects.filter(full_name="张伟").count() == 0
+    client.post(f"/imports/{batch.pk}/commit/", {"skip_invalid": "on"})
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.report["created"] == 3
+    assert Person.objects.filter(full_name="张伟").count() == 1
+
+
+def test_large_files_run_as_a_background_job_with_progress(
+    alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(views, "INLINE_ROWS", 10)
+    client = client_for(alice)
+    upload(client, xlsx_bytes(many_rows(50)), name="big.xlsx")
+    batch = ImportBatch.objects.get()
+    client.post(
+        f"/imports/{batch.pk}/",
+        {f"col_{i}": "" for i in range(14)} | {"col_0": "full_name", "col_13": "current_city"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/imports/{batch.pk}/commit/")
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.report["created"] == 50  # the immediate backend ran it
+    fragment = client.get(f"/imports/{batch.pk}/progress/").content.decode()
+    assert "50 created" in fragment
+
+
+def test_a_running_job_polls_its_progress(alice):
+    client = client_for(alice)
+    upload(client, csv_bytes(GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running")
+    from alma.imports.services import _write_progress
+
+    _write_progress(batch, "write", 1, 4)
+    fragment = client.get(f"/imports/{batch.pk}/progress/").content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and 'value="25"' in fragment
+
+
+def test_upload_rejects_garbage_and_big_files(alice, settings):
+    client = client_for(alice)
+    response = upload(client, b"PK\x03\x04 not a workbook", name="x.xlsx")
+    assert response.status_code == 200 and "not a valid XLSX" in response.content.decode()
+    settings.ALMA_IMPORT_MAX_BYTES = 10
+    response = upload(client, csv_bytes(GOOD_ROWS))
+    assert "larger than the limit" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave", "erin", "frank", "gina", "hank"])
+def test_only_the_alumni_office_sees_imports(persona, request, alice):
+    client = client_for(alice)
+    upload(client, csv_bytes(GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    other = client_for(request.getfixturevalue(persona))
+    for url in [
+        "/imports/",
+        f"/imports/{batch.pk}/",
+        f"/imports/{batch.pk}/errors.csv",
+        f"/imports/{batch.pk}/progress/",
+    ]:
+        assert other.get(url).status_code == 403
+    assert other.post(f"/imports/{batch.pk}/commit/").status_code == 403

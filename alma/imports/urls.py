@@ -1,0 +1,18 @@
+from django.urls import path
+
+from alma.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("<int:pk>/", views.batch_detail, name="detail"),
+    path("<int:pk>/errors.csv", views.batch_errors_csv, name="errors-csv"),
+    path("<int:pk>/commit/", views.batch_commit, name="commit"),
+    path("<int:pk>/progress/", views.batch_progress, name="progress"),
+    path("export/", views.export, name="export"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/merge/", views.duplicate_merge, name="merge"),
+    path("duplicates/<int:pk>/dismiss/", views.duplicate_dismiss, name="dismiss"),
+    path("duplicates/merge-above/", views.duplicates_merge_above, name="merge-above"),
+    path("merges/<int:pk>/undo/", views.merge_undo, name="undo"),
+]

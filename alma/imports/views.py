@@ -1,0 +1,261 @@
+"""Import, duplicate-review and export pages: thin views over the imports services."""
+
+import csv
+import io
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alma.accounts.models import User
+from alma.accounts.roles import Role
+from alma.directory.search import clean_query
+from alma.imports import export as exporting
+from alma.imports import merge as merging
+from alma.imports import services
+from alma.imports.forms import MappingForm, UploadForm
+from alma.imports.models import DuplicateCandidate, ImportBatch, Merge
+from alma.imports.reading import cell_text
+from alma.lib.errors import ApplicationError
+from alma.lib.views import role_required
+
+OFFICE = Role.ALUMNI_OFFICE
+# Files up to this many rows are committed in the request; larger ones go to `alma worker`.
+INLINE_ROWS = 2000
+PAGE_SIZE = 50
+ERRORS_SHOWN = 200
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@role_required(OFFICE)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_batch_upload(
+                name=upload.name, data=upload.read(), by=_user(request)
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("imports:detail", pk=batch.pk)
+    page = Paginator(ImportBatch.objects.select_related("created_by"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "imports/list.html", {"form": form, "page": page})
+
+
+@role_required(OFFICE)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or edit the mapping, optionally save it, and see the preview."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    table = services.import_batch_table(batch)
+    form = MappingForm(request.POST or None, headers=table.headers, initial_columns=batch.columns)
+    report = batch.report or None
+    if request.method == "POST" and form.is_valid():
+        saved = form.cleaned_data.get("use_saved")
+        columns = services.mapping_load(saved, headers=table.headers) if saved else form.columns()
+        services.import_batch_set_mapping(batch=batch, columns=columns)
+        if form.cleaned_data.get("save_as"):
+            services.mapping_save(
+                name=form.cleaned_data["save_as"], columns=columns, by=_user(request)
+            )
+            messages.success(request, _("Mapping saved."))
+        try:
+            report = services.import_batch_preview(batch=batch)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            report = None
+        else:
+            return redirect("imports:detail", pk=batch.pk)
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "batch": batch,
+            "form": form,
+            "headers": table.headers,
+            "columns": [
+                (field, [cell_text(cells[i]) for _line, cells in table.rows[:3] if i < len(cells)])
+                for i, field in enumerate(form.column_fields())
+            ],
+            "rows": len(table.rows),
+            "report": report,
+            "errors": (report or {}).get("errors", [])[:ERRORS_SHOWN],
+            "progress": services.import_batch_progress(batch),
+        },
+    )
+
+
+@role_required(OFFICE)
+def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("row"), _("column"), _("problem")])
+    for error in (batch.report or {}).get("errors", []):
+        writer.writerow(
+            [
+                exporting.escape_cell(error["row"]),
+                exporting.escape_cell(error["column"]),
+                exporting.escape_cell(error["message"]),
+            ]
+        )
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response
+
+
+@require_POST
+@role_required(OFFICE)
+def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.FAILED):
+        messages.info(request, _("This import has already been started."))
+        return redirect("imports:detail", pk=batch.pk)
+    batch.skip_invalid = request.POST.get("skip_invalid") == "on"
+    rows = (batch.report or {}).get("rows", 0)
+    if rows <= INLINE_ROWS:
+        batch.save(update_fields=["skip_invalid"])
+        batch = services.import_batch_run(batch_id=batch.pk)
+        if batch.status == ImportBatch.Status.DONE:
+            messages.success(
+                request, _("Imported: %(created)d created, %(updated)d updated.") % batch.report
+            )
+        else:
+            messages.error(
+                request,
+                _("Nothing was imported: fix the errors or choose to skip the invalid rows."),
+            )
+        return redirect("imports:detail", pk=batch.pk)
+    from alma.imports.tasks import import_batch_commit
+
+    batch.status = ImportBatch.Status.QUEUED
+    batch.save(update_fields=["skip_invalid", "status"])
+    transaction.on_commit(lambda: import_batch_commit.enqueue(batch.pk))
+    messages.info(request, _("The import runs in the background; this page shows its progress."))
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@role_required(OFFICE)
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx while the job runs."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    progress = services.import_batch_progress(batch)
+    percent = int(100 * progress["done"] / progress["total"]) if progress.get("total") else 0
+    return render(
+        request, "imports/progress.html", {"batch": batch, "progress": progress, "percent": percent}
+    )
+
+
+@role_required(OFFICE, Role.STAFF)
+def export(request: HttpRequest) -> HttpResponse:
+    """The directory search in the query string, as CSV or XLSX, as the exporting user sees it."""
+    query = clean_query(request.GET)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    result = exporting.directory_export(viewer=request.user, query=query, format=fmt)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        body = exporting.xlsx_bytes(result.columns, result.rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exporting.csv_bytes(result.columns, result.rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="alma-directory-{stamp}.{fmt}"'
+    return response
+
+
+@role_required(OFFICE)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    from alma.imports.linkage import KEYS, available
+
+    if request.method == "POST":
+        from alma.imports.tasks import duplicates_find_task
+
+        threshold = _threshold(request.POST.get("threshold"), 0.9)
+        transaction.on_commit(lambda: duplicates_find_task.enqueue(threshold))
+        messages.info(request, _("Looking for duplicates in the background; reload in a while."))
+        return redirect("imports:duplicates")
+    pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).select_related(
+        "person_a", "person_b"
+    )
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (pair, [(key, pair.comparison.get(key, "missing")) for key in KEYS])
+        for pair in page.object_list
+    ]
+    merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
+        :20
+    ]
+    return render(
+        request,
+        "imports/duplicates.html",
+        {"page": page, "rows": rows, "merges": merges, "available": available()},
+    )
+
+
+def _threshold(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return min(1.0, max(0.0, number))
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(
+        DuplicateCandidate.objects.select_related("person_a", "person_b"), pk=pk
+    )
+    merge = merging.duplicate_merge(candidate=candidate, by=request.user)
+    messages.success(
+        request,
+        _("Merged %(name)s into record %(id)d.")
+        % {"name": merge.merged_name, "id": merge.survivor_id},
+    )
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+    merging.duplicate_dismiss(candidate=candidate, by=request.user)
+    messages.success(request, _("Marked as different people."))
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicates_merge_above(request: HttpRequest) -> HttpResponse:
+    threshold = _threshold(request.POST.get("threshold"), 1.1)
+    if threshold < 0.5:
+        raise ApplicationError(_("Bulk merges need a probability of at least 0.5."))
+    count = merging.duplicates_merge_above(threshold=threshold, by=request.user)
+    messages.success(request, _("Merged %(n)d pairs.") % {"n": count})
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = get_object_or_404(Merge, pk=pk)
+    person = merging.merge_undo(merge=merge, by=request.user)
+    messages.success(
+        request, _("Undone: %(name)s is a separate record again.") % {"name": person.full_name}
+    )
+    return redirect("imports:duplicates")
