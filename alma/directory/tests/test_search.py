@@ -356,3 +356,13 @@ def test_a_misspelt_name_offers_similar_names_on_postgresql(wang, dave):
         assert hidden.pk not in result.person_ids
     else:  # SQLite has no trigram index: nobody, and no suggestions
         assert not result.similar_names and result.person_ids == []
+
+
+def test_staff_get_export_links_for_the_search_and_others_do_not(alice, dave, wang):
+    office = Client()
+    office.force_login(alice)
+    body = office.get("/directory/", {"q": "wang"}).content.decode()
+    assert "/imports/export/?q=wang&amp;format=csv" in body
+    member = Client()
+    member.force_login(dave)
+    assert "/imports/export/" not in member.get("/directory/", {"q": "wang"}).content.decode()
