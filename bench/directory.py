@@ -123,9 +123,17 @@ def prepare(url: str, alumni: int, backend: str) -> float | None:
     return time.perf_counter() - started
 
 
-def measure(url: str, queries: int) -> dict[str, Any]:
+def measure(url: str, queries: int, *, skip_naive: bool = False) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-m", "bench.directory", "--measure", "--queries", str(queries)],
+        [
+            sys.executable,
+            "-m",
+            "bench.directory",
+            "--measure",
+            "--queries",
+            str(queries),
+            *(["--skip-naive"] if skip_naive else []),
+        ],
         env={**os.environ, "DATABASE_URL": url},
         cwd=ROOT,
         text=True,
@@ -191,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
         print(probe_entries())
         return
     if args.measure:
-        print(json.dumps(measure_here(args.queries)))
+        print(json.dumps(measure_here(args.queries, skip_naive=args.skip_naive)))
         return
     report: dict[str, Any] = {"alumni": args.alumni, "backends": {}}
     for backend, url in database_urls(args.alumni, args.db).items():
@@ -201,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
             }
             continue
         seconds = prepare(url, args.alumni, backend)
-        data = measure(url, args.queries)
+        data = measure(url, args.queries, skip_naive=args.skip_naive)
         data["seed_seconds"] = seconds
         report["backends"][backend] = data
     print(json.dumps(report) if args.json else table(report))
@@ -360,7 +368,7 @@ def naive(query: Any, vendor: str) -> None:
         cursor.fetchall()
 
 
-def measure_here(queries: int) -> dict[str, Any]:
+def measure_here(queries: int, *, skip_naive: bool = False) -> dict[str, Any]:
     setup_django()
     from django.db import connection
 
@@ -379,7 +387,7 @@ def measure_here(queries: int) -> dict[str, Any]:
     # The baseline is slow at scale: a fifth of the queries (at least 3 per type) suffice.
     naive_every = max(1, min(5, queries // 3))
     for index, (kind, query) in enumerate(mix):
-        if (index // len(QUERY_TYPES)) % naive_every:
+        if skip_naive or (index // len(QUERY_TYPES)) % naive_every:
             continue
         started = time.perf_counter()
         naive(query, connection.vendor)
@@ -392,7 +400,7 @@ def measure_here(queries: int) -> dict[str, Any]:
             "naive_n": len(baseline[kind]),
             "alma_p50": statistics.median(alma[kind]),
             "alma_p95": a95,
-            "naive_p50": statistics.median(baseline[kind]),
+            "naive_p50": statistics.median(baseline[kind]) if baseline[kind] else float("nan"),
             "naive_p95": b95,
             "speedup_p95": b95 / a95 if a95 else float("inf"),
         }

@@ -361,7 +361,8 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
         total, counts = _live(sql, query)
     else:
         # How broad are the words? Count one shard's matches through the index first.
-        probe = _Sql(level, query, shards=1)
+        # (The words alone decide: filters narrow the result, not the work of matching them.)
+        probe = _Sql(level, DirectoryQuery(text=query.text), shards=1)
         where, params = probe.where()
         in_one_shard = _fetch(f"SELECT count(*) FROM {ENTRY} e WHERE {where}", params)[0][0]
         if in_one_shard * SHARDS <= EXACT_LIMIT:
