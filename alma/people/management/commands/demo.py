@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alma.people.demo import (
@@ -89,9 +89,8 @@ class Command(BaseCommand):
 
             say("Opening a mentoring cycle…")
             mentoring_demo_load(seed=DEMO_SEED)
-            if "directory_rebuild" in get_commands():
-                # The bulk-loaded people enter directory search here (see `alma seed`).
-                call_command("directory_rebuild", verbosity=0)
+            # The bulk-loaded people enter directory search here (see `alma seed`).
+            call_command("directory_rebuild", verbosity=0)
             say(
                 self.style.SUCCESS(
                     f"Loaded {result.people:,} people, {len(DEMO_ACCOUNTS)} demo sign-ins and "

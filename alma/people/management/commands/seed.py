@@ -4,7 +4,7 @@ import argparse
 import time
 from typing import Any
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         )
         # Bulk inserts bypass the signals that keep the directory index current: index the new
         # people here, so that search finds them.
-        indexed = not options["no_index"] and "directory_rebuild" in get_commands()
+        indexed = not options["no_index"]
         if indexed:
             self.stdout.write("Indexing the new people for directory search…")
             call_command(
