@@ -2,8 +2,10 @@
 
 `directory_index_people` rewrites a few entries and adjusts the facet counts by the exact
 difference, in the caller's transaction (profile edits, the admin, imports of a few rows).
-`directory_rebuild` rewrites entries in chunks and recounts the facets with set-based SQL
-(seeding, large imports). Both produce the same rows; a test holds them to it.
+Given many people at once (a large import) it writes them the bulk way and recounts every facet
+count instead. `directory_rebuild` rewrites all entries in chunks and recounts the facets
+(seeding). All paths produce the same rows; a test holds them to it. Every path also keeps the
+sample (`DirectorySample`) that very broad searches are counted on.
 """
 
 from collections import Counter
@@ -12,7 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from alma.directory.models import DirectoryEntry, DirectoryText, FacetCount
+from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
 from alma.directory.text import document, name_tokens, sort_key
 from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
 from alma.people.privacy import PRIVATE_FIELDS
@@ -26,13 +28,22 @@ AUDIENCE_RANK = {
 LEVELS = (1, 2, 3)
 REBUILD_CHUNK = 5000
 YEAR_BUCKET = 5
-# Every person carries one of SHARDS sample tokens, so that a very broad search can count a
-# known fraction of its matches through the text index alone (see search.py).
-SHARDS = 32
+# One person in SAMPLE_EVERY is in the sample that very broad searches are counted on, chosen
+# by a hash of the id (ids come in the order people were loaded, which may follow a pattern),
+# and the sample is split again into SUBSAMPLES parts. See search.py.
+SAMPLE_EVERY = 32
+SUBSAMPLES = 8
+# Re-indexing more people than this at once writes them in bulk and recounts all facets.
+BULK_INDEX = 20_000
 
 
-def shard_token(shard: int) -> str:
-    return f"qqshard{shard:02d}x"
+def sample_slot(person_id: int) -> int | None:
+    """The person's part of the sample (0 to SUBSAMPLES - 1), or None when not sampled."""
+    # Knuth's multiplicative hash; its high bits are the well-mixed ones.
+    mixed = (person_id * 2654435761) % 2**32
+    if mixed * SAMPLE_EVERY >> 32:
+        return None
+    return (mixed * SAMPLE_EVERY * SUBSAMPLES >> 32) % SUBSAMPLES
 
 
 # Facet -> the entry column holding the rank that governs it (None: the profile's own rank).
@@ -127,17 +138,26 @@ def _build(
     )
     text = DirectoryText(
         person_id=person["id"],
-        names=" ".join(
-            [
-                *name_tokens(person["full_name"], person["name_latin"]),
-                shard_token(person["id"] % SHARDS),
-            ]
-        ),
+        names=" ".join(name_tokens(person["full_name"], person["name_latin"])),
         text1=by_rank[1],
         text2=by_rank[2],
         text3=by_rank[3],
     )
     return entry, text
+
+
+def _sample(entry: DirectoryEntry, text: DirectoryText) -> DirectorySample | None:
+    sub = sample_slot(entry.person_id)
+    if sub is None:
+        return None
+    words = [text.names]
+    levels = {}
+    for level, more in zip(LEVELS, (text.text1, text.text2, text.text3), strict=True):
+        words.append(more)
+        levels[f"words{level}"] = " " + " ".join(w for w in words if w) + " "
+    facets = {f.attname: getattr(entry, f.attname) for f in DirectoryEntry._meta.concrete_fields}
+    del facets["sort_name"]
+    return DirectorySample(sub=sub, **facets, **levels)
 
 
 def facet_values(entry: DirectoryEntry, level: int) -> list[tuple[str, str]]:
@@ -185,7 +205,10 @@ def _apply(delta: Counter[Key]) -> None:
         )
 
 
-def _rows_for(ids: list[int]) -> tuple[list[DirectoryEntry], list[DirectoryText]]:
+Rows = tuple[list[DirectoryEntry], list[DirectoryText], list[DirectorySample]]
+
+
+def _rows_for(ids: list[int]) -> Rows:
     people = list(Person.objects.filter(pk__in=ids).order_by("pk").values(*PERSON_FIELDS))
     educations: dict[int, list[Any]] = {}
     employments: dict[int, list[Any]] = {}
@@ -202,7 +225,7 @@ def _rows_for(ids: list[int]) -> tuple[list[DirectoryEntry], list[DirectoryText]
         "person_id", "chapter_id"
     ):
         chapters.setdefault(person_id, []).append(chapter_id)
-    entries, texts = [], []
+    entries, texts, samples = [], [], []
     for person in people:
         pk = person["id"]
         entry, text = _build(
@@ -210,19 +233,40 @@ def _rows_for(ids: list[int]) -> tuple[list[DirectoryEntry], list[DirectoryText]
         )
         entries.append(entry)
         texts.append(text)
-    return entries, texts
+        sample = _sample(entry, text)
+        if sample is not None:
+            samples.append(sample)
+    return entries, texts, samples
+
+
+def _delete(ids: list[int]) -> None:
+    for model in (DirectoryEntry, DirectoryText, DirectorySample):
+        model.objects.filter(person_id__in=ids).delete()
+
+
+def _write(rows: Rows) -> None:
+    entries, texts, samples = rows
+    _insert(DirectoryEntry, entries, ENTRY_COLUMNS)
+    _insert(DirectoryText, texts, TEXT_COLUMNS)
+    _insert(DirectorySample, samples, SAMPLE_COLUMNS)
 
 
 @transaction.atomic
 def directory_index_people(*, person_ids: Iterable[int]) -> int:
     """Re-index these people (a deleted person loses their entry) and adjust the counts exactly."""
     ids = sorted(set(person_ids))
+    if len(ids) > BULK_INDEX:
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            chunk = ids[start : start + REBUILD_CHUNK]
+            _delete(chunk)
+            _write(_rows_for(chunk))
+        _recount_facets()
+        return DirectoryEntry.objects.filter(person_id__in=ids).count() if ids else 0
     old = list(DirectoryEntry.objects.filter(person_id__in=ids))
-    DirectoryEntry.objects.filter(person_id__in=ids).delete()
-    DirectoryText.objects.filter(person_id__in=ids).delete()
-    entries, texts = _rows_for(ids)
-    DirectoryEntry.objects.bulk_create(entries)
-    DirectoryText.objects.bulk_create(texts)
+    _delete(ids)
+    rows = _rows_for(ids)
+    _write(rows)
+    entries = rows[0]
     delta: Counter[Key] = Counter()
     for entry in entries:
         delta.update(contributions(entry))
@@ -239,8 +283,7 @@ def directory_forget_people(*, person_ids: Iterable[int]) -> None:
     delta: Counter[Key] = Counter()
     for entry in DirectoryEntry.objects.filter(person_id__in=ids):
         delta.subtract(contributions(entry))
-    DirectoryEntry.objects.filter(person_id__in=ids).delete()
-    DirectoryText.objects.filter(person_id__in=ids).delete()
+    _delete(ids)
     _apply(delta)
 
 
@@ -351,11 +394,10 @@ def _recount_facets() -> None:
 
 ENTRY_COLUMNS = [str(f.column) for f in DirectoryEntry._meta.concrete_fields]
 TEXT_COLUMNS = [str(f.column) for f in DirectoryText._meta.concrete_fields]
+SAMPLE_COLUMNS = [str(f.column) for f in DirectorySample._meta.concrete_fields]
 
 
-def _insert(
-    model: type[DirectoryEntry] | type[DirectoryText], rows: list[Any], columns: list[str]
-) -> None:
+def _insert(model: type[Any], rows: list[Any], columns: list[str]) -> None:
     """Insert index rows fast, with no model overhead."""
     _insert_tuples(
         model._meta.db_table, columns, [[getattr(row, c) for c in columns] for row in rows]
@@ -400,11 +442,9 @@ def directory_rebuild(
         if not ids:
             break
         with transaction.atomic():
-            DirectoryEntry.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
-            DirectoryText.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
-            entries, texts = _rows_for(ids)
-            _insert(DirectoryEntry, entries, ENTRY_COLUMNS)
-            _insert(DirectoryText, texts, TEXT_COLUMNS)
+            for model in (DirectoryEntry, DirectoryText, DirectorySample):
+                model.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
+            _write(_rows_for(ids))
         last_pk = ids[-1]
         done += len(ids)
         if progress:
@@ -412,3 +452,24 @@ def directory_rebuild(
     with transaction.atomic():
         _recount_facets()
     return done
+
+
+@transaction.atomic
+def directory_refill_sample() -> int:
+    """Rewrite the sample from the entries and words already in the index (no records read)."""
+    DirectorySample.objects.all().delete()
+    ids = [
+        pk
+        for pk in DirectoryEntry.objects.order_by("pk").values_list("pk", flat=True).iterator()
+        if sample_slot(pk) is not None
+    ]
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        chunk = ids[start : start + REBUILD_CHUNK]
+        texts = DirectoryText.objects.in_bulk(chunk)
+        samples = [
+            _sample(entry, texts[entry.pk])
+            for entry in DirectoryEntry.objects.filter(pk__in=chunk)
+            if entry.pk in texts
+        ]
+        _insert(DirectorySample, samples, SAMPLE_COLUMNS)
+    return len(ids)

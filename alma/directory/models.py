@@ -10,6 +10,8 @@ may find, see and count a field only where its rank is <= L.
   PostgreSQL adds one stored tsvector per level (names and the words of rank <= L) with a
   GIN index each; SQLite keeps an FTS5 table over the same columns and restricts a query to
   the columns the level may match. See migrations/0002.
+- `DirectorySample`: the entries and words of a fixed random share of people, on which very
+  broad words are counted (see search.py).
 - `FacetCount`: counts by level for every facet value and every pair of facet values, kept
   exact in the same transaction as the entries, so that browsing (no words, at most one
   facet in use) is answered from a few hundred rows instead of scanning a million.
@@ -20,15 +22,13 @@ from django.db import models
 from django.utils import timezone
 
 
-class DirectoryEntry(models.Model):
-    person = models.OneToOneField(
-        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_entry"
-    )
+class _FacetRow(models.Model):
+    """What filters and counts read of a person: the facet values and the ranks that govern them."""
+
     profile_rank = models.PositiveSmallIntegerField()
     education_rank = models.PositiveSmallIntegerField()
     employment_rank = models.PositiveSmallIntegerField()
     location_rank = models.PositiveSmallIntegerField()
-    sort_name = models.CharField(max_length=200)
 
     year = models.PositiveSmallIntegerField(null=True)  # first year of the 5-year graduation range
     degree = models.CharField(max_length=20, blank=True)
@@ -40,6 +40,16 @@ class DirectoryEntry(models.Model):
     city = models.CharField(max_length=80, blank=True)
     # The chapter ids counted for this entry, "3,7": lets an update subtract exactly what it added.
     chapters = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DirectoryEntry(_FacetRow):
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_entry"
+    )
+    sort_name = models.CharField(max_length=200)
 
     class Meta:
         indexes = [
@@ -75,6 +85,31 @@ class DirectoryText(models.Model):
 
     def __str__(self) -> str:
         return self.names
+
+
+class DirectorySample(_FacetRow):
+    """A fixed random sample of the entries (one person in indexing.SAMPLE_EVERY), with their words.
+
+    Very broad words ("engineer": half the alumni) are counted here, on a small table read in
+    one pass, and the counts scaled up and shown as "about N". `sub` splits the sample again
+    (0 to indexing.SUBSAMPLES - 1) so that the broadest words read only part of it. Each
+    `wordsL` holds the words a viewer of level L may match, space-padded: " wang fang engineer ".
+    """
+
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sub = models.PositiveSmallIntegerField()
+    words1 = models.TextField()
+    words2 = models.TextField()
+    words3 = models.TextField()
+
+    class Meta:
+        # PostgreSQL also indexes each wordsL by trigrams (migration 0004), for LIKE '% word%'.
+        indexes = [models.Index(fields=["sub", "profile_rank"], name="dir_sample_sub_idx")]
+
+    def __str__(self) -> str:
+        return f"sample {self.person_id}"
 
 
 class FacetCount(models.Model):

@@ -1,14 +1,20 @@
 """Directory search: words + facets over the directory index, one interface, two engines.
 
-PostgreSQL matches the weighted tsvector (GIN) and counts all facets in one pass with
-GROUPING SETS; SQLite matches its FTS5 table and counts over a materialised CTE. Browsing
-without words and with at most one facet in use reads the maintained facet counts instead.
+PostgreSQL matches the weighted tsvector (GIN), SQLite its FTS5 table. Browsing without words
+and with at most one facet in use reads the maintained facet counts; browsing with more facets
+counts all facets in one pass (GROUPING SETS on PostgreSQL, a materialised CTE on SQLite).
+With words, the matching people are collected once and every count (the total, each facet,
+each facet in use counted without its own filter, chapters) is taken from that set in one
+statement. Words so broad that collecting their matches would be slow ("engineer": half the
+alumni) are counted the same way on the sample of the index (indexing.SAMPLE_EVERY) and shown
+as "about N"; their page of hits is still exact, found by walking the name index.
 Privacy is part of every clause: a viewer of level L matches only words of rank <= L, sees
 only entries whose profile rank is <= L, and a facet filters or counts a person only where
 that field's rank is <= L.
 """
 
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,18 +23,25 @@ from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
-from alma.directory.indexing import FACET_RANKS, SHARDS, YEAR_BUCKET, shard_token
+from alma.directory import indexing
+from alma.directory.indexing import FACET_RANKS, SINGLE_FACETS, YEAR_BUCKET
 from alma.directory.text import query_tokens
 from alma.people.models import Chapter, DegreeLevel
 
 ENTRY = "directory_directoryentry"
 TEXT = "directory_directorytext"
+SAMPLE = "directory_directorysample"
 COUNTS = "directory_facetcount"
 FACET_LIMIT = 12
 MAX_PAGE = 500  # deep paging is for exports, not people
-# Words matching more people than this are counted on a sample of the text index's shards
-# (see indexing.SHARDS) and shown as "about N"; below it everything is counted exactly.
+# Words matching more people than this (estimated on the sample) are counted on the sample and
+# shown as "about N"; below it everything is counted exactly.
 EXACT_LIMIT = 5000
+# The sample is read in parts until about this many of its people match the words: enough
+# for two significant figures on the total and on the larger facet values.
+SAMPLE_TARGET = 2000
+# Fewer sampled matches than this (broad words, narrow facets) are too few to scale up.
+SAMPLE_MIN = 20
 PREFIX_MIN = 3
 FTS_COLUMNS = {1: "{names text1}", 2: "{names text1 text2}", 3: "{names text1 text2 text3}"}
 
@@ -120,42 +133,60 @@ def clean_query(raw: Any) -> DirectoryQuery:
 class _Sql:
     """The WHERE clause shared by hits, totals and facet counts, for one level and query."""
 
-    def __init__(self, level: int, query: DirectoryQuery, shards: int = SHARDS) -> None:
+    def __init__(self, level: int, query: DirectoryQuery) -> None:
         self.level = level
         self.query = query
         self.postgres = connection.vendor == "postgresql"
         self.tokens = query.tokens
-        self.shards = shards  # match only people in the first `shards` of SHARDS samples
 
-    def text_param(self) -> str:
-        sample = [shard_token(n) for n in range(self.shards)] if self.shards < SHARDS else []
+    def _prefix(self) -> list[bool]:
         # Words of three letters or more match as prefixes (partial names); shorter ones, and
         # single Chinese characters, match whole: "li" finds Li, not every Lin, Liu and Lily.
-        prefix = [len(t) >= PREFIX_MIN and t.isascii() for t in self.tokens]
+        return [len(t) >= PREFIX_MIN and t.isascii() for t in self.tokens]
+
+    def text_param(self) -> str:
+        pairs = zip(self.tokens, self._prefix(), strict=True)
         if self.postgres:
-            query = " & ".join(
-                f"{t}:*" if p else t for t, p in zip(self.tokens, prefix, strict=True)
-            )
-            return f"({query}) & ({' | '.join(sample)})" if sample else query
-        terms = " AND ".join(
-            f'"{t}"*' if p else f'"{t}"' for t, p in zip(self.tokens, prefix, strict=True)
-        )
-        if sample:
-            terms = f"({terms}) AND ({' OR '.join(sample)})"
+            return " & ".join(f"{t}:*" if p else t for t, p in pairs)
+        terms = " AND ".join(f'"{t}"*' if p else f'"{t}"' for t, p in pairs)
         return f"{FTS_COLUMNS[self.level]} : ({terms})"
 
-    def text_clause(self) -> tuple[str, list[Any]]:
-        if self.postgres:
+    def text_clause(self, *, per_row: bool = False) -> tuple[str, list[Any]]:
+        """The words' condition on entry `e`: as a set of matches, or checked row by row.
+
+        Row by row suits walking the name index (a handful of index probes); the set suits
+        collecting every match.
+        """
+        if self.postgres and per_row:
+            clause = (
+                f"(SELECT t.search{self.level} @@ to_tsquery('simple', %s) FROM {TEXT} t "
+                "WHERE t.person_id = e.person_id)"
+            )
+        elif self.postgres:
             clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search{self.level} @@ to_tsquery('simple', %s))"
+        elif per_row:
+            clause = "EXISTS (SELECT 1 FROM directory_fts WHERE directory_fts MATCH %s AND rowid = e.person_id)"
         else:
             clause = "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
         return clause, [self.text_param()]
 
-    def where(self, *, exclude: str | None = None, text: bool = True) -> tuple[str, list[Any]]:
+    def sample_clause(self) -> tuple[str, list[Any]]:
+        """The words' condition on a sample row `e`: its padded words, read in place."""
+        column = f"e.words{self.level}"
+        marks = [f"{column} LIKE %s" for _t in self.tokens]
+        # Tokens are [0-9a-z]+ or one Chinese character: nothing LIKE would read as a pattern.
+        params = [
+            f"% {t}%" if p else f"% {t} %" for t, p in zip(self.tokens, self._prefix(), strict=True)
+        ]
+        return " AND ".join(marks), params
+
+    def where(
+        self, *, exclude: str | None = None, text: bool = True, per_row: bool = False
+    ) -> tuple[str, list[Any]]:
         clauses = [f"e.profile_rank <= {self.level}"]
         params: list[Any] = []
         if self.tokens and text:
-            clause, more = self.text_clause()
+            clause, more = self.text_clause(per_row=per_row)
             clauses.append(clause)
             params += more
         for name, chosen in self.query.filters.items():
@@ -180,6 +211,22 @@ class _Sql:
             f"CASE WHEN e.{FACET_RANKS[name]} <= {self.level} AND e.{name} {empty} THEN {value} END"
         )
 
+    def matched_filters(self, exclude: str | None = None) -> tuple[str, list[Any]]:
+        """The facet filters on `m`, the collected matches (bucket columns, NULL where hidden)."""
+        clauses, params = ["1 = 1"], []
+        for name, chosen in self.query.filters.items():
+            if name == exclude:
+                continue
+            if name == "chapter":
+                clauses.append(
+                    "(" + " OR ".join(["',' || m.chapters || ',' LIKE %s"] * len(chosen)) + ")"
+                )
+                params += [f"%,{int(v)},%" for v in chosen]
+            else:
+                clauses.append(f"m.{name} IN ({', '.join(['%s'] * len(chosen))})")
+                params += chosen
+        return " AND ".join(clauses), params
+
 
 def _fetch(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
@@ -187,36 +234,175 @@ def _fetch(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-# PostgreSQL lists a page of broad matches by walking the name index, which is fastest when
-# matches are spread over the alphabet ("engineer"), and slow when they all sort late ("wang",
-# "zhang": most of a million names read). The walk gets this long; then the matches are
-# collected first instead, at a cost that follows their number, not where they sort.
-WALK_TIMEOUT_MS = 150
+Counts = dict[str, dict[str, int]]
 
 
-def _hits(sql: _Sql, query: DirectoryQuery, *, rank: bool = True) -> list[int]:
+def _count_matches(
+    sql: _Sql, source: str, params: list[Any], *, extra: str = ""
+) -> tuple[int, Counts, dict[str, int]]:
+    """Total and every facet's counts over `source`: the people matching the words, unfiltered.
+
+    One statement: the matches are collected once (a materialised CTE of their facet values)
+    and each count is a GROUP BY over them, a facet in use counted without its own filter.
+    Also returns {"*": matches before the facet filters} and the `extra` branches' counts.
+    """
+    columns = ", ".join(f"{sql.bucket(name)} AS {name}" for name in SINGLE_FACETS)
+    branches: list[str] = ["SELECT '*', '', count(*) FROM m", *([extra] if extra else [])]
+    values: list[Any] = list(params)
+    where, more = sql.matched_filters()
+    branches.append(f"SELECT '', '', count(*) FROM m WHERE {where}")
+    values += more
+    for name in SINGLE_FACETS:
+        where, more = sql.matched_filters(exclude=name)
+        branches.append(
+            f"SELECT '{name}', {name}, count(*) FROM m WHERE {name} IS NOT NULL AND {where} GROUP BY {name}"
+        )
+        values += more
+    where, more = sql.matched_filters(exclude="chapter")
+    if sql.postgres:
+        chapters = "unnest(string_to_array(m.chapters, ',')) AS c(value)"
+    else:
+        chapters = "json_each('[' || m.chapters || ']') AS c"
+    branches.append(
+        f"SELECT 'chapter', CAST(c.value AS TEXT), count(*) FROM m, {chapters} "
+        f"WHERE m.chapters <> '' AND {where} GROUP BY c.value"
+    )
+    values += more
+    statement = (
+        f"WITH m AS MATERIALIZED (SELECT {columns}, e.chapters AS chapters {source}) "
+        + " UNION ALL ".join(branches)
+    )
+    counts: Counts = {name: {} for name in FACET_RANKS}
+    totals: dict[str, int] = {}
+    for name, value, count in _fetch(statement, values):
+        if name in FACET_RANKS:
+            counts[name][str(value)] = count
+        else:
+            totals[name] = count
+    return totals.get("", 0), counts, totals
+
+
+def _exact_word_counts(sql: _Sql) -> tuple[int, Counts]:
+    clause, params = sql.text_clause()
+    source = f"FROM {ENTRY} e WHERE e.profile_rank <= {sql.level} AND {clause}"
+    return _count_matches(sql, source, params)[:2]
+
+
+def _filtered_word_counts(sql: _Sql) -> tuple[int, Counts]:
+    """Exact counts of broad words under selective facets (a facet in use then lists only its
+    chosen values)."""
+    where, params = sql.where()
+    return _count_matches(sql, f"FROM {ENTRY} e WHERE {where}", params)[:2]
+
+
+@dataclass
+class _Sampled:
+    total: int  # sampled people matching the words and the filters
+    counts: Counts
+    matched: int  # ... matching the words
+    scale: float  # people in the index per sampled person
+
+
+def _sampled_word_counts(sql: _Sql, parts: int) -> _Sampled:
+    """Counts of the words' matches in the first `parts` parts of the sample."""
+    clause, params = sql.sample_clause()
+    rows = f"FROM {SAMPLE} e WHERE e.sub < {parts} AND e.profile_rank <= {sql.level}"
+    total, counts, totals = _count_matches(
+        sql, f"{rows} AND {clause}", params, extra=f"SELECT '#', '', count(*) {rows}"
+    )
+    population = _fetch(
+        f"SELECT count FROM {COUNTS} WHERE level = %s AND facet_a = '' AND facet_b = ''",
+        [sql.level],
+    )
+    scale = int(population[0][0]) / totals["#"] if population and totals["#"] else 0.0
+    return _Sampled(total, counts, totals["*"], scale)
+
+
+# A page of broad matches is found by walking the name index and checking each person's words
+# in place, which is fast when matches are common along the way. Where they are rare (the
+# facets chosen with the words are) the walk gets this long; then the matches are collected
+# first instead, at a cost that follows their number.
+WALK_BUDGET_MS = 150
+
+
+def _walk(sql: _Sql, extra: str, extra_params: list[Any], limit: int, offset: int) -> list[int]:
+    where, params = sql.where(per_row=True)
+    order = "ORDER BY e.sort_name, e.person_id LIMIT %s OFFSET %s"
+    walk = f"SELECT e.person_id FROM {ENTRY} e WHERE {where}{extra} {order}"
+    try:
+        with _budget(WALK_BUDGET_MS):
+            return [r[0] for r in _fetch(walk, [*params, *extra_params, limit, offset])]
+    except OperationalError:
+        pass
+    rest, rest_params = sql.where(text=False)
+    clause, text_params = sql.text_clause()
+    if sql.postgres:  # collect the matches first, however the planner would otherwise go
+        matches = (
+            f"SELECT person_id FROM {TEXT} WHERE search{sql.level} @@ to_tsquery('simple', %s)"
+        )
+        collect = (
+            f"WITH m AS MATERIALIZED ({matches}) SELECT e.person_id FROM {ENTRY} e "
+            f"JOIN m ON m.person_id = e.person_id WHERE {rest}{extra} {order}"
+        )
+        values = [*text_params, *rest_params, *extra_params, limit, offset]
+    else:
+        collect = f"SELECT e.person_id FROM {ENTRY} e WHERE {rest} AND {clause}{extra} {order}"
+        values = [*rest_params, *text_params, *extra_params, limit, offset]
+    return [r[0] for r in _fetch(collect, values)]
+
+
+class _budget:
+    """Cancel the statement run inside after `ms` milliseconds (OperationalError)."""
+
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    def __enter__(self) -> None:
+        if connection.vendor == "postgresql":
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {self.ms}")
+            return
+        deadline = time.monotonic() + self.ms / 1000
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+
+    def __exit__(self, *exc: Any) -> None:
+        if connection.vendor == "postgresql":
+            self.atomic.__exit__(*exc)  # rolls back to before SET LOCAL on a cancel
+        else:
+            connection.connection.set_progress_handler(None, 0)
+
+
+def _broad_hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
+    """A page of matches of broad words: people whose names begin with the words first (best
+    match), then everyone else matching, by name. `sort=name`: all by name."""
+    size, offset = query.page_size, (query.page - 1) * query.page_size
+    if query.sort == "name":
+        return _walk(sql, "", [], size, offset)
+    low = " ".join(sql.tokens)
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    named = " AND e.sort_name >= %s AND e.sort_name < %s"
+    first = _walk(sql, named, [low, high], size, offset)
+    if len(first) == size:
+        return first
+    if first or offset == 0:
+        named_total = offset + len(first)
+    else:
+        where, params = sql.where(per_row=True)
+        named_total = _fetch(
+            f"SELECT count(*) FROM {ENTRY} e WHERE {where}{named}", [*params, low, high]
+        )[0][0]
+    others = " AND NOT (e.sort_name >= %s AND e.sort_name < %s)"
+    return first + _walk(sql, others, [low, high], size - len(first), max(0, offset - named_total))
+
+
+def _hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
     where, params = sql.where()
     limits = [query.page_size, (query.page - 1) * query.page_size]
     order = "e.sort_name, e.person_id"
-    if sql.postgres and sql.tokens and not rank:
-        walk = (
-            f"SELECT e.person_id FROM {ENTRY} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {WALK_TIMEOUT_MS}")
-                return [r[0] for r in _fetch(walk, [*params, *limits])]
-        except OperationalError:  # the walk was cancelled: collect the matches instead
-            rest, rest_params = sql.where(text=False)
-            statement = (
-                f"WITH m AS MATERIALIZED (SELECT person_id FROM {TEXT} "
-                f"WHERE search{sql.level} @@ to_tsquery('simple', %s)) "
-                f"SELECT e.person_id FROM {ENTRY} e JOIN m ON m.person_id = e.person_id "
-                f"WHERE {rest} ORDER BY {order} LIMIT %s OFFSET %s"
-            )
-            return [r[0] for r in _fetch(statement, [sql.text_param(), *rest_params, *limits])]
-    if sql.tokens and query.sort == "relevance" and rank:
+    if sql.tokens and query.sort == "relevance":
         if sql.postgres:
             statement = (
                 f"SELECT e.person_id FROM {ENTRY} e JOIN {TEXT} t ON t.person_id = e.person_id WHERE {where} "
@@ -234,12 +420,10 @@ def _hits(sql: _Sql, query: DirectoryQuery, *, rank: bool = True) -> list[int]:
     return [r[0] for r in _fetch(statement, [*params, *limits])]
 
 
-def _live_counts(
-    sql: _Sql, names: list[str], exclude: str | None
-) -> tuple[int, dict[str, dict[str, int]]]:
+def _live_counts(sql: _Sql, names: list[str], exclude: str | None) -> tuple[int, Counts]:
     """Total and counts of these single-valued facets under the filters (minus `exclude`)."""
     where, params = sql.where(exclude=exclude)
-    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    counts: Counts = {name: {} for name in names}
     columns = ", ".join(f"{sql.bucket(name)} AS {name}" for name in names)
     total = 0
     if sql.postgres:
@@ -354,29 +538,41 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
     if level == 0 or (query.text.strip() and not query.tokens):
         return SearchResult(total=0, person_ids=[], facets={}, page=1, num_pages=1)
     sql = _Sql(level, query)
-    approximate = False
+    approximate = broad = False
     if _uses_counts(query):
         total, counts = _counted(level, query)
     elif not query.tokens:
         total, counts = _live(sql, query)
     else:
-        # How broad are the words? Count one shard's matches through the index first.
-        # (The words alone decide: filters narrow the result, not the work of matching them.)
-        probe = _Sql(level, DirectoryQuery(text=query.text), shards=1)
-        where, params = probe.where()
-        in_one_shard = _fetch(f"SELECT count(*) FROM {ENTRY} e WHERE {where}", params)[0][0]
-        if in_one_shard * SHARDS <= EXACT_LIMIT:
-            total, counts = _live(sql, query)
+        # How broad are the words? The sample's first part tells, and counts them if so.
+        # (The words alone decide: filters narrow the result, not the work of matching.)
+        sample = _sampled_word_counts(sql, 1)
+        broad = sample.matched * sample.scale > EXACT_LIMIT
+        if not broad:
+            total, counts = _exact_word_counts(sql)
         else:
-            shards = min(SHARDS, max(1, math.ceil(EXACT_LIMIT / in_one_shard)))
-            sample_total, sample_counts = _live(_Sql(level, query, shards=shards), query)
-            scale = SHARDS / shards
-            total = _about(sample_total * scale)
-            counts = {
-                name: {value: max(1, _about(count * scale)) for value, count in values.items()}
-                for name, values in sample_counts.items()
-            }
-            approximate = shards < SHARDS
+            # Read enough of the sample for about SAMPLE_TARGET matches of the words, and for
+            # twice SAMPLE_MIN once the facets are applied, if the whole sample has them.
+            parts = min(
+                indexing.SUBSAMPLES,
+                max(
+                    math.ceil(SAMPLE_TARGET / max(1, sample.matched)),
+                    math.ceil(2 * SAMPLE_MIN / max(1, sample.total)),
+                ),
+            )
+            if parts > 1 and sample.total * indexing.SUBSAMPLES >= SAMPLE_MIN:
+                sample = _sampled_word_counts(sql, parts)
+            if sample.total < SAMPLE_MIN:
+                # The facets chosen with the words leave few people: too few to estimate
+                # from the sample, and few enough to count exactly.
+                total, counts = _filtered_word_counts(sql)
+            else:
+                approximate = True
+                total = _about(sample.total * sample.scale)
+                counts = {
+                    name: {v: max(1, _about(n * sample.scale)) for v, n in values.items()}
+                    for name, values in sample.counts.items()
+                }
 
     facets: dict[str, list[FacetValue]] = {}
     for name in FACET_RANKS:
@@ -405,8 +601,8 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
     return SearchResult(
         total=total,
         # Ranking hundreds of thousands of matches costs more than it tells: very broad
-        # words list by name, like a browse.
-        person_ids=_hits(sql, query, rank=not approximate) if total else [],
+        # words list names beginning with the words first, then by name.
+        person_ids=(_broad_hits if broad else _hits)(sql, query) if total else [],
         facets=facets,
         page=query.page,
         num_pages=num_pages,

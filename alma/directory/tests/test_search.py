@@ -1,12 +1,25 @@
 """Directory search: what people find, what they count, and what stays hidden."""
 
+import contextlib
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alma.directory.indexing import directory_rebuild
-from alma.directory.models import DirectoryEntry, DirectoryText, FacetCount, PrivateFieldView
+from alma.directory import indexing, search
+from alma.directory.indexing import (
+    directory_index_people,
+    directory_rebuild,
+    directory_refill_sample,
+)
+from alma.directory.models import (
+    DirectoryEntry,
+    DirectorySample,
+    DirectoryText,
+    FacetCount,
+    PrivateFieldView,
+)
 from alma.directory.search import DirectoryQuery, directory_search, viewer_level
 from alma.people.models import Audience, Person
 from alma.people.services import person_set_privacy, person_update_profile
@@ -20,6 +33,30 @@ def names(result) -> list[str]:
 
 def counts(result, facet: str) -> dict[str, int]:
     return {v.value: v.count for v in result.facets.get(facet, [])}
+
+
+@contextlib.contextmanager
+def sampled_search(on: bool = True):
+    """Every search with words takes the broad-words path: everyone written from here on is in
+    the sample, in one part, and any estimate counts as broad."""
+    saved = (indexing.SAMPLE_EVERY, indexing.SUBSAMPLES, search.EXACT_LIMIT, search.SAMPLE_MIN)
+    if on:
+        indexing.SAMPLE_EVERY, indexing.SUBSAMPLES, search.EXACT_LIMIT, search.SAMPLE_MIN = (
+            1,
+            1,
+            -1,
+            0,
+        )
+    try:
+        yield
+    finally:
+        indexing.SAMPLE_EVERY, indexing.SUBSAMPLES, search.EXACT_LIMIT, search.SAMPLE_MIN = saved
+
+
+@pytest.fixture
+def sampled():
+    with sampled_search():
+        yield
 
 
 @pytest.fixture
@@ -175,31 +212,54 @@ def test_the_index_follows_profile_and_privacy_edits(dave, carol):
     assert directory_search(viewer=carol, query=DirectoryQuery(text="xiamen")).total == 0
 
 
-def index_state() -> tuple[dict, dict, dict]:
+def index_state() -> tuple[dict, dict, dict, dict]:
     entries = {e["person_id"]: e for e in DirectoryEntry.objects.values()}
     texts = {t["person_id"]: t for t in DirectoryText.objects.values()}
+    samples = {s["person_id"]: s for s in DirectorySample.objects.values()}
     counts = {
         (c.level, c.facet_a, c.value_a, c.facet_b, c.value_b): c.count
         for c in FacetCount.objects.all()
         if c.count
     }
-    return entries, texts, counts
+    return entries, texts, counts, samples
 
 
-def test_rebuild_matches_incremental_indexing(wang, dave, alice, erin, frank):
+def test_rebuild_matches_incremental_indexing(sampled, wang, dave, alice, erin, frank):
     hidden = f.AlumnusFactory(current_city="Lhasa", privacy={"current_location": "alumni_office"})
     f.ChapterMembershipFactory(person=hidden, chapter=erin.person.chapter_memberships.get().chapter)
     f.AlumnusFactory(privacy={"profile": "only_me"})
     gone = f.AlumnusFactory(current_city="Gone City")
     f.ChapterMembershipFactory(person=gone)
     gone.delete()
+    directory_index_people(person_ids=Person.objects.values_list("pk", flat=True))
     incremental = index_state()
     assert incremental[2], "facet counts are maintained"
+    assert len(incremental[3]) == len(incremental[0]), "everyone is sampled here"
     DirectoryEntry.objects.all().delete()
     DirectoryText.objects.all().delete()
+    DirectorySample.objects.all().delete()
     FacetCount.objects.all().delete()
     assert directory_rebuild(chunk=2) == Person.objects.count()
     assert index_state() == incremental
+    # Many people at once: written in bulk, all facets recounted; the same rows.
+    indexing.BULK_INDEX, saved = 1, indexing.BULK_INDEX
+    try:
+        directory_index_people(person_ids=Person.objects.values_list("pk", flat=True))
+    finally:
+        indexing.BULK_INDEX = saved
+    assert index_state() == incremental
+    DirectorySample.objects.all().delete()
+    assert directory_refill_sample() == len(incremental[0])
+    assert index_state() == incremental
+
+
+def test_the_sample_is_a_fixed_spread_share_of_people():
+    slots = [indexing.sample_slot(pk) for pk in range(1, 64_001)]
+    sampled = [s for s in slots if s is not None]
+    assert 1_800 < len(sampled) < 2_200  # one in 32
+    assert set(sampled) == set(range(indexing.SUBSAMPLES))
+    # Consecutive ids (people loaded in a pattern) do not fall in step with the sample.
+    assert 200 < sum(1 for pk in range(1, 64_001, 4) if indexing.sample_slot(pk) is not None) < 800
 
 
 def test_page_and_api_show_only_visible_fields_and_log_office_views(alice, dave):
@@ -272,11 +332,22 @@ AUDIENCES = st.sampled_from([a.value for a in Audience])
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(profile=AUDIENCES, location=AUDIENCES, employment=AUDIENCES, expertise=AUDIENCES)
+@given(
+    profile=AUDIENCES,
+    location=AUDIENCES,
+    employment=AUDIENCES,
+    expertise=AUDIENCES,
+    broad=st.booleans(),
+)
 @pytest.mark.django_db
 def test_nothing_hidden_leaks_through_search_counts_or_api(
-    persona_users, profile, location, employment, expertise
+    persona_users, profile, location, employment, expertise, broad
 ):
+    with sampled_search(broad):
+        _assert_nothing_hidden_leaks(persona_users, profile, location, employment, expertise)
+
+
+def _assert_nothing_hidden_leaks(persona_users, profile, location, employment, expertise):
     privacy = {
         "profile": profile,
         "current_location": location,
@@ -323,8 +394,7 @@ def test_nothing_hidden_leaks_through_search_counts_or_api(
 
 
 def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monkeypatch):
-    from alma.directory import search
-
+    monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
     monkeypatch.setattr(search, "EXACT_LIMIT", 10)
     engineers = [
         f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei") for n in range(96)
@@ -338,9 +408,54 @@ def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monke
     assert names(result) == ["Dave Alumnus"] + [p.full_name for p in engineers[:19]]
     assert hidden.pk not in result.person_ids
     assert set(counts(result, "city")) <= {"Hefei", "Shanghai"}
+    # Best match: names beginning with the words first, then the others by name.
+    best = directory_search(viewer=dave, query=DirectoryQuery(text="engineer"))
+    assert names(best) == [p.full_name for p in engineers[:20]]
+    last = directory_search(viewer=dave, query=DirectoryQuery(text="engineer", page=5))
+    assert names(last) == [p.full_name for p in engineers[80:]] + ["Dave Alumnus"]
     # Narrow words are still counted exactly.
     exact = directory_search(viewer=dave, query=DirectoryQuery(text="engineer 007"))
     assert not exact.approximate and exact.total == 1
+
+
+def test_broad_words_with_narrow_facets_are_counted_exactly(dave, monkeypatch):
+    monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
+    monkeypatch.setattr(search, "EXACT_LIMIT", 10)
+    for n in range(40):
+        f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei")
+    lhasa = [f.AlumnusFactory(full_name=f"Engineer L{n}", current_city="Lhasa") for n in range(3)]
+    result = directory_search(
+        viewer=dave, query=DirectoryQuery(text="engineer", filters={"city": ["Lhasa"]})
+    )
+    assert not result.approximate
+    assert result.total == 3 and set(result.person_ids) == {p.pk for p in lhasa}
+    assert counts(result, "city") == {"Lhasa": 3}
+
+
+def test_a_walk_over_budget_collects_the_matches_instead(dave, monkeypatch):
+    from django.db import OperationalError
+
+    monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
+    monkeypatch.setattr(search, "EXACT_LIMIT", 10)
+    for n in range(30):
+        f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei")
+    query = dict(text="engineer", filters={"city": ["Hefei"]})
+    walked = directory_search(viewer=dave, query=DirectoryQuery(**query))
+    assert walked.approximate and len(walked.person_ids) == 20
+
+    class Cancelled:
+        def __init__(self, ms):
+            pass
+
+        def __enter__(self):
+            raise OperationalError("canceling statement due to statement timeout")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(search, "_budget", Cancelled)
+    collected = directory_search(viewer=dave, query=DirectoryQuery(**query))
+    assert collected.person_ids == walked.person_ids
 
 
 def test_a_misspelt_name_offers_similar_names_on_postgresql(wang, dave):

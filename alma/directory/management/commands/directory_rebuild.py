@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from alma.directory.indexing import REBUILD_CHUNK, directory_rebuild
+from alma.directory.indexing import REBUILD_CHUNK, directory_rebuild, directory_refill_sample
 
 
 class Command(BaseCommand):
@@ -20,10 +20,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chunk-size", type=int, default=REBUILD_CHUNK, help="people per transaction"
         )
+        parser.add_argument(
+            "--sample-only",
+            action="store_true",
+            help="only rewrite the sample that very broad searches are counted on, from the index "
+            "as it is (fast; after upgrading from a version without it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         verbose = options["verbosity"] > 0
+        if options["sample_only"]:
+            count = directory_refill_sample()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Sampled {count:,} people in {time.perf_counter() - started:.1f} s"
+                )
+            )
+            return
 
         def progress(done: int, total: int) -> None:
             if verbose and (done % (options["chunk_size"] * 20) == 0 or done == total):
