@@ -148,8 +148,11 @@ class _Sql:
         pairs = zip(self.tokens, self._prefix(), strict=True)
         if self.postgres:
             return " & ".join(f"{t}:*" if p else t for t, p in pairs)
-        terms = " AND ".join(f'"{t}"*' if p else f'"{t}"' for t, p in pairs)
-        return f"{FTS_COLUMNS[self.level]} : ({terms})"
+        return f"{FTS_COLUMNS[self.level]} : ({self.fts_terms()})"
+
+    def fts_terms(self) -> str:
+        pairs = zip(self.tokens, self._prefix(), strict=True)
+        return " AND ".join(f'"{t}"*' if p else f'"{t}"' for t, p in pairs)
 
     def text_clause(self, *, per_row: bool = False) -> tuple[str, list[Any]]:
         """The words' condition on entry `e`: as a set of matches, or checked row by row.
@@ -165,20 +168,30 @@ class _Sql:
         elif self.postgres:
             clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search{self.level} @@ to_tsquery('simple', %s))"
         elif per_row:
-            clause = "EXISTS (SELECT 1 FROM directory_fts WHERE directory_fts MATCH %s AND rowid = e.person_id)"
+            # FTS5 would load a broad prefix's whole doclist for each probe: read the row's
+            # words in place instead, as the sample does (the same tokens, space-separated).
+            columns = ["t.names", *[f"t.text{n}" for n in range(1, self.level + 1)]]
+            words = " || ' ' || ".join(columns)
+            likes = " AND ".join([f"(' ' || {words} || ' ') LIKE %s"] * len(self.tokens))
+            clause = f"EXISTS (SELECT 1 FROM {TEXT} t WHERE t.person_id = e.person_id AND {likes})"
+            return clause, self.like_params()
         else:
             clause = "e.person_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH %s)"
         return clause, [self.text_param()]
 
     def sample_clause(self) -> tuple[str, list[Any]]:
-        """The words' condition on a sample row `e`: its padded words, read in place."""
-        column = f"e.words{self.level}"
-        marks = [f"{column} LIKE %s" for _t in self.tokens]
+        """The words' condition on a sample row `e`."""
+        if self.postgres:  # LIKE over the padded words, served by trigram indexes
+            marks = [f"e.words{self.level} LIKE %s" for _t in self.tokens]
+            return " AND ".join(marks), self.like_params()
+        clause = "e.person_id IN (SELECT rowid FROM directory_sample_fts WHERE directory_sample_fts MATCH %s)"
+        return clause, [f"{{words{self.level}}} : ({self.fts_terms()})"]
+
+    def like_params(self) -> list[str]:
+        """LIKE patterns of the tokens over space-padded words: a prefix, or a whole word."""
         # Tokens are [0-9a-z]+ or one Chinese character: nothing LIKE would read as a pattern.
-        params = [
-            f"% {t}%" if p else f"% {t} %" for t, p in zip(self.tokens, self._prefix(), strict=True)
-        ]
-        return " AND ".join(marks), params
+        pairs = zip(self.tokens, self._prefix(), strict=True)
+        return [f"% {t}%" if p else f"% {t} %" for t, p in pairs]
 
     def where(
         self, *, exclude: str | None = None, text: bool = True, per_row: bool = False

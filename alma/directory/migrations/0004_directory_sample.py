@@ -3,24 +3,48 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# PostgreSQL: the sample's words are matched with LIKE '% word%'; trigram indexes serve that.
-TRIGRAMS = [
-    f"CREATE INDEX dir_sample_words{level}_trgm ON directory_directorysample "
-    f"USING gin (words{level} gin_trgm_ops)"
+TABLE = "directory_directorysample"
+COLUMNS = "words1, words2, words3"
+NEW = "new.words1, new.words2, new.words3"
+OLD = "old.words1, old.words2, old.words3"
+# PostgreSQL matches the sample's words with LIKE '% word%', served by trigram indexes;
+# SQLite keeps an FTS5 index of them, like directory_fts over the whole index.
+POSTGRES_FORWARD = [
+    f"CREATE INDEX dir_sample_words{level}_trgm ON {TABLE} USING gin (words{level} gin_trgm_ops)"
     for level in (1, 2, 3)
+]
+POSTGRES_BACKWARD = [f"DROP INDEX IF EXISTS dir_sample_words{level}_trgm" for level in (1, 2, 3)]
+SQLITE_FORWARD = [
+    f"""CREATE VIRTUAL TABLE directory_sample_fts USING fts5({COLUMNS}, content='{TABLE}',
+        content_rowid='person_id', prefix='3', tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER directory_sample_fts_insert AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO directory_sample_fts(rowid, {COLUMNS}) VALUES (new.person_id, {NEW}); END""",
+    f"""CREATE TRIGGER directory_sample_fts_delete AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO directory_sample_fts(directory_sample_fts, rowid, {COLUMNS})
+        VALUES ('delete', old.person_id, {OLD}); END""",
+    f"""CREATE TRIGGER directory_sample_fts_update AFTER UPDATE ON {TABLE} BEGIN
+        INSERT INTO directory_sample_fts(directory_sample_fts, rowid, {COLUMNS})
+        VALUES ('delete', old.person_id, {OLD});
+        INSERT INTO directory_sample_fts(rowid, {COLUMNS}) VALUES (new.person_id, {NEW}); END""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS directory_sample_fts_update",
+    "DROP TRIGGER IF EXISTS directory_sample_fts_delete",
+    "DROP TRIGGER IF EXISTS directory_sample_fts_insert",
+    "DROP TABLE IF EXISTS directory_sample_fts",
 ]
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in TRIGRAMS:
-            schema_editor.execute(statement)
+    vendor = schema_editor.connection.vendor
+    for statement in {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}.get(vendor, []):
+        schema_editor.execute(statement)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for level in (1, 2, 3):
-            schema_editor.execute(f"DROP INDEX IF EXISTS dir_sample_words{level}_trgm")
+    vendor = schema_editor.connection.vendor
+    for statement in {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}.get(vendor, []):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
