@@ -24,6 +24,7 @@ from alma.accounts.services import api_token_create
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
 from alma.events.tests import world as ew
+from alma.imports.models import ExportLog, Segment
 from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Person
 from alma.testing import factories as f
@@ -119,6 +120,18 @@ def carol_record(world: dict[str, Any]) -> tuple[str, str]:
 
 def token_count(world: dict[str, Any]) -> int:
     return ApiToken.objects.count()
+
+
+def segment_names(world: dict[str, Any]) -> list[str]:
+    return sorted(Segment.objects.values_list("name", flat=True))
+
+
+def doomed_segment_exists(world: dict[str, Any]) -> bool:
+    return Segment.objects.filter(pk=world["doomed_segment"]).exists()
+
+
+def segment_export_count(world: dict[str, Any]) -> int:
+    return ExportLog.objects.filter(segment_id=world["segment"]).count()
 
 
 ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
@@ -1181,6 +1194,78 @@ EXPECTATIONS: dict[str, Route] = {
             Request("post", "/imports/merges/999999/undo/", page(403, alice=404)),
         ],
     ),
+    # Segments (saved directory searches): the alumni office only.
+    "imports/segments/": Route(
+        {"imports:segments"}, [Request("get", "/imports/segments/", page(403, alice=200))]
+    ),
+    "imports/segments/new/": Route(
+        {"imports:segment-new"},
+        [
+            Request("get", "/imports/segments/new/?q=Carol&year=2010", page(403, alice=200)),
+            Request(
+                "post",
+                "/imports/segments/new/?q=Carol",
+                page(403, alice=Redirect("/imports/segments/")),
+                data={"name": "Carol and friends", "description": ""},
+                state=segment_names,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "imports/segments/<int:pk>/": Route(
+        {"imports:segment"},
+        [
+            Request("get", "/imports/segments/{segment}/", page(403, alice=200)),
+            Request("get", "/imports/segments/999999/", page(403, alice=404)),
+            Request(
+                "post",
+                "/imports/segments/{segment}/",
+                page(403, alice=Redirect("/imports/segments/")),
+                data={"name": "Renamed", "description": "Renamed by the office"},
+                state=segment_names,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "imports/segments/<int:pk>/delete/": Route(
+        {"imports:segment-delete"},
+        [
+            Request("get", "/imports/segments/{doomed_segment}/delete/", outcomes(405)),
+            Request(
+                "post",
+                "/imports/segments/{doomed_segment}/delete/",
+                page(403, alice=Redirect("/imports/segments/")),
+                state=doomed_segment_exists,
+                changed_for=frozenset({"alice"}),
+            ),
+            Request("post", "/imports/segments/999999/delete/", page(403, alice=404)),
+        ],
+    ),
+    "imports/segments/<int:pk>/open/": Route(
+        {"imports:segment-open"},
+        [
+            Request(
+                "get",
+                "/imports/segments/{segment}/open/",
+                page(403, alice=Redirect("/directory/?q=Carol")),
+            ),
+            Request("get", "/imports/segments/999999/open/", page(403, alice=404)),
+        ],
+    ),
+    "imports/segments/<int:pk>/export/": Route(
+        {"imports:segment-export"},
+        [
+            Request(
+                "get",
+                "/imports/segments/{segment}/export/?format=csv",
+                page(403, alice=200),
+                state=segment_export_count,
+                changed_for=frozenset({"alice"}),
+            ),
+            Request("get", "/imports/segments/{segment}/export/?format=xlsx", page(403, alice=200)),
+            Request("get", "/imports/segments/999999/export/", page(403, alice=404)),
+        ],
+    ),
     # Not in the resolver: WhiteNoise serves static files; nothing serves media yet.
     "static": Route(
         set(),
@@ -1255,6 +1340,8 @@ def world(persona_users) -> dict[str, Any]:
     open_person = f.PersonFactory(privacy={"profile": Audience.SIGNED_IN})
     office_person = f.PersonFactory(privacy={"profile": Audience.ALUMNI_OFFICE})
     hidden_person = f.PersonFactory(privacy={"profile": Audience.ONLY_ME})
+    segment = Segment.objects.create(name="Carol's search", query={"q": "Carol"})
+    doomed_segment = Segment.objects.create(name="To delete", query={"year": ["2010"]})
     return {
         **ew.events_world(users),
         **mw.mentoring_world(users),
@@ -1266,6 +1353,8 @@ def world(persona_users) -> dict[str, Any]:
         "open_person": open_person.pk,
         "office_person": office_person.pk,
         "hidden_person": hidden_person.pk,
+        "segment": segment.pk,
+        "doomed_segment": doomed_segment.pk,
         "today": timezone.localdate().isoformat(),
     }
 

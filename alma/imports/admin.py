@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from alma.imports.models import DuplicateCandidate, ExportLog, ImportBatch, ImportMapping, Merge
+from alma.imports.models import (
+    DuplicateCandidate,
+    ExportLog,
+    ImportBatch,
+    ImportMapping,
+    Merge,
+    Segment,
+)
 
 
 @admin.register(ImportBatch)
@@ -14,10 +21,25 @@ class ImportMappingAdmin(admin.ModelAdmin):
     list_display = ["name", "created_by", "created_at"]
 
 
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_by", "created_at", "updated_at"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+
 @admin.register(ExportLog)
 class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ["exported_at", "exported_by", "format", "row_count"]
-    readonly_fields = ["exported_at", "exported_by", "format", "query", "fields", "row_count"]
+    list_display = ["exported_at", "exported_by", "segment", "format", "row_count"]
+    readonly_fields = [
+        "exported_at",
+        "exported_by",
+        "segment",
+        "format",
+        "query",
+        "fields",
+        "row_count",
+    ]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

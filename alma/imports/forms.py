@@ -1,4 +1,4 @@
-"""Forms of the import pages: the upload and the column mapping."""
+"""Forms of the import pages: the upload, the column mapping and a segment's name."""
 
 from typing import Any
 
@@ -58,3 +58,15 @@ class MappingForm(forms.Form):
             for i, header in enumerate(self.headers)
             if header and self.cleaned_data.get(f"col_{i}")
         }
+
+
+class SegmentForm(forms.Form):
+    """A segment's name and description; its search comes from the directory, not the form.
+
+    The name's uniqueness is the service's rule (`export.segment_create`/`segment_update`).
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

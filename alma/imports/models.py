@@ -1,4 +1,6 @@
-"""Imports of people from spreadsheets, saved column mappings, reversible merges and export logs."""
+"""Imports of people from spreadsheets, saved column mappings, reversible merges, segments and export logs."""
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +37,13 @@ class ImportBatch(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
+    class Stage(models.TextChoices):
+        """What a running import is doing, as `people_import` reports its progress."""
+
+        VALIDATE = "validate", _("Checking the rows")
+        WRITE = "write", _("Writing the records")
+        INDEX = "index", _("Updating the directory")
+
     original_name = models.CharField(_("file name"), max_length=255)
     stored_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)
@@ -58,11 +67,47 @@ class ImportBatch(models.Model):
         return self.original_name
 
 
+class Segment(models.Model):
+    """A named, saved directory search.
+
+    Only the search is kept, never a list of people: whoever uses the segment gets the search's
+    result at that moment, as their own privacy lets them see it, so it never goes stale.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    # The directory page's parameters (q, facet filters, sort) as `directory.search.clean_query`
+    # reads them; cleaned again on every use.
+    query = models.JSONField(_("search"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ExportLog(models.Model):
     """Who exported what: the query, the format, the fields and how many people."""
 
     exported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the export was of a saved segment; `query` keeps the search even if it is deleted.
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports"
     )
     exported_at = models.DateTimeField(default=timezone.now)
     format = models.CharField(max_length=10)
@@ -122,6 +167,24 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_name} -> {self.survivor_id}"
+
+
+# What record linkage compares (linkage.KEYS), as the review page names them.
+COMPARISON_LABELS: dict[str, Any] = {
+    "name_key": _("Name"),
+    "date_of_birth": _("Date of birth"),
+    "student_number": _("Student number"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "graduation_year": _("Graduation year"),
+    "major": _("Major"),
+    "city": _("City"),
+}
+COMPARISON_STATES: dict[str, Any] = {
+    "agree": _("agree"),
+    "differ": _("differ"),
+    "missing": _("missing"),
+}
 
 
 class DuplicateCandidate(models.Model):

@@ -1,4 +1,4 @@
-"""Import, duplicate-review and export pages: thin views over the imports services."""
+"""Import, duplicate-review, segment and export pages: thin views over the imports services."""
 
 import csv
 import io
@@ -9,18 +9,26 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role
-from alma.directory.search import clean_query
+from alma.directory.search import DirectoryQuery, clean_query
 from alma.imports import export as exporting
 from alma.imports import merge as merging
 from alma.imports import services
-from alma.imports.forms import MappingForm, UploadForm
-from alma.imports.models import DuplicateCandidate, ImportBatch, Merge
+from alma.imports.forms import MappingForm, SegmentForm, UploadForm
+from alma.imports.models import (
+    COMPARISON_LABELS,
+    COMPARISON_STATES,
+    DuplicateCandidate,
+    ImportBatch,
+    Merge,
+    Segment,
+)
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
 from alma.lib.views import role_required
@@ -30,10 +38,23 @@ OFFICE = Role.ALUMNI_OFFICE
 INLINE_ROWS = 2000
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
+# Each segment on the list is searched for its current size: keep the page short.
+SEGMENTS_PAGE_SIZE = 20
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _progress(batch: ImportBatch) -> dict[str, Any]:
+    """The job's progress, with the stage in words (the job reports a code)."""
+    progress = services.import_batch_progress(batch)
+    stage = progress.get("stage") or ""
+    if stage in ImportBatch.Stage.values:
+        progress["stage_label"] = ImportBatch.Stage(stage).label
+    else:
+        progress["stage_label"] = _("Importing")
+    return progress
 
 
 @role_required(OFFICE)
@@ -92,7 +113,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": len(table.rows),
             "report": report,
             "errors": (report or {}).get("errors", [])[:ERRORS_SHOWN],
-            "progress": services.import_batch_progress(batch),
+            "progress": _progress(batch),
         },
     )
 
@@ -153,34 +174,150 @@ def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx while the job runs."""
     batch = get_object_or_404(ImportBatch, pk=pk)
-    progress = services.import_batch_progress(batch)
+    progress = _progress(batch)
     percent = int(100 * progress["done"] / progress["total"]) if progress.get("total") else 0
     return render(
         request, "imports/progress.html", {"batch": batch, "progress": progress, "percent": percent}
     )
 
 
-@role_required(OFFICE, Role.STAFF)
-def export(request: HttpRequest) -> HttpResponse:
-    """The directory search in the query string, as CSV or XLSX, as the exporting user sees it."""
-    query = clean_query(request.GET)
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    result = exporting.directory_export(viewer=request.user, query=query, format=fmt)
+def _download(result: exporting.Export, *, fmt: str, name: str, title: str = "") -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        body = exporting.xlsx_bytes(result.columns, result.rows)
+        body = exporting.xlsx_bytes(result.columns, result.rows, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         body = exporting.csv_bytes(result.columns, result.rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="alma-directory-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
+
+
+def _format(request: HttpRequest) -> str:
+    return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+
+
+@role_required(OFFICE, Role.STAFF)
+def export(request: HttpRequest) -> HttpResponse:
+    """The directory search in the query string, as CSV or XLSX, as the exporting user sees it."""
+    query = clean_query(request.GET)
+    fmt = _format(request)
+    result = exporting.directory_export(viewer=request.user, query=query, format=fmt)
+    return _download(result, fmt=fmt, name="alma-directory")
+
+
+@role_required(OFFICE)
+def segment_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Segment.objects.select_related("created_by"), SEGMENTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        (
+            segment,
+            exporting.search_summary(viewer=request.user, query=exporting.segment_query(segment)),
+        )
+        for segment in page.object_list
+    ]
+    return render(request, "imports/segments.html", {"page": page, "rows": rows})
+
+
+@role_required(OFFICE)
+def segment_new(request: HttpRequest) -> HttpResponse:
+    """Save the directory search in the query string (the page's own parameters) as a segment."""
+    query = clean_query(request.GET)
+    form = SegmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            segment = exporting.segment_create(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                query=query,
+                by=_user(request),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
+            return redirect("imports:segments")
+    return render(
+        request,
+        "imports/segment_form.html",
+        {
+            "form": form,
+            "segment": None,
+            "summary": exporting.search_summary(viewer=request.user, query=query),
+            "directory_url": _directory_url(query),
+        },
+    )
+
+
+def _directory_url(query: DirectoryQuery) -> str:
+    querystring = exporting.directory_querystring(query)
+    return reverse("directory:index") + (f"?{querystring}" if querystring else "")
+
+
+@role_required(OFFICE)
+def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a segment or change its description; its search stays as it was saved."""
+    segment = get_object_or_404(Segment.objects.select_related("created_by"), pk=pk)
+    form = SegmentForm(
+        request.POST or None, initial={"name": segment.name, "description": segment.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            exporting.segment_update(
+                segment=segment,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
+            return redirect("imports:segments")
+    query = exporting.segment_query(segment)
+    return render(
+        request,
+        "imports/segment_form.html",
+        {
+            "form": form,
+            "segment": segment,
+            "summary": exporting.search_summary(viewer=request.user, query=query),
+            "directory_url": _directory_url(query),
+        },
+    )
+
+
+@require_POST
+@role_required(OFFICE)
+def segment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, pk=pk)
+    name = segment.name
+    exporting.segment_delete(segment=segment)
+    messages.success(request, _("Segment “%(name)s” deleted.") % {"name": name})
+    return redirect("imports:segments")
+
+
+@role_required(OFFICE)
+def segment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """The directory page with the segment's search: its people as of now."""
+    segment = get_object_or_404(Segment, pk=pk)
+    return redirect(_directory_url(exporting.segment_query(segment)))
+
+
+@role_required(OFFICE)
+def segment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The segment's people now, as CSV or XLSX, through the directory export (privacy, log)."""
+    segment = get_object_or_404(Segment, pk=pk)
+    fmt = _format(request)
+    result = exporting.segment_export(viewer=request.user, segment=segment, format=fmt)
+    return _download(result, fmt=fmt, name=f"alma-segment-{segment.pk}", title=segment.name)
 
 
 @role_required(OFFICE)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    from alma.imports.linkage import KEYS, available
+    from alma.imports.linkage import available
 
     if request.method == "POST":
         from alma.imports.tasks import duplicates_find_task
@@ -193,10 +330,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         "person_a", "person_b"
     )
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        (pair, [(key, pair.comparison.get(key, "missing")) for key in KEYS])
-        for pair in page.object_list
-    ]
+    rows = [(pair, _comparison(pair)) for pair in page.object_list]
     merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
         :20
     ]
@@ -205,6 +339,20 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         "imports/duplicates.html",
         {"page": page, "rows": rows, "merges": merges, "available": available()},
     )
+
+
+def _comparison(pair: DuplicateCandidate) -> list[tuple[Any, str, Any]]:
+    """(field label, state, state label) for each field linkage compares, in its order."""
+    from alma.imports.linkage import KEYS
+
+    result = []
+    for key in KEYS:
+        state = pair.comparison.get(key, "missing")
+        if state not in COMPARISON_STATES:
+            state = "missing"
+        label = COMPARISON_LABELS.get(key) or key.replace("_", " ").capitalize()
+        result.append((label, state, COMPARISON_STATES[state]))
+    return result
 
 
 def _threshold(value: Any, default: float) -> float:

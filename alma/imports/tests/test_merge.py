@@ -91,7 +91,7 @@ def test_review_queue_merge_dismiss_bulk_and_undo_pages(pair, alice):
     )
     client = client_for(alice)
     page = client.get("/imports/duplicates/").content.decode()
-    assert "张伟" in page and "0.990" in page and "name_key: agree" in page
+    assert "张伟" in page and "0.990" in page and "Name: agree" in page
     assert client.post(f"/imports/duplicates/{second.pk}/dismiss/").status_code == 302
     assert DuplicateDismissal.objects.filter(person_low=c.pk, person_high=d.pk).exists()
     assert client.post("/imports/duplicates/merge-above/", {"threshold": "0.95"}).status_code == 302

@@ -111,6 +111,47 @@ def test_a_running_job_polls_its_progress(alice):
     assert 'hx-trigger="every 1s"' in fragment and 'value="25"' in fragment
 
 
+@pytest.mark.parametrize(
+    ("stage", "label"),
+    [
+        ("validate", "Checking the rows"),
+        ("write", "Writing the records"),
+        ("index", "Updating the directory"),
+        ("something-new", "Importing"),
+    ],
+)
+def test_progress_names_the_stage_in_words(alice, stage, label):
+    client = client_for(alice)
+    upload(client, csv_bytes(GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status="running")
+    from alma.imports.services import _write_progress
+
+    _write_progress(batch, stage, 2, 4)
+    for url in [f"/imports/{batch.pk}/progress/", f"/imports/{batch.pk}/"]:
+        page = client.get(url).content.decode()
+        assert f"{label}: 2 of 4 rows" in page and f"{stage}:" not in page
+
+
+def test_duplicates_name_the_fields_in_words(alice):
+    from alma.imports.linkage import KEYS
+    from alma.imports.models import COMPARISON_LABELS, DuplicateCandidate
+    from alma.testing import factories as f
+
+    assert set(KEYS) <= set(COMPARISON_LABELS)
+    DuplicateCandidate.objects.create(
+        person_a=f.PersonFactory(),
+        person_b=f.PersonFactory(),
+        probability=0.95,
+        comparison={"name_key": "agree", "date_of_birth": "differ", "student_number": "odd"},
+    )
+    page = client_for(alice).get("/imports/duplicates/").content.decode()
+    assert "Name: agree" in page and "Date of birth: differ" in page
+    assert "Student number: missing" in page and "Graduation year: missing" in page
+    for key in KEYS:
+        assert f"{key}:" not in page
+
+
 def test_upload_rejects_garbage_and_big_files(alice, settings):
     client = client_for(alice)
     response = upload(client, b"PK\x03\x04 not a workbook", name="x.xlsx")
