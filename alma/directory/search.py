@@ -383,7 +383,10 @@ class _budget:
 
     def __exit__(self, *exc: Any) -> None:
         if connection.vendor == "postgresql":
-            self.atomic.__exit__(*exc)  # rolls back to before SET LOCAL on a cancel
+            if exc[0] is None:  # a released savepoint would keep the timeout for the request
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            self.atomic.__exit__(*exc)  # on a cancel, rolls back to before SET LOCAL
         else:
             connection.connection.set_progress_handler(None, 0)
 
