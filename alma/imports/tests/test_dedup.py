@@ -78,3 +78,39 @@ def test_dedup_finds_the_planted_duplicates(alice):
     assert one["email_a"] and one["student_number_a"] and 0.8 <= one["probability"] <= 1
     assert one["comparison"]["name_key"] == "agree" and one["comparison"]["phone"] == "missing"
     assert DuplicateCandidate.objects.filter(status="open").count() == len(pairs)
+
+
+def test_common_names_pair_only_within_a_year_and_swapped_dates_still_match():
+    import pandas as pd
+    from splink import block_on
+
+    from alma.imports.linkage import KEYS, people_settings, predict
+
+    def person(pk, name, dob, year, *, email=None, city="shanghai"):
+        return {
+            "unique_id": pk, "name_key": name_key(name), "date_of_birth": dob,
+            "student_number": None, "email": email, "phone": None,
+            "graduation_year": year, "major": "law", "city": city,
+        }  # fmt: skip
+
+    rows = [
+        person(1, "张伟", "1980-03-07", "2002", email="zw@example.com"),
+        person(2, "Zhang Wei", "1980-07-03", "2002"),  # the same man, day and month swapped
+        person(3, "张伟", "1990-05-11", "2012"),  # a namesake, ten years younger
+        person(4, "张伟", "1971-01-20", "1993", city="beijing"),
+    ] + [person(10 + i, f"{'王李刘陈杨'[i % 5]}{'芳娜敏静丽'[i // 5]}", f"19{70 + i}-01-01", str(1992 + i)) for i in range(25)]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["unique_id", *KEYS])
+    scored = predict(
+        frame,
+        people_settings(),
+        training=[],
+        threshold=0.0,
+        deterministic=[block_on("email")],
+    )
+    pairs = {
+        tuple(sorted(p)) for p in zip(scored["unique_id_l"], scored["unique_id_r"], strict=True)
+    }
+    # Blocking on the name key alone would compare every 张伟 with every other.
+    assert pairs == {(1, 2)}
+    # Day and month swapped is its own level (2), above two slips of the keyboard (1).
+    assert scored["gamma_date_of_birth"].tolist() == [2]
