@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
-from alma.directory.text import document, name_tokens, sort_key
+from alma.directory.text import document, facet_token, name_tokens, sort_key
 from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
 from alma.people.privacy import PRIVATE_FIELDS
 
@@ -136,9 +136,17 @@ def _build(
         city=person["current_city"],
         chapters=",".join(str(c) for c in sorted(set(chapters)))[:200],
     )
+    # Each facet value is a word too, at its field's rank (chapters, like names, at the
+    # profile's): words and narrow facets are then matched together by the text index.
+    for name in SINGLE_FACETS:
+        value, rank = getattr(entry, name), getattr(entry, FACET_RANKS[name] or "profile_rank")
+        if value not in (None, "") and rank in by_rank:
+            by_rank[rank] = f"{by_rank[rank]} {facet_token(name, str(value))}".strip()
+    names = name_tokens(person["full_name"], person["name_latin"])
+    names += [facet_token("chapter", c) for c in entry.chapters.split(",") if c]
     text = DirectoryText(
         person_id=person["id"],
-        names=" ".join(name_tokens(person["full_name"], person["name_latin"])),
+        names=" ".join(names),
         text1=by_rank[1],
         text2=by_rank[2],
         text3=by_rank[3],

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
 from alma.directory import indexing
 from alma.directory.indexing import FACET_RANKS, SINGLE_FACETS, YEAR_BUCKET
-from alma.directory.text import query_tokens
+from alma.directory.text import facet_token, query_tokens
 from alma.people.models import Chapter, DegreeLevel
 
 ENTRY = "directory_directoryentry"
@@ -133,11 +133,13 @@ def clean_query(raw: Any) -> DirectoryQuery:
 class _Sql:
     """The WHERE clause shared by hits, totals and facet counts, for one level and query."""
 
-    def __init__(self, level: int, query: DirectoryQuery) -> None:
+    def __init__(self, level: int, query: DirectoryQuery, *, facet_words: bool = False) -> None:
         self.level = level
         self.query = query
         self.postgres = connection.vendor == "postgresql"
         self.tokens = query.tokens
+        # Match the filters' facet words with the words, in the text index (narrow facets).
+        self.facet_words = facet_words
 
     def _prefix(self) -> list[bool]:
         # Words of three letters or more match as prefixes (partial names); shorter ones, and
@@ -146,9 +148,14 @@ class _Sql:
 
     def text_param(self) -> str:
         pairs = zip(self.tokens, self._prefix(), strict=True)
+        chosen = self.query.filters.items() if self.facet_words else []
+        facets = [[facet_token(name, v) for v in values] for name, values in chosen]
         if self.postgres:
-            return " & ".join(f"{t}:*" if p else t for t, p in pairs)
-        return f"{FTS_COLUMNS[self.level]} : ({self.fts_terms()})"
+            words = [f"{t}:*" if p else t for t, p in pairs]
+            return " & ".join(words + [f"({' | '.join(any_of)})" for any_of in facets])
+        ors = [" OR ".join(f'"{w}"' for w in any_of) for any_of in facets]
+        every = " AND ".join([self.fts_terms(), *[f"({any_of})" for any_of in ors]])
+        return f"{FTS_COLUMNS[self.level]} : ({every})"
 
     def fts_terms(self) -> str:
         pairs = zip(self.tokens, self._prefix(), strict=True)
@@ -299,13 +306,6 @@ def _exact_word_counts(sql: _Sql) -> tuple[int, Counts]:
     clause, params = sql.text_clause()
     source = f"FROM {ENTRY} e WHERE e.profile_rank <= {sql.level} AND {clause}"
     return _count_matches(sql, source, params)[:2]
-
-
-def _filtered_word_counts(sql: _Sql) -> tuple[int, Counts]:
-    """Exact counts of broad words under selective facets (a facet in use then lists only its
-    chosen values)."""
-    where, params = sql.where()
-    return _count_matches(sql, f"FROM {ENTRY} e WHERE {where}", params)[:2]
 
 
 @dataclass
@@ -580,8 +580,11 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
                 sample = _sampled_word_counts(sql, parts)
             if sample.total < SAMPLE_MIN:
                 # The facets chosen with the words leave few people: too few to estimate
-                # from the sample, and few enough to count exactly.
-                total, counts = _filtered_word_counts(sql)
+                # from the sample, and few enough to match words and facets together in the
+                # text index, count exactly and rank. (A facet in use then lists only its
+                # chosen values.)
+                sql, broad = _Sql(level, query, facet_words=True), False
+                total, counts = _exact_word_counts(sql)
             else:
                 approximate = True
                 total = _about(sample.total * sample.scale)

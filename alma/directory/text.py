@@ -4,6 +4,7 @@ Chinese characters become one token each (so "芳" finds "王芳"), Chinese name
 their pinyin, spaced and joined ("wang fang", "wangfang"), so Latin-letter searches find them.
 """
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -16,6 +17,9 @@ LATIN_EXTENDED = re.compile(
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[0-9a-z]+")
 MAX_QUERY_TOKENS = 8
+# Facet values are indexed as words too ("zzf" + a hash of facet and value), so that words and
+# narrow facets are matched together by the text index. Nobody can type one: queries drop them.
+FACET_WORD = "zzf"
 
 
 def fold(text: str) -> str:
@@ -59,9 +63,15 @@ def query_tokens(text: str) -> list[str]:
     """The query's tokens, each to be matched as a prefix, all required."""
     seen: list[str] = []
     for token in tokens(text):
-        if token not in seen:
+        if token not in seen and not token.startswith(FACET_WORD):
             seen.append(token)
     return seen[:MAX_QUERY_TOKENS]
+
+
+def facet_token(facet: str, value: str) -> str:
+    """The word standing for one facet value in the text index."""
+    digest = hashlib.blake2b(f"{facet}={value}".encode(), digest_size=8).hexdigest()
+    return FACET_WORD + digest
 
 
 def sort_key(full_name: str, name_latin: str) -> str:

@@ -423,18 +423,42 @@ def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monke
     assert not exact.approximate and exact.total == 1
 
 
-def test_broad_words_with_narrow_facets_are_counted_exactly(dave, monkeypatch):
+def test_broad_words_with_narrow_facets_are_counted_exactly(dave, alice, erin, monkeypatch):
     monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
     monkeypatch.setattr(search, "EXACT_LIMIT", 10)
     for n in range(40):
         f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei")
     lhasa = [f.AlumnusFactory(full_name=f"Engineer L{n}", current_city="Lhasa") for n in range(3)]
-    result = directory_search(
-        viewer=dave, query=DirectoryQuery(text="engineer", filters={"city": ["Lhasa"]})
+    hidden = f.AlumnusFactory(
+        full_name="Engineer Secret",
+        current_city="Lhasa",
+        privacy={"current_location": "alumni_office"},
     )
+    chapter = erin.person.chapter_memberships.get().chapter
+    f.ChapterMembershipFactory(person=lhasa[0], chapter=chapter)
+    query = DirectoryQuery(text="engineer", filters={"city": ["Lhasa"]})
+    result = directory_search(viewer=dave, query=query)
     assert not result.approximate
     assert result.total == 3 and set(result.person_ids) == {p.pk for p in lhasa}
     assert counts(result, "city") == {"Lhasa": 3}
+    # The city's word is indexed at the city's audience: the office finds the fourth.
+    office = directory_search(viewer=alice, query=query)
+    assert office.total == 4 and hidden.pk in office.person_ids
+    # Chapters too, and values of one facet widen.
+    both = DirectoryQuery(
+        text="engineer", filters={"city": ["Lhasa", "Hefei"], "chapter": [str(chapter.pk)]}
+    )
+    assert directory_search(viewer=dave, query=both).person_ids == [lhasa[0].pk]
+
+
+def test_facet_words_cannot_be_searched(dave):
+    from alma.directory.text import facet_token
+
+    f.AlumnusFactory(full_name="Zhao Lei", current_city="Lhasa")
+    word = facet_token("city", "Lhasa")
+    assert directory_search(viewer=dave, query=DirectoryQuery(text=word)).total == 0
+    assert directory_search(viewer=dave, query=DirectoryQuery(text=word[:5])).total == 0
+    assert directory_search(viewer=dave, query=DirectoryQuery(text="zhao")).total == 1
 
 
 def test_a_walk_over_budget_collects_the_matches_instead(dave, monkeypatch):
