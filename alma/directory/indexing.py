@@ -264,12 +264,15 @@ def directory_index_people(*, person_ids: Iterable[int]) -> int:
     """Re-index these people (a deleted person loses their entry) and adjust the counts exactly."""
     ids = sorted(set(person_ids))
     if len(ids) > BULK_INDEX:
+        written = 0
         for start in range(0, len(ids), REBUILD_CHUNK):
             chunk = ids[start : start + REBUILD_CHUNK]
             _delete(chunk)
-            _write(_rows_for(chunk))
+            rows = _rows_for(chunk)
+            _write(rows)
+            written += len(rows[0])
         _recount_facets()
-        return DirectoryEntry.objects.filter(person_id__in=ids).count() if ids else 0
+        return written
     old = list(DirectoryEntry.objects.filter(person_id__in=ids))
     _delete(ids)
     rows = _rows_for(ids)
