@@ -9,9 +9,11 @@ zip bomb stops before it is read.
 
 import csv
 import datetime as dt
+import gc
 import io
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,12 +105,35 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     book.close()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: reading and importing a large file make millions
+    of objects that all live until the end, and the collector would walk them over and over
+    (nearly half the time of a large import) to find nothing. Reference counting still frees
+    everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _blank(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    try:
+        return not "".join(cells).strip()  # a CSV row: text only
+    except TypeError:  # a worksheet row: numbers, dates, None
+        return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def read_table(data: bytes, *, filename: str) -> Table:
     """Rows of the first sheet or the CSV, with the header row found among the first lines."""
+    with collector_paused():
+        return _read_table(data, filename)
+
+
+def _read_table(data: bytes, filename: str) -> Table:
     from alma.imports.fields import header_field
 
     if len(data) > max_bytes():
@@ -144,6 +169,8 @@ def read_table(data: bytes, *, filename: str) -> Table:
 
 def cell_text(value: Any) -> str:
     """A cell as text: whole numbers without '.0', dates as ISO."""
+    if value.__class__ is str:  # every CSV cell
+        return str(value.strip())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

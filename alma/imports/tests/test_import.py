@@ -328,3 +328,35 @@ def test_a_few_thousand_rows():
     assert Education.objects.count() == 3000 and DirectoryEntry.objects.count() == 3000
     report = run(csv_bytes(many_rows(3000)))
     assert report.unchanged == 3000
+
+
+def test_a_repeated_bad_cell_is_reported_on_every_row_and_is_no_duplicate():
+    rows = [
+        [*GOOD_ROWS[0][:11], "12ab", *GOOD_ROWS[0][12:]],
+        [*GOOD_ROWS[1][:11], "12ab", *GOOD_ROWS[1][12:]],
+    ]
+    report = run(csv_bytes(rows))
+    assert [e.as_dict() for e in report.errors] == [
+        {"row": 2, "column": "手机", "message": "not a phone number"},
+        {"row": 3, "column": "手机", "message": "not a phone number"},
+    ]
+
+
+def test_large_imports_write_in_chunks_and_updates_keep_history(monkeypatch):
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    rows = many_rows(2500)
+    report = run(csv_bytes(rows))
+    assert (report.created, report.committed) == (2500, True)
+    assert Person.history.filter(history_type="+").count() == 2500
+    assert Education.history.count() == Employment.history.count() == 2500
+    moved = [[*row[:13], "成都"] for row in rows[:1500]]
+    report = run(csv_bytes(moved + rows[1500:]))
+    assert (report.created, report.updated, report.unchanged) == (0, 1500, 1000)
+    assert Person.objects.filter(current_city="成都").count() == 1500
+    changed = Person.history.filter(history_type="~", history_change_reason="import")
+    assert changed.count() == 1500
+    assert set(changed.values_list("current_city", flat=True)) == {"成都"}
+    assert Person.history.count() == 4000 and Education.history.count() == 2500
+    assert DirectoryEntry.objects.filter(person__current_city="成都").count() == 1500
