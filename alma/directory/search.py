@@ -258,17 +258,33 @@ Counts = dict[str, dict[str, int]]
 
 
 def _count_matches(
-    sql: _Sql, source: str, params: list[Any], *, extra: str = ""
-) -> tuple[int, Counts, dict[str, int]]:
+    sql: _Sql,
+    source: str,
+    params: list[Any],
+    *,
+    extra: str = "",
+    page: DirectoryQuery | None = None,
+) -> tuple[int, Counts, dict[str, int], list[int]]:
     """Total and every facet's counts over `source`: the people matching the words, unfiltered.
 
     One statement: the matches are collected once (a materialised CTE of their facet values)
     and each count is a GROUP BY over them, a facet in use counted without its own filter.
-    Also returns {"*": matches before the facet filters} and the `extra` branches' counts.
+    Also returns {"*": matches before the facet filters} and the `extra` branches' counts,
+    and with `page`, that page of the filtered matches in `_broad_hits` order.
     """
     columns = ", ".join(f"{sql.bucket(name)} AS {name}" for name in SINGLE_FACETS)
     branches: list[str] = ["SELECT '*', '', count(*) FROM m", *([extra] if extra else [])]
     values: list[Any] = list(params)
+    if page is not None:
+        order, order_params = _broad_order(sql, page, "m")
+        where, more = sql.matched_filters()
+        branches.append(
+            f"SELECT '@', CAST(h.person_id AS TEXT), h.position FROM (SELECT m.person_id, "
+            f"row_number() OVER (ORDER BY {order}) AS position FROM m WHERE {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) h"
+        )
+        offset = (page.page - 1) * page.page_size
+        values += [*order_params, *more, *order_params, page.page_size, offset]
     where, more = sql.matched_filters()
     branches.append(f"SELECT '', '', count(*) FROM m WHERE {where}")
     values += more
@@ -288,24 +304,54 @@ def _count_matches(
         f"WHERE m.chapters <> '' AND {where} GROUP BY c.value"
     )
     values += more
+    if page is not None:
+        columns += ", e.person_id AS person_id, e.sort_name AS sort_name"
     statement = (
         f"WITH m AS MATERIALIZED (SELECT {columns}, e.chapters AS chapters {source}) "
         + " UNION ALL ".join(branches)
     )
     counts: Counts = {name: {} for name in FACET_RANKS}
     totals: dict[str, int] = {}
+    hits: list[tuple[int, int]] = []
     for name, value, count in _fetch(statement, values):
         if name in FACET_RANKS:
             counts[name][str(value)] = count
+        elif name == "@":
+            hits.append((count, int(value)))
         else:
             totals[name] = count
-    return totals.get("", 0), counts, totals
+    return totals.get("", 0), counts, totals, [person for _position, person in sorted(hits)]
+
+
+def _broad_order(sql: _Sql, query: DirectoryQuery, table: str) -> tuple[str, list[Any]]:
+    """ORDER BY for broad words: names beginning with the words first, then by name."""
+    by_name = f"{table}.sort_name, {table}.person_id"
+    if query.sort == "name":
+        return by_name, []
+    low, high = _name_range(sql)
+    named = f"CASE WHEN {table}.sort_name >= %s AND {table}.sort_name < %s THEN 0 ELSE 1 END"
+    return f"{named}, {by_name}", [low, high]
+
+
+def _name_range(sql: _Sql) -> tuple[str, str]:
+    """Names that begin with the words sort from `low` up to (not including) `high`."""
+    low = " ".join(sql.tokens)
+    return low, low[:-1] + chr(ord(low[-1]) + 1)
 
 
 def _exact_word_counts(sql: _Sql) -> tuple[int, Counts]:
     clause, params = sql.text_clause()
     source = f"FROM {ENTRY} e WHERE e.profile_rank <= {sql.level} AND {clause}"
     return _count_matches(sql, source, params)[:2]
+
+
+def _narrow_word_counts(sql: _Sql, query: DirectoryQuery) -> tuple[int, Counts, list[int]]:
+    """Broad words under narrow facets: words and facet words matched together in the text
+    index, counted exactly, and the page of hits taken from the same matches."""
+    clause, params = sql.text_clause()
+    source = f"FROM {ENTRY} e WHERE e.profile_rank <= {sql.level} AND {clause}"
+    total, counts, _totals, hits = _count_matches(sql, source, params, page=query)
+    return total, counts, hits
 
 
 @dataclass
@@ -322,7 +368,7 @@ def _sampled_word_counts(sql: _Sql, parts: int) -> _Sampled:
     rows = f"FROM {SAMPLE} e WHERE e.sub < {parts} AND e.profile_rank <= {sql.level}"
     total, counts, totals = _count_matches(
         sql, f"{rows} AND {clause}", params, extra=f"SELECT '#', '', count(*) {rows}"
-    )
+    )[:3]
     population = _fetch(
         f"SELECT count FROM {COUNTS} WHERE level = %s AND facet_a = '' AND facet_b = ''",
         [sql.level],
@@ -397,8 +443,7 @@ def _broad_hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
     size, offset = query.page_size, (query.page - 1) * query.page_size
     if query.sort == "name":
         return _walk(sql, "", [], size, offset)
-    low = " ".join(sql.tokens)
-    high = low[:-1] + chr(ord(low[-1]) + 1)
+    low, high = _name_range(sql)
     named = " AND e.sort_name >= %s AND e.sort_name < %s"
     first = _walk(sql, named, [low, high], size, offset)
     if len(first) == size:
@@ -555,6 +600,7 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
         return SearchResult(total=0, person_ids=[], facets={}, page=1, num_pages=1)
     sql = _Sql(level, query)
     approximate = broad = False
+    hits: list[int] | None = None  # the page, where counting found it already
     if _uses_counts(query):
         total, counts = _counted(level, query)
     elif not query.tokens:
@@ -581,10 +627,10 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
             if sample.total < SAMPLE_MIN:
                 # The facets chosen with the words leave few people: too few to estimate
                 # from the sample, and few enough to match words and facets together in the
-                # text index, count exactly and rank. (A facet in use then lists only its
-                # chosen values.)
-                sql, broad = _Sql(level, query, facet_words=True), False
-                total, counts = _exact_word_counts(sql)
+                # text index and count exactly. (A facet in use then lists only its chosen
+                # values.)
+                sql = _Sql(level, query, facet_words=True)
+                total, counts, hits = _narrow_word_counts(sql, query)
             else:
                 approximate = True
                 total = _about(sample.total * sample.scale)
@@ -610,7 +656,8 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
         ]
 
     num_pages = max(1, min(MAX_PAGE, math.ceil(total / query.page_size)))
-    query.page = min(query.page, num_pages)
+    if query.page > num_pages:
+        query.page, hits = num_pages, None
     if total == 0 and query.tokens and not query.filters:
         similar = _similar_names(level, query.text)
         if similar:
@@ -621,12 +668,18 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
         total=total,
         # Ranking hundreds of thousands of matches costs more than it tells: very broad
         # words list names beginning with the words first, then by name.
-        person_ids=(_broad_hits if broad else _hits)(sql, query) if total else [],
+        person_ids=[] if not total else hits if hits is not None else _page(sql, query, broad),
         facets=facets,
         page=query.page,
         num_pages=num_pages,
         approximate=approximate,
     )
+
+
+def _page(sql: _Sql, query: DirectoryQuery, broad: bool) -> list[int]:
+    if sql.facet_words:  # broad words under narrow facets, asked for a page past the last
+        return _narrow_word_counts(sql, query)[2]
+    return (_broad_hits if broad else _hits)(sql, query)
 
 
 SIMILAR_LIMIT = 10

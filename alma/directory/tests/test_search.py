@@ -443,11 +443,18 @@ def test_broad_words_with_narrow_facets_are_counted_exactly(dave, alice, erin, m
     query = DirectoryQuery(text="engineer", filters={"city": ["Lhasa"]})
     result = directory_search(viewer=dave, query=query)
     assert not result.approximate
-    assert result.total == 3 and set(result.person_ids) == {p.pk for p in lhasa}
+    assert result.total == 3 and result.person_ids == [p.pk for p in lhasa]
     assert counts(result, "city") == {"Lhasa": 3}
+    # Names beginning with the words first: Dave is an engineer by title.
+    dave.person.current_city = "Lhasa"
+    dave.person.save()
+    found = directory_search(viewer=dave, query=query)
+    assert names(found) == [p.full_name for p in lhasa] + ["Dave Alumnus"]
+    past_the_end = DirectoryQuery(text="engineer", filters={"city": ["Lhasa"]}, page=9)
+    assert directory_search(viewer=dave, query=past_the_end).person_ids == found.person_ids
     # The city's word is indexed at the city's audience: the office finds the fourth.
     office = directory_search(viewer=alice, query=query)
-    assert office.total == 4 and hidden.pk in office.person_ids
+    assert office.total == 5 and hidden.pk in office.person_ids
     # Chapters too, and values of one facet widen.
     both = DirectoryQuery(
         text="engineer", filters={"city": ["Lhasa", "Hefei"], "chapter": [str(chapter.pk)]}
