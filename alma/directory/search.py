@@ -622,7 +622,8 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
                     math.ceil(2 * SAMPLE_MIN / max(1, sample.total)),
                 ),
             )
-            if parts > 1 and sample.total * indexing.SUBSAMPLES >= SAMPLE_MIN:
+            # (Unless the whole sample would hold too few of them even so.)
+            if parts > 1 and sample.total * indexing.SUBSAMPLES >= 2 * SAMPLE_MIN:
                 sample = _sampled_word_counts(sql, parts)
             if sample.total < SAMPLE_MIN:
                 # The facets chosen with the words leave few people: too few to estimate

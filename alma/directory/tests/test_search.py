@@ -477,7 +477,7 @@ def test_a_walk_over_budget_collects_the_matches_instead(dave, monkeypatch):
 
     monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
     monkeypatch.setattr(search, "EXACT_LIMIT", 10)
-    for n in range(30):
+    for n in range(80):
         f.AlumnusFactory(full_name=f"Engineer {n:03d}", current_city="Hefei")
     query = dict(text="engineer", filters={"city": ["Hefei"]})
     walked = directory_search(viewer=dave, query=DirectoryQuery(**query))
