@@ -133,27 +133,45 @@ def clean_query(raw: Any) -> DirectoryQuery:
 class _Sql:
     """The WHERE clause shared by hits, totals and facet counts, for one level and query."""
 
-    def __init__(self, level: int, query: DirectoryQuery, *, facet_words: bool = False) -> None:
+    def __init__(
+        self,
+        level: int,
+        query: DirectoryQuery,
+        *,
+        facet_words: bool = False,
+        facets_first: bool = False,
+    ) -> None:
         self.level = level
         self.query = query
         self.postgres = connection.vendor == "postgresql"
         self.tokens = query.tokens
-        # Match the filters' facet words with the words, in the text index (narrow facets).
-        self.facet_words = facet_words
+        # Match the filters' facet words with the words, in the text index (narrow facets);
+        # on PostgreSQL, where the facets' people are few, look up only the facet words in
+        # the index and check the words on those people's rows (a broad prefix is costly to
+        # look up: "engineer:*" gathers half a million entries first).
+        self.facet_words = facet_words or facets_first
+        self.facets_first = facets_first and self.postgres
 
     def _prefix(self) -> list[bool]:
         # Words of three letters or more match as prefixes (partial names); shorter ones, and
         # single Chinese characters, match whole: "li" finds Li, not every Lin, Liu and Lily.
         return [len(t) >= PREFIX_MIN and t.isascii() for t in self.tokens]
 
-    def text_param(self) -> str:
-        pairs = zip(self.tokens, self._prefix(), strict=True)
+    def _facets(self) -> list[list[str]]:
         chosen = self.query.filters.items() if self.facet_words else []
-        facets = [[facet_token(name, v) for v in values] for name, values in chosen]
+        return [[facet_token(name, v) for v in values] for name, values in chosen]
+
+    def word_query(self) -> str:
+        pairs = zip(self.tokens, self._prefix(), strict=True)
+        return " & ".join(f"{t}:*" if p else t for t, p in pairs)
+
+    def facet_query(self) -> str:
+        return " & ".join(f"({' | '.join(any_of)})" for any_of in self._facets())
+
+    def text_param(self) -> str:
         if self.postgres:
-            words = [f"{t}:*" if p else t for t, p in pairs]
-            return " & ".join(words + [f"({' | '.join(any_of)})" for any_of in facets])
-        ors = [" OR ".join(f'"{w}"' for w in any_of) for any_of in facets]
+            return " & ".join(q for q in (self.word_query(), self.facet_query()) if q)
+        ors = [" OR ".join(f'"{w}"' for w in any_of) for any_of in self._facets()]
         every = " AND ".join([self.fts_terms(), *[f"({any_of})" for any_of in ors]])
         return f"{FTS_COLUMNS[self.level]} : ({every})"
 
@@ -172,6 +190,13 @@ class _Sql:
                 f"(SELECT t.search{self.level} @@ to_tsquery('simple', %s) FROM {TEXT} t "
                 "WHERE t.person_id = e.person_id)"
             )
+        elif self.facets_first:  # (concatenating keeps the index off the words' check)
+            search = f"search{self.level}"
+            clause = (
+                f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE {search} @@ "
+                f"to_tsquery('simple', %s) AND ({search} || ''::tsvector) @@ to_tsquery('simple', %s))"
+            )
+            return clause, [self.facet_query(), self.word_query()]
         elif self.postgres:
             clause = f"e.person_id IN (SELECT person_id FROM {TEXT} WHERE search{self.level} @@ to_tsquery('simple', %s))"
         elif per_row:
@@ -345,6 +370,36 @@ def _exact_word_counts(sql: _Sql) -> tuple[int, Counts]:
     return _count_matches(sql, source, params)[:2]
 
 
+# Up to this many people in the chosen facets, broad words under narrow facets are checked on
+# the facets' people (PostgreSQL).
+FACETS_FIRST = 5_000
+
+
+def _population(level: int) -> int:
+    """People the viewer of this level may find (kept exactly in the facet counts)."""
+    rows = _fetch(
+        f"SELECT count FROM {COUNTS} WHERE level = %s AND facet_a = '' AND facet_b = ''", [level]
+    )
+    return int(rows[0][0]) if rows else 0
+
+
+def _facet_people(level: int, query: DirectoryQuery) -> int:
+    """At most how many people the viewer sees in the chosen facets (from the kept counts)."""
+    if not query.filters:
+        return _population(level)
+    clauses, params = [], []
+    for name, chosen in query.filters.items():
+        clauses.append(f"(facet_a = %s AND value_a IN ({', '.join(['%s'] * len(chosen))}))")
+        params += [name, *chosen]
+    rows = _fetch(
+        f"SELECT facet_a, sum(count) FROM {COUNTS} WHERE level = %s AND facet_b = '' "
+        f"AND ({' OR '.join(clauses)}) GROUP BY facet_a",
+        [level, *params],
+    )
+    sums = {facet: int(total) for facet, total in rows}
+    return min(sums.get(name, 0) for name in query.filters)
+
+
 def _narrow_word_counts(sql: _Sql, query: DirectoryQuery) -> tuple[int, Counts, list[int]]:
     """Broad words under narrow facets: words and facet words matched together in the text
     index, counted exactly, and the page of hits taken from the same matches."""
@@ -369,11 +424,7 @@ def _sampled_word_counts(sql: _Sql, parts: int) -> _Sampled:
     total, counts, totals = _count_matches(
         sql, f"{rows} AND {clause}", params, extra=f"SELECT '#', '', count(*) {rows}"
     )[:3]
-    population = _fetch(
-        f"SELECT count FROM {COUNTS} WHERE level = %s AND facet_a = '' AND facet_b = ''",
-        [sql.level],
-    )
-    scale = int(population[0][0]) / totals["#"] if population and totals["#"] else 0.0
+    scale = _population(sql.level) / totals["#"] if totals["#"] else 0.0
     return _Sampled(total, counts, totals["*"], scale)
 
 
@@ -630,7 +681,8 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
                 # from the sample, and few enough to match words and facets together in the
                 # text index and count exactly. (A facet in use then lists only its chosen
                 # values.)
-                sql = _Sql(level, query, facet_words=True)
+                few = _facet_people(level, query) <= FACETS_FIRST
+                sql = _Sql(level, query, facet_words=True, facets_first=few)
                 total, counts, hits = _narrow_word_counts(sql, query)
             else:
                 approximate = True

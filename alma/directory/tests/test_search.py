@@ -427,7 +427,11 @@ def test_very_broad_words_are_counted_on_a_sample_but_listed_exactly(dave, monke
     assert not exact.approximate and exact.total == 1
 
 
-def test_broad_words_with_narrow_facets_are_counted_exactly(dave, alice, erin, monkeypatch):
+@pytest.mark.parametrize("facets_first", [20_000, 0], ids=["facets-first", "together"])
+def test_broad_words_with_narrow_facets_are_counted_exactly(
+    dave, alice, erin, monkeypatch, facets_first
+):
+    monkeypatch.setattr(search, "FACETS_FIRST", facets_first)
     monkeypatch.setattr(indexing, "SAMPLE_EVERY", 1)
     monkeypatch.setattr(search, "EXACT_LIMIT", 10)
     for n in range(40):
