@@ -240,12 +240,19 @@ def segment_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
             return redirect("imports:segments")
+    return _segment_page(request, form, None, query)
+
+
+def _segment_page(
+    request: HttpRequest, form: SegmentForm, segment: Segment | None, query: DirectoryQuery
+) -> HttpResponse:
+    """The segment form with what its search finds now."""
     return render(
         request,
         "imports/segment_form.html",
         {
             "form": form,
-            "segment": None,
+            "segment": segment,
             "summary": exporting.search_summary(viewer=request.user, query=query),
             "directory_url": _directory_url(query),
         },
@@ -276,17 +283,7 @@ def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
             return redirect("imports:segments")
-    query = exporting.segment_query(segment)
-    return render(
-        request,
-        "imports/segment_form.html",
-        {
-            "form": form,
-            "segment": segment,
-            "summary": exporting.search_summary(viewer=request.user, query=query),
-            "directory_url": _directory_url(query),
-        },
-    )
+    return _segment_page(request, form, segment, exporting.segment_query(segment))
 
 
 @require_POST
