@@ -266,7 +266,7 @@ EXPECTATIONS: dict[str, Route] = {
     "api/docs": Route({"api:openapi-view"}, [Request("get", "/api/docs", outcomes(200))]),
     "api/me": Route({"api:me"}, [Request("get", "/api/me", api())]),
     "api/people/me": Route(
-        {"api:me", "api:update_me"},
+        {"api:my_record", "api:update_my_record"},
         [
             Request("get", "/api/people/me", api(200, hank=404)),
             Request(

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from alma.activity.kinds import all_kinds
@@ -84,7 +84,7 @@ def received(request: HttpRequest) -> list[ActivityOut]:
 @router.post(
     "/staff-services", response={201: ActivityOut}, summary="Record a service to a student (staff)"
 )
-def record_staff_service(request: HttpRequest, payload: StaffServiceIn) -> tuple[int, ActivityOut]:
+def record_staff_service(request: HttpRequest, payload: StaffServiceIn) -> Status[ActivityOut]:
     student = Person.objects.filter(pk=payload.student_id).first()
     if student is None:
         raise ApplicationError(_("No such student."), field="student_id")
@@ -101,7 +101,7 @@ def record_staff_service(request: HttpRequest, payload: StaffServiceIn) -> tuple
         if error.field == "student":
             error.field = "student_id"
         raise
-    return 201, _out(activity)
+    return Status(201, _out(activity))
 
 
 @router.post("/{int:activity_id}/rating", response=ActivityOut, summary="Rate a service I received")

@@ -31,12 +31,12 @@ def _person_out(request: HttpRequest, person: Person) -> dict:
 
 
 @router.get("/me", response=PersonOut, exclude_unset=True, summary="My own record")
-def me(request: HttpRequest) -> dict:
+def my_record(request: HttpRequest) -> dict:
     return _person_out(request, _own_person(request))
 
 
 @router.patch("/me", response=PersonOut, exclude_unset=True, summary="Edit my profile")
-def update_me(request: HttpRequest, payload: ProfileIn) -> dict:
+def update_my_record(request: HttpRequest, payload: ProfileIn) -> dict:
     person = _own_person(request)
     data = payload.model_dump(exclude_unset=True)
     # Clearing a text field is done by sending "", not null.
