@@ -413,12 +413,17 @@ def clean_cell(name: str, value: Any) -> Any:
         return degree.value
     if name == "email":
         text = _nfkc(text).lower()
+        _check_length(spec, text)
         if not _valid_email(text):
             raise CellError(_("malformed email address"))
         return text
     if name == "phone":
         return normalise_phone(text)
     text = " ".join(text.split())
+    _check_length(spec, text)
+    return text
+
+
+def _check_length(spec: ImportField, text: str) -> None:
     if spec.max_length and len(text) > spec.max_length:
         raise CellError(_("longer than %(n)d characters") % {"n": spec.max_length})
-    return text
