@@ -68,6 +68,7 @@ def query_tokens(text: str) -> list[str]:
     return seen[:MAX_QUERY_TOKENS]
 
 
+@lru_cache(maxsize=100_000)
 def facet_token(facet: str, value: str) -> str:
     """The word standing for one facet value in the text index."""
     digest = hashlib.blake2b(f"{facet}={value}".encode(), digest_size=8).hexdigest()
