@@ -138,6 +138,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ALMA_TIME_ZONE", "Asia/Shanghai")
+# The largest spreadsheet the import accepts (a million rows of CSV is about 100 MB).
+ALMA_IMPORT_MAX_BYTES = int(float(os.environ.get("ALMA_IMPORT_MAX_MB", "50")) * 1024 * 1024)
 USE_I18N = True
 USE_TZ = True
 
