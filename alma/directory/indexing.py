@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
 from alma.directory.text import document, facet_token, name_tokens, sort_key
+from alma.lib.bulk import insert_rows
 from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
 from alma.people.privacy import PRIVATE_FIELDS
 
@@ -396,7 +397,7 @@ def _recount_facets() -> None:
                 emit(level, a, vocab[a], "chapter", chapter_vocab, flat)
 
     FacetCount.objects.all().delete()
-    _insert_tuples(
+    insert_rows(
         FacetCount._meta.db_table,
         ["level", "facet_a", "value_a", "facet_b", "value_b", "count"],
         out,
@@ -410,28 +411,7 @@ SAMPLE_COLUMNS = [str(f.column) for f in DirectorySample._meta.concrete_fields]
 
 def _insert(model: type[Any], rows: list[Any], columns: list[str]) -> None:
     """Insert index rows fast, with no model overhead."""
-    _insert_tuples(
-        model._meta.db_table, columns, [[getattr(row, c) for c in columns] for row in rows]
-    )
-
-
-def _insert_tuples(table: str, columns: list[str], values: list[Any]) -> None:
-    """COPY on PostgreSQL, multi-row INSERTs on SQLite."""
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        per_statement = max(1, 30000 // len(columns))
-        mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(values), per_statement):
-            batch = values[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES " + ", ".join([mark] * len(batch)),
-                [value for row in batch for value in row],
-            )
+    insert_rows(model._meta.db_table, columns, [[getattr(row, c) for c in columns] for row in rows])
 
 
 def directory_rebuild(

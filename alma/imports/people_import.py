@@ -36,6 +36,7 @@ from alma.imports.fields import (
     phone_key,
 )
 from alma.imports.reading import Table, collector_paused
+from alma.lib.bulk import insert_rows
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 
@@ -499,13 +500,13 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
                 [cursor.fetchone()[0], len(rows)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
-            _write_tuples(
+            insert_rows(
                 table,
                 ["id", *names],
                 [(pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)],
             )
         else:
-            _write_tuples(table, names, [(*row, *defaults) for row in rows])
+            insert_rows(table, names, [(*row, *defaults) for row in rows])
             # SQLite has one writer at a time, this transaction: the rows took consecutive ids.
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
@@ -515,7 +516,7 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
     kept = {f.column for f in history._meta.concrete_fields}
     history_defaults = tuple(d for f, d in zip(rest, defaults, strict=True) if f.column in kept)
     stamp = history._meta.get_field("history_date").get_db_prep_save(now, connection)
-    _write_tuples(
+    insert_rows(
         history._meta.db_table,
         [
             "id",
@@ -539,23 +540,6 @@ def _default(f: Any, now: dt.datetime) -> Any:
     if f.get_internal_type() == "JSONField":
         return json.dumps(value)
     return f.get_db_prep_save(value, connection)
-
-
-def _write_tuples(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """COPY on PostgreSQL; on SQLite one INSERT run for every row (a loop inside sqlite3)."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608 - our names
-                rows,
-            )
 
 
 def _update(model: type[Any], columns: tuple[str, ...], records: list[dict[str, Any]]) -> None:
