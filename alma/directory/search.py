@@ -16,6 +16,7 @@ that field's rank is <= L.
 import math
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -287,7 +288,7 @@ def _count_matches(
     source: str,
     params: list[Any],
     *,
-    extra: str = "",
+    extra: Sequence[str] = (),
     page: DirectoryQuery | None = None,
 ) -> tuple[int, Counts, dict[str, int], list[int]]:
     """Total and every facet's counts over `source`: the people matching the words, unfiltered.
@@ -298,7 +299,7 @@ def _count_matches(
     and with `page`, that page of the filtered matches in `_broad_hits` order.
     """
     columns = ", ".join(f"{sql.bucket(name)} AS {name}" for name in SINGLE_FACETS)
-    branches: list[str] = ["SELECT '*', '', count(*) FROM m", *([extra] if extra else [])]
+    branches: list[str] = ["SELECT '*', '', count(*) FROM m", *extra]
     values: list[Any] = list(params)
     if page is not None:
         order, order_params = _broad_order(sql, page, "m")
@@ -375,18 +376,8 @@ def _exact_word_counts(sql: _Sql) -> tuple[int, Counts]:
 FACETS_FIRST = 5_000
 
 
-def _population(level: int) -> int:
-    """People the viewer of this level may find (kept exactly in the facet counts)."""
-    rows = _fetch(
-        f"SELECT count FROM {COUNTS} WHERE level = %s AND facet_a = '' AND facet_b = ''", [level]
-    )
-    return int(rows[0][0]) if rows else 0
-
-
 def _facet_people(level: int, query: DirectoryQuery) -> int:
     """At most how many people the viewer sees in the chosen facets (from the kept counts)."""
-    if not query.filters:
-        return _population(level)
     clauses, params = [], []
     for name, chosen in query.filters.items():
         clauses.append(f"(facet_a = %s AND value_a IN ({', '.join(['%s'] * len(chosen))}))")
@@ -421,10 +412,13 @@ def _sampled_word_counts(sql: _Sql, parts: int) -> _Sampled:
     """Counts of the words' matches in the first `parts` parts of the sample."""
     clause, params = sql.sample_clause()
     rows = f"FROM {SAMPLE} e WHERE e.sub < {parts} AND e.profile_rank <= {sql.level}"
-    total, counts, totals = _count_matches(
-        sql, f"{rows} AND {clause}", params, extra=f"SELECT '#', '', count(*) {rows}"
-    )[:3]
-    scale = _population(sql.level) / totals["#"] if totals["#"] else 0.0
+    # With the count of people sampled ('#') and in the index ('$': kept in the facet counts).
+    extra = [
+        f"SELECT '#', '', count(*) {rows}",
+        f"SELECT '$', '', count FROM {COUNTS} WHERE level = {sql.level} AND facet_a = '' AND facet_b = ''",
+    ]
+    total, counts, totals = _count_matches(sql, f"{rows} AND {clause}", params, extra=extra)[:3]
+    scale = totals.get("$", 0) / totals["#"] if totals["#"] else 0.0
     return _Sampled(total, counts, totals["*"], scale)
 
 
@@ -681,7 +675,7 @@ def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:
                 # from the sample, and few enough to match words and facets together in the
                 # text index and count exactly. (A facet in use then lists only its chosen
                 # values.)
-                few = _facet_people(level, query) <= FACETS_FIRST
+                few = bool(query.filters) and _facet_people(level, query) <= FACETS_FIRST
                 sql = _Sql(level, query, facet_words=True, facets_first=few)
                 total, counts, hits = _narrow_word_counts(sql, query)
             else:
