@@ -13,6 +13,13 @@ from alma.events.services import EVENT_FIELDS
 from alma.people.models import Chapter, DegreeLevel, Organization
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _starts_at_field() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=_("Date and time"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
 
 
 class ServiceValidatedModelForm(forms.ModelForm):
@@ -56,7 +63,7 @@ class EventForm(ServiceValidatedModelForm):
         self.fields["aspect"].required = False
         self.fields["aspect"].help_text = _("Empty: the program's aspect.")
         for name in ("starts_at", "ends_at", "registration_closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+            self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
 
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data.get(name) for name in EVENT_FIELDS}
@@ -158,21 +165,13 @@ class MessageForm(forms.Form):
 
 class SendOffForm(forms.Form):
     entry_year = forms.IntegerField(label=_("Entry year"))
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"),
-        widget=DATETIME,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    starts_at = _starts_at_field()
     venue = forms.CharField(label=_("Venue"), max_length=200)
 
 
 class WelcomeForm(forms.Form):
     graduation_year = forms.IntegerField(label=_("Graduation year"))
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"),
-        widget=DATETIME,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    starts_at = _starts_at_field()
     venue = forms.CharField(label=_("Venue"), max_length=200)
 
 

@@ -63,6 +63,15 @@ def _check_start(starts_at: dt.datetime | None) -> dt.datetime:
     return starts_at
 
 
+def _chapter_event(chapter: Chapter, kind: str, **audience: int) -> Event | None:
+    """The chapter's live (not cancelled) event of this kind for this audience, if any."""
+    return (
+        Event.objects.filter(host_chapter=chapter, kind=kind, **audience)
+        .exclude(status=Event.Status.CANCELLED)
+        .first()
+    )
+
+
 @dataclass
 class SendOffResult:
     event: Event
@@ -94,13 +103,7 @@ def chapter_send_off_create(
             _("No admitted students of %(year)d come from this chapter's region yet.")
             % {"year": entry_year}
         )
-    event = (
-        Event.objects.filter(
-            host_chapter=chapter, kind=EventKind.SEND_OFF, audience_entry_year=entry_year
-        )
-        .exclude(status=Event.Status.CANCELLED)
-        .first()
-    )
+    event = _chapter_event(chapter, EventKind.SEND_OFF, audience_entry_year=entry_year)
     created = event is None
     if event is None:
         start = _check_start(starts_at)
@@ -195,13 +198,7 @@ def chapter_welcome_create(
         raise ApplicationError(
             _("No new alumni of %(year)d have joined this chapter yet.") % {"year": graduation_year}
         )
-    event = (
-        Event.objects.filter(
-            host_chapter=chapter, kind=EventKind.WELCOME, audience_graduation_year=graduation_year
-        )
-        .exclude(status=Event.Status.CANCELLED)
-        .first()
-    )
+    event = _chapter_event(chapter, EventKind.WELCOME, audience_graduation_year=graduation_year)
     if event is not None:
         return WelcomeResult(event=event, event_created=False, invited=0)
     start = _check_start(starts_at)

@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from alma.events.models import (
     Registration,
     RegistrationQuestion,
 )
+from alma.events.selectors import seats_taken_of
 from alma.lib.errors import ApplicationError
 from alma.people.models import Chapter, Organization, Person, Stage
 from alma.people.services import person_create_contact
@@ -208,7 +208,7 @@ def event_update(*, event: Event, by: User | None, **fields: Any) -> Event:
         if isinstance(value, str):
             value = value.strip()
         setattr(locked, name, value)
-    _validate_event(locked, seats_taken=_seats_taken(locked))
+    _validate_event(locked, seats_taken=seats_taken_of(locked))
     locked.save()
     promoted = _promote_waitlist(locked)
     _notify_on_commit(promoted, "promoted")
@@ -350,13 +350,6 @@ def event_message_add(
 # --- Registration and the waitlist --------------------------------------------------------------
 
 
-def _seats_taken(event: Event) -> int:
-    totals = Registration.objects.filter(
-        event=event, status=Registration.Status.CONFIRMED
-    ).aggregate(people=Count("id"), guests=Sum("guests"))
-    return (totals["people"] or 0) + (totals["guests"] or 0)
-
-
 def _clean_answers(event: Event, answers: dict[str, Any] | None) -> dict[str, str]:
     answers = {str(k): v for k, v in (answers or {}).items()}
     questions = list(event.questions.all())
@@ -431,7 +424,7 @@ def event_register(
         )
     cleaned = _clean_answers(locked, answers)
     seats = 1 + guests
-    fits = locked.capacity is None or _seats_taken(locked) + seats <= locked.capacity
+    fits = locked.capacity is None or seats_taken_of(locked) + seats <= locked.capacity
     status = Registration.Status.CONFIRMED if fits else Registration.Status.WAITLISTED
     registration = existing or Registration(event=locked, person=person)
     registration.status = status
@@ -490,7 +483,7 @@ def _promote_waitlist(event: Event) -> list[Registration]:
     )
     if not waiting:
         return []
-    free = None if event.capacity is None else event.capacity - _seats_taken(event)
+    free = None if event.capacity is None else event.capacity - seats_taken_of(event)
     promoted = []
     for registration in waiting:
         if free is not None and registration.seats > free:

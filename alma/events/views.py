@@ -65,13 +65,37 @@ def _form_error(form: Any, error: ApplicationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _event_for_manager(request: HttpRequest, pk: int) -> Event:
-    event = get_object_or_404(
+def _event_or_404(pk: int) -> Event:
+    return get_object_or_404(
         Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
     )
+
+
+def _event_for_manager(request: HttpRequest, pk: int) -> Event:
+    event = _event_or_404(pk)
     if not access.may_manage(request.user, event):
         raise PermissionDenied
     return event
+
+
+def _event_for_check_in(request: HttpRequest, pk: int) -> Event:
+    """The event for whoever stands at its door (managers, hosts, volunteers); 403 for others."""
+    event = _event_or_404(pk)
+    if not access.may_check_in(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _perform(
+    request: HttpRequest, success: str, action: Callable[..., object], **kwargs: Any
+) -> None:
+    """Call a service as the signed-in user: its ApplicationError, or `success`, as a message."""
+    try:
+        action(by=_user(request), **kwargs)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
 
 
 def _with_answers(
@@ -231,9 +255,7 @@ def feed_chapter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_event(request: HttpRequest, pk: int) -> Event:
-    event = get_object_or_404(
-        Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
-    )
+    event = _event_or_404(pk)
     if not access.may_see(request.user, event):
         raise Http404  # a hidden event's existence is private too
     return event
@@ -341,12 +363,12 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
     registration = get_object_or_404(Registration, event=event, person_id=_user(request).person_id)
-    try:
-        services.registration_cancel(registration=registration, by=_user(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your registration was cancelled."))
+    _perform(
+        request,
+        _("Your registration was cancelled."),
+        services.registration_cancel,
+        registration=registration,
+    )
     return redirect("events:detail", pk=event.pk)
 
 
@@ -401,24 +423,18 @@ def _manager_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @_manager_post
 def event_cancel(request: HttpRequest, event: Event) -> HttpResponse:
-    try:
-        services.event_cancel(event=event, by=_user(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("The event was cancelled; everyone registered is told by email.")
-        )
+    _perform(
+        request,
+        _("The event was cancelled; everyone registered is told by email."),
+        services.event_cancel,
+        event=event,
+    )
     return redirect("events:detail", pk=event.pk)
 
 
 @login_required
 def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(
-        Event.objects.select_related("program", "host_chapter", "host_unit"), pk=pk
-    )
-    if not access.may_check_in(request.user, event):
-        raise PermissionDenied
+    event = _event_for_check_in(request, pk)
     query = request.GET.get("q", "")
     registrations = selectors.event_registrations(event=event, query=query)
     page = Paginator(registrations, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -460,12 +476,13 @@ def question_add(request: HttpRequest, event: Event) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the question and choose the kind of answer."))
     else:
-        try:
-            services.event_question_add(event=event, by=_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Question added."))
+        _perform(
+            request,
+            _("Question added."),
+            services.event_question_add,
+            event=event,
+            **form.cleaned_data,
+        )
     return redirect("events:manage", pk=event.pk)
 
 
@@ -480,34 +497,30 @@ def question_remove(request: HttpRequest, event: Event, qid: int) -> HttpRespons
 @_manager_post
 def role_add(request: HttpRequest, event: Event) -> HttpResponse:
     form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a person from the search results and a role."))
-        return redirect("events:manage", pk=event.pk)
-    person = people_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+    person = (
+        people_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+        if form.is_valid()
+        else None
+    )
     if person is None:
         messages.error(request, _("Choose a person from the search results and a role."))
-        return redirect("events:manage", pk=event.pk)
-    try:
-        services.event_role_assign(
+    else:
+        _perform(
+            request,
+            _("%(name)s added.") % {"name": person.full_name},
+            services.event_role_assign,
             event=event,
-            by=_user(request),
             person=person,
             role=form.cleaned_data["role"],
             note=form.cleaned_data["note"],
         )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(name)s added.") % {"name": person.full_name})
     return redirect("events:manage", pk=event.pk)
 
 
 @require_POST
 @login_required
 def role_served(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
-    if not access.may_check_in(request.user, event):
-        raise PermissionDenied
+    event = _event_for_check_in(request, pk)
     role = get_object_or_404(EventRole.objects.select_related("person"), pk=rid, event=event)
     try:
         first = services.event_role_served(role=role, by=_user(request))
@@ -529,12 +542,7 @@ def role_served(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @_manager_post
 def role_remove(request: HttpRequest, event: Event, rid: int) -> HttpResponse:
     role = get_object_or_404(EventRole, pk=rid, event=event)
-    try:
-        services.event_role_remove(role=role, by=_user(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Role removed."))
+    _perform(request, _("Role removed."), services.event_role_remove, role=role)
     return redirect("events:manage", pk=event.pk)
 
 
@@ -546,21 +554,20 @@ def message_add(request: HttpRequest, event: Event) -> HttpResponse:
             request, _("Say who the message is from, and give the text or a valid link.")
         )
     else:
-        try:
-            services.event_message_add(event=event, by=_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The message is on the ceremony's page."))
+        _perform(
+            request,
+            _("The message is on the ceremony's page."),
+            services.event_message_add,
+            event=event,
+            **form.cleaned_data,
+        )
     return redirect("events:manage", pk=event.pk)
 
 
 @login_required
 def person_lookup(request: HttpRequest, pk: int) -> HttpResponse:
     """Htmx fragment: people matching a name or email, to add as a role holder or walk-in."""
-    event = get_object_or_404(Event, pk=pk)
-    if not access.may_check_in(request.user, event):
-        raise PermissionDenied
+    _event_for_check_in(request, pk)
     query = request.GET.get("q", "").strip()
     people: list[Person] = []
     if len(query) >= 2:
@@ -583,9 +590,7 @@ def person_lookup(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
-    if not access.may_check_in(request.user, event):
-        raise PermissionDenied
+    event = _event_for_check_in(request, pk)
     form = WalkInForm(request.POST)
     person = None
     if form.is_valid() and form.cleaned_data.get("person"):
@@ -615,9 +620,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    event = get_object_or_404(Event.objects.select_related("program"), pk=pk)
-    if not access.may_check_in(request.user, event):
-        raise PermissionDenied
+    event = _event_for_check_in(request, pk)
     registration = get_object_or_404(
         Registration.objects.select_related("person"), pk=rid, event=event
     )
@@ -652,12 +655,12 @@ def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpRespon
 @_manager_post
 def registration_cancel(request: HttpRequest, event: Event, rid: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=rid, event=event)
-    try:
-        services.registration_cancel(registration=registration, by=_user(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The registration was cancelled; the waitlist moved up."))
+    _perform(
+        request,
+        _("The registration was cancelled; the waitlist moved up."),
+        services.registration_cancel,
+        registration=registration,
+    )
     return redirect("events:manage", pk=event.pk)
 
 
