@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from alma.activity.services import activity_rate, activity_record
 from alma.lib.errors import ApplicationError
 from alma.matching.graph import MatchingInputError
 from alma.matching.profiles import Constraints
+from alma.matching.reasons import Reason, reason_label
 from alma.mentoring.models import (
     OPEN_STATES,
     Cycle,
@@ -294,6 +296,13 @@ def _free_places(cycle: Cycle) -> dict[int, int]:
     }
 
 
+def _stored_reasons(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    """The engine's reasons as `Mentorship.reasons` stores them; `reasons_display` reads them."""
+    return [
+        {"code": r.code, "params": dict(r.params), "contribution": r.contribution} for r in reasons
+    ]
+
+
 @transaction.atomic
 def matching_run(*, cycle: Cycle, by: User | None, solver: str = "optimal") -> MatchOutcome:
     """Propose pairs for every mentee without one, keeping pairs already offered or accepted.
@@ -367,10 +376,7 @@ def matching_run(*, cycle: Cycle, by: User | None, solver: str = "optimal") -> M
                     source=Mentorship.Source.MATCHING,
                     run=run,
                     score=round(pair.score, 4),
-                    reasons=[
-                        {"code": r.code, "params": dict(r.params), "contribution": r.contribution}
-                        for r in pair.reasons
-                    ],
+                    reasons=_stored_reasons(pair.reasons),
                 )
                 for pair in result.pairs
             ]
@@ -411,11 +417,7 @@ def _pair_explanation(mentor: MentorProfile, mentee: MenteeApplication) -> tuple
         right=[mentor_profile(mentor, consented=mentor.person_id in consented, capacity=1)],
     )
     explanation = model.explain(mentee.pk, mentor.pk)
-    reasons = [
-        {"code": r.code, "params": dict(r.params), "contribution": r.contribution}
-        for r in explanation.reasons
-    ]
-    return round(explanation.score, 4), reasons
+    return round(explanation.score, 4), _stored_reasons(explanation.reasons)
 
 
 def _lock_mentor_with_place(mentor: MentorProfile, *, ignoring: Mentorship | None = None) -> None:
@@ -755,6 +757,4 @@ def meeting_reminders_send(*, today: dt.date | None = None) -> int:
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[str]:
     """Stored reasons in the reader's language."""
-    from alma.matching.reasons import Reason, reason_label
-
     return [reason_label(Reason(code=r["code"], params=r.get("params", {}))) for r in reasons or []]

@@ -1,5 +1,6 @@
 """Mentoring pages: thin views that parse, authorise, call a service or selector, render."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -141,61 +142,59 @@ def cycle_phase(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mentoring:cycle", cycle.pk)
 
 
-@role_required(*MENTORS)
-def mentor_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+def _profile_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    side: str,
+    form_class: type[MentorForm] | type[MenteeForm],
+    save: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """The sign-up page of one side of a cycle: its form, prefilled from the person's profile."""
     cycle = _cycle(pk)
     person = _user(request).person
     if person is None:
         raise Http404
-    existing = cycle.mentors.filter(person=person).first()
+    existing = (cycle.mentors if side == "mentor" else cycle.mentees).filter(person=person).first()
     initial = {}
     if existing is not None:
-        initial = {
-            f: getattr(existing, f)
-            for f in ("capacity", "topics", "industries", "languages", "expertise", "preferences")
-        }
-    form = MentorForm(request.POST or None, initial=initial)
+        initial = {f: getattr(existing, f) for f in form_class.base_fields if f != "use_record"}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mentor_sign_up(
-                cycle=cycle, person=person, by=_user(request), **form.cleaned_data
-            )
+            save(cycle=cycle, person=person, by=_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Thank you: you are signed up as a mentor."))
+            messages.success(request, done)
             return redirect("mentoring:cycle", cycle.pk)
     return render(
-        request, "mentoring/profile_form.html", {"form": form, "cycle": cycle, "side": "mentor"}
+        request, "mentoring/profile_form.html", {"form": form, "cycle": cycle, "side": side}
+    )
+
+
+@role_required(*MENTORS)
+def mentor_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _profile_page(
+        request,
+        pk,
+        side="mentor",
+        form_class=MentorForm,
+        save=services.mentor_sign_up,
+        done=_("Thank you: you are signed up as a mentor."),
     )
 
 
 @role_required(*STUDENTS)
 def mentee_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _cycle(pk)
-    person = _user(request).person
-    if person is None:
-        raise Http404
-    existing = cycle.mentees.filter(person=person).first()
-    initial = {}
-    if existing is not None:
-        initial = {
-            f: getattr(existing, f)
-            for f in ("goals", "topics", "target_industries", "languages", "preferences")
-        }
-    form = MenteeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentee_apply(
-                cycle=cycle, person=person, by=_user(request), **form.cleaned_data
-            )
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Your application is saved."))
-            return redirect("mentoring:cycle", cycle.pk)
-    return render(
-        request, "mentoring/profile_form.html", {"form": form, "cycle": cycle, "side": "mentee"}
+    return _profile_page(
+        request,
+        pk,
+        side="mentee",
+        form_class=MenteeForm,
+        save=services.mentee_apply,
+        done=_("Your application is saved."),
     )
 
 
