@@ -1,6 +1,7 @@
 """Writes to the ledger. `activity_record` is the only function that creates an Activity."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
@@ -51,16 +52,28 @@ def process_stage_of(person: Person, *, at: dt.date) -> str:
     )
 
 
-def provider_of(person: Person) -> str:
-    posts = set(person.staff_posts.filter(active=True).values_list("post", flat=True))
+def _provider_from(posts: set[str], stage: str, represents: Callable[[], bool]) -> str | None:
+    """The provider a person serves as: their foremost post, else alumnus, else partner."""
     for post in POST_PRIORITY:
         if post in posts:
             return str(post)
-    if person.stage == Stage.ALUMNUS:
+    if stage == Stage.ALUMNUS:
         return Provider.ALUMNUS
-    if person.represented_organizations.exists():
+    if represents():
         return Provider.PARTNER
-    raise ApplicationError(_("This person holds no post from which to serve students."))
+    return None
+
+
+def _is_rating(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
+
+
+def provider_of(person: Person) -> str:
+    posts = set(person.staff_posts.filter(active=True).values_list("post", flat=True))
+    provider = _provider_from(posts, person.stage, person.represented_organizations.exists)
+    if provider is None:
+        raise ApplicationError(_("This person holds no post from which to serve students."))
+    return provider
 
 
 @transaction.atomic
@@ -195,7 +208,7 @@ def activity_rate(*, activity: Activity, by: User, rating: int) -> Activity:
         raise ApplicationError(_("Only the person served can rate this."))
     if not get_kind(activity.kind).beneficiary_may_rate:
         raise ApplicationError(_("This kind of activity is not rated."))
-    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+    if not _is_rating(rating):
         raise ApplicationError(_("A rating is a whole number from 1 to 5."), field="rating")
     Activity.objects.filter(pk=activity.pk).update(rating=rating, rated_at=timezone.now())
     activity.refresh_from_db()
@@ -277,7 +290,7 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
         if rating is not None:
             if not kind.beneficiary_may_rate:
                 raise ApplicationError(prefix + _("This kind of activity is not rated."))
-            if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+            if not _is_rating(rating):
                 raise ApplicationError(prefix + _("A rating is a whole number from 1 to 5."))
         for key in ("actor", "beneficiary", "recorded_by"):
             if row.get(key) is not None and row.get(f"{key}_id") is not None:
@@ -324,13 +337,12 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
         provider = row.get("provider")
         if provider is None:
             assert actor_id is not None  # checked above
-            held = posts.get(actor_id, set())
-            provider = next((str(p) for p in POST_PRIORITY if p in held), None)
-            if provider is None and stages[actor_id] == Stage.ALUMNUS:
-                provider = Provider.ALUMNUS
-            elif provider is None and actor_id in representatives:
-                provider = Provider.PARTNER
-            elif provider is None:
+            provider = _provider_from(
+                posts.get(actor_id, set()),
+                stages[actor_id],
+                lambda: actor_id in representatives,  # noqa: B023 - called at once
+            )
+            if provider is None:
                 raise ApplicationError(
                     _("Row %(n)d: ") % {"n": number}
                     + _("This person holds no post from which to serve students.")

@@ -30,6 +30,7 @@ from django.utils import timezone
 from faker import Faker
 from pypinyin import Style, lazy_pinyin
 
+from alma.activity.services import POST_PRIORITY
 from alma.people.models import (
     Audience,
     Chapter,
@@ -680,7 +681,6 @@ ASPECT_MIX: dict[str, tuple[float, float, float]] = {
     Post.ALUMNI_OFFICE: (0.2, 0.15, 0.65),
 }
 ASPECTS = ("life", "study", "work")
-POST_PRIORITY = [Post.TEACHING, Post.ADMINISTRATIVE, Post.LOGISTICS, Post.ALUMNI_OFFICE]
 
 # Given-name characters that Chinese names are commonly made of, to widen Faker's short lists.
 ZH_GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷慧雪琳颖洁莹欣怡佳悦晨雨思涵梦瑶雯倩琪萱蕾淑婉晓月清宁"

@@ -104,6 +104,20 @@ def consent_record(
     return Consent.objects.bulk_create(rows)
 
 
+def _clean_or_refuse(obj: Person | Education, exclude: list[str]) -> None:
+    """Model validation as an ApplicationError naming the first bad field: the user's to fix."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise ApplicationError(" ".join(messages), field=name) from None
+
+
+def _open_education(person: Person) -> Education | None:
+    """The person's latest education without a graduation year."""
+    return person.educations.filter(graduation_year__isnull=True).order_by("-entry_year").first()
+
+
 def _transition(person: Person, to_stage: Stage, by: User | None) -> None:
     StageTransition.objects.create(
         person=person, from_stage=person.stage, to_stage=to_stage, recorded_by=by
@@ -131,12 +145,7 @@ def person_admit(
     education = Education(
         person=person, degree_level=degree_level, school=school, major=major, entry_year=entry_year
     )
-    try:
-        education.full_clean(exclude=["person"])
-    except ValidationError as error:
-        # Bad input is the user's to fix: say which field, never a 500.
-        name, messages = next(iter(error.message_dict.items()))
-        raise ApplicationError(" ".join(messages), field=name) from None
+    _clean_or_refuse(education, exclude=["person"])  # say which field, never a 500
     education.save()
     if person.stage != Stage.PROSPECTIVE:
         _transition(person, Stage.PROSPECTIVE, by)
@@ -150,9 +159,7 @@ def person_enrol(
     """Enrolment: the prospective student registers and receives a student number."""
     if person.stage != Stage.PROSPECTIVE:
         raise ApplicationError(_("Only admitted (prospective) students can enrol."))
-    education = (
-        person.educations.filter(graduation_year__isnull=True).order_by("-entry_year").first()
-    )
+    education = _open_education(person)
     if education is None:
         raise ApplicationError(_("%(name)s has no admission record.") % {"name": person.full_name})
     if expected_graduation_year < education.entry_year:
@@ -180,9 +187,7 @@ def person_graduate(
     """Graduation confers the degree and makes the student an alumnus."""
     if person.stage != Stage.STUDENT:
         raise ApplicationError(_("Only students can graduate."))
-    education = (
-        person.educations.filter(graduation_year__isnull=True).order_by("-entry_year").first()
-    )
+    education = _open_education(person)
     if education is None:
         raise ApplicationError(
             _("%(name)s has no open education record.") % {"name": person.full_name}
@@ -622,11 +627,7 @@ def person_create_contact(
     if not full_name:
         raise ApplicationError(_("Give the person's name."), field="full_name")
     person = Person(full_name=full_name, email=email.strip().lower(), phone=phone.strip())
-    try:
-        person.full_clean(exclude=["privacy"])
-    except ValidationError as error:
-        field_name, problems = next(iter(error.message_dict.items()))
-        raise ApplicationError(" ".join(problems), field=field_name) from None
+    _clean_or_refuse(person, exclude=["privacy"])
     person._change_reason = source  # type: ignore[attr-defined]
     person.save()
     return person
