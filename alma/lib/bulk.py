@@ -11,11 +11,15 @@ from typing import Any
 from django.db import connection
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    quote = connection.ops.quote_name
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, using: Any = None
+) -> None:
+    """Insert the rows into the table's columns (on `using`, a connection; else the default)."""
+    db = using or connection
+    quote = db.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

@@ -31,6 +31,7 @@ from faker import Faker
 from pypinyin import Style, lazy_pinyin
 
 from alma.activity.services import POST_PRIORITY
+from alma.lib.bulk import insert_rows
 from alma.people.models import (
     Audience,
     Chapter,
@@ -1603,8 +1604,6 @@ class _Table:
         self.head = f"INSERT INTO {quote(self.table)} ({columns}) VALUES "  # noqa: S608
         self.row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
         self.returning = f" RETURNING {quote(self.pk_column)}"
-        self.copy_sql = f"COPY {quote(self.table)} ({{pk}}{columns}) FROM STDIN"
-        self.quoted_pk = quote(self.pk_column) + ", "
         self.per_statement = max(1, min(1000, _max_params(self.connection) // len(fields)))
 
     def _columns(self) -> list[tuple[str, Any, Callable[[Any], Any] | None]]:
@@ -1660,20 +1659,25 @@ class _Table:
 
     def _copy(self, rows: list[Row], returning: bool) -> list[int]:
         """PostgreSQL: COPY, the fastest way in; ids are drawn from the table's own sequence
-        first, so they are unique alongside any other writer's."""
-        with self.connection.cursor() as cursor:
-            ids: list[int] = []
-            if returning:
+        first (named once: pg_get_serial_sequence inside the series ran once a row), so they
+        are unique alongside any other writer's."""
+        values: list[list[Any]] = list(self._values(rows))
+        columns = [f.column for f in self.fields]
+        ids: list[int] = []
+        if returning:
+            with self.connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.connection.ops.quote_name(self.table), self.pk_column, len(rows)],
+                    "SELECT pg_get_serial_sequence(%s, %s)",
+                    [self.connection.ops.quote_name(self.table), self.pk_column],
+                )
+                cursor.execute(
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [cursor.fetchone()[0], len(rows)],
                 )
                 ids = [r[0] for r in cursor.fetchall()]
-            with cursor.cursor.copy(
-                self.copy_sql.format(pk=self.quoted_pk if returning else "")
-            ) as copy:
-                for n, values in enumerate(self._values(rows)):
-                    copy.write_row([ids[n], *values] if returning else values)
+            values = [[pk, *row] for pk, row in zip(ids, values, strict=True)]
+            columns = [self.pk_column, *columns]
+        insert_rows(self.table, columns, values, using=self.connection)
         return ids
 
 
