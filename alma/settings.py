@@ -194,3 +194,6 @@ LOGGING = {
 
 # django-simple-history records who changed what; keep history rows when a record goes.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# History is read per record (by its id), never by date across records: no index on the date,
+# which every bulk write (imports, graduations) would otherwise pay for per row.
+SIMPLE_HISTORY_DATE_INDEX = False

@@ -36,13 +36,12 @@ from alma.imports.fields import (
     phone_key,
 )
 from alma.imports.reading import Table, collector_paused
-from alma.lib.bulk import insert_rows
+from alma.lib.bulk import history_copy, insert_rows, one_of
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 10_000  # rows written between progress reports
-IN_LIST = 10_000  # values in one SQLite "IN (...)" (PostgreSQL takes the whole list as an array)
 SIMULATE_MAX = 20_000  # previews of more rows are counted, not rehearsed
 
 # The columns an import writes, in the order the rows below hold them.
@@ -184,25 +183,12 @@ def validate_rows(table: Table, mapping: dict[str, str]) -> tuple[list[Row], lis
     return rows, errors
 
 
-def _in(column: str, values: list[Any]) -> Iterator[tuple[str, list[Any]]]:
-    """(SQL condition, parameters) for "column is one of values", in as few queries as can be."""
-    if connection.vendor == "postgresql":
-        # The whole list as one JSON text: adapting 100,000 parameters or an array of them
-        # costs seconds in Python, json.dumps a few milliseconds.
-        cast = "::bigint" if isinstance(values[0], int) else ""
-        yield f"{column} IN (SELECT json_array_elements_text(%s::json){cast})", [json.dumps(values)]
-        return
-    for start in range(0, len(values), IN_LIST):
-        chunk = values[start : start + IN_LIST]
-        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
-
-
-def _select(sql: str, column: str, values: list[Any]) -> Iterator[tuple[Any, ...]]:
+def _select(sql: str, column: str, values: list[Any], apply: str = "") -> Iterator[tuple[Any, ...]]:
     """The rows of `sql` (holding one {where}) whose column is one of the values."""
     if not values:
         return
     with connection.cursor() as cursor:
-        for condition, params in _in(column, values):
+        for condition, params in one_of(column, values, apply):
             cursor.execute(sql.format(where=condition), params)
             yield from cursor.fetchall()
 
@@ -222,9 +208,11 @@ def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], lis
     emails = [r.values["email"] for r in rows if r.values.get("email")]
     by_email: dict[str, int] = {}
     for pk, email in _select(
+        # upper(email): the form the index on people's emails holds (see Person.Meta)
         "SELECT id, lower(email) FROM people_person WHERE {where} ORDER BY id",
-        "lower(email)",
+        "upper(email)",
         emails,
+        apply="upper",
     ):
         by_email.setdefault(email, pk)
     by_phone: dict[str, int] = {}
@@ -480,13 +468,16 @@ def write_rows(rows: list[Row], *, progress: Progress | None = None) -> tuple[in
 
 def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[int]:
     """Insert rows holding these columns (the others take their defaults) with their '+' history
-    rows; returns the new ids in the order of the rows. COPY on PostgreSQL, multi-row INSERTs on
+    rows; returns the new ids in the order of the rows. COPY on PostgreSQL, one executemany on
     SQLite: building a model instance per row would cost more than the database's own work."""
     if not rows:
         return []
     now = timezone.now()
+    # The other columns, less those the database fills itself (db_default): fewer values to send.
     rest = [
-        f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname not in columns and not f.has_db_default()
     ]
     defaults = tuple(_default(f, now) for f in rest)
     names = [*columns, *(f.column for f in rest)]
@@ -511,26 +502,9 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
             ids = list(range(last - len(rows) + 1, last + 1))
-    # The history rows: the same values, less the fields the history leaves out.
-    history = model.history.model
-    kept = {f.column for f in history._meta.concrete_fields}
-    history_defaults = tuple(d for f, d in zip(rest, defaults, strict=True) if f.column in kept)
-    stamp = history._meta.get_field("history_date").get_db_prep_save(now, connection)
-    insert_rows(
-        history._meta.db_table,
-        [
-            "id",
-            *columns,
-            *(f.column for f in rest if f.column in kept),
-            "history_date",
-            "history_change_reason",
-            "history_type",
-        ],
-        [
-            (pk, *row, *history_defaults, stamp, "import", "+")
-            for pk, row in zip(ids, rows, strict=True)
-        ],
-    )
+    # The history rows, copied by the database from the rows just written: sending the same
+    # values a second time costs the client and the wire twice what the copy costs the server.
+    history_copy(model, ids, kind="+", reason="import", when=now)
     return ids
 
 
@@ -554,31 +528,7 @@ def _update(model: type[Any], columns: tuple[str, ...], records: list[dict[str, 
             f"UPDATE {model._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608 - our names
             [(*(r[c] for c in columns), *([now] if stamp else []), r["id"]) for r in records],
         )
-    _history_copy(model, [r["id"] for r in records], "~")
-
-
-def _history_copy(model: type[Any], pks: list[int], kind: str) -> None:
-    """django-simple-history's rows ('+' created, '~' changed), copied from the rows just written
-    by the database itself."""
-    if not pks:
-        return
-    history = model.history.model
-    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
-    columns = [f.column for f in history._meta.concrete_fields if f.column not in own]
-    quote = connection.ops.quote_name
-    copied = ", ".join(quote(c) for c in columns)
-    target = ", ".join(
-        quote(c) for c in [*columns, "history_change_reason", "history_date", "history_type"]
-    )
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        for condition, params in _in(quote(str(model._meta.pk.column)), pks):
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608 - names from the models
-                f"SELECT {copied}, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {condition}",
-                ["import", stamp, kind, *params],
-            )
+    history_copy(model, [r["id"] for r in records], kind="~", reason="import", when=timezone.now())
 
 
 def _reindex(touched: list[int], progress: Progress | None) -> None:

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alma.accounts.models import User
+from alma.lib.bulk import history_copy
 from alma.lib.errors import ApplicationError
 from alma.people.models import (
     Audience,
@@ -389,47 +390,9 @@ def _apply_stage(
         Education.objects.bulk_update(plan.educations, education_fields, batch_size=COHORT_CHUNK)
     # The audit trail: a history row per changed record (who, when, why) and the transitions.
     for model, rows in ((Person, people), (Education, plan.educations)):
-        _history_snapshot(model, [row.pk for row in rows], by=by, reason=reason, when=now)
+        history_copy(model, [row.pk for row in rows], kind="~", by=by, reason=reason, when=now)
     StageTransition.objects.bulk_create(transitions, batch_size=COHORT_CHUNK)
     _reindex_directory([p.pk for p in people])
-
-
-def _history_snapshot(
-    model: type[Person] | type[Education],
-    pks: list[int],
-    *,
-    by: User | None,
-    reason: str,
-    when: Any,
-) -> None:
-    """django-simple-history rows for rows just updated in bulk, copied inside the database.
-
-    The same rows `bulk_history_create` would write (type "~", the user, the reason), but one
-    INSERT ... SELECT per chunk instead of building thousands of objects in Python: graduating
-    5,000 people spends its time in the database, not in the ORM's compiler.
-    """
-    history = model.history.model  # type: ignore[union-attr]
-    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
-    columns = [f.column for f in history._meta.concrete_fields if f.column not in own]
-    quote = connection.ops.quote_name
-    copied = ", ".join(quote(c) for c in columns)
-    target = ", ".join(quote(c) for c in [*columns, *sorted(own - {"history_id"})])
-    stamp = connection.ops.adapt_datetimefield_value(when)
-    extra = {
-        "history_change_reason": reason,
-        "history_date": stamp,
-        "history_type": "~",
-        "history_user_id": by.pk if by is not None else None,
-    }
-    with connection.cursor() as cursor:
-        for chunk in _chunks(pks):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({target}) "  # noqa: S608 - names from the models
-                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(str(model._meta.pk.column))} IN ({marks})",
-                [*(extra[name] for name in sorted(extra)), *chunk],
-            )
 
 
 def _reindex_directory(person_ids: list[int]) -> None:

@@ -90,6 +90,29 @@ def test_a_good_file_creates_people_with_education_jobs_and_index():
     assert zhang.history.count() == 1
 
 
+def test_imported_records_hold_the_same_defaults_and_history_as_records_saved_by_django():
+    """The bulk path leaves the database to fill what the file does not give (db_default) and
+    copies the history rows inside it: both must equal what a Django save writes."""
+    run(csv_bytes(GOOD_ROWS))
+    zhang = Person.objects.get(full_name="张伟")
+    saved = Person.objects.create(full_name="x")
+    for field in Person._meta.concrete_fields:
+        if field.has_db_default() and field.name not in ("created_at", "updated_at"):
+            assert (
+                getattr(zhang, field.attname)
+                == field.get_default()
+                == getattr(saved, field.attname)
+            ), field.name
+    assert abs(zhang.created_at - saved.created_at) < dt.timedelta(minutes=1)
+    assert abs(zhang.updated_at - saved.updated_at) < dt.timedelta(minutes=1)
+    for record in [zhang, zhang.educations.get(), zhang.employments.get()]:
+        (created,) = record.history.all()
+        assert created.history_type == "+" and created.history_change_reason == "import"
+        for field in type(record)._meta.concrete_fields:
+            if field.attname != "updated_at":
+                assert getattr(created, field.attname) == getattr(record, field.attname), field
+
+
 BAD = [
     (["", "1", "", "", "", "", "", "", "", "", "", "", "", ""], "姓名", "name is missing"),
     (
