@@ -1230,7 +1230,7 @@ EXPECTATIONS: dict[str, Route] = {
     "imports/segments/<int:pk>/delete/": Route(
         {"imports:segment-delete"},
         [
-            Request("get", "/imports/segments/{doomed_segment}/delete/", outcomes(405)),
+            Request("get", "/imports/segments/{doomed_segment}/delete/", page(403, alice=200)),
             Request(
                 "post",
                 "/imports/segments/{doomed_segment}/delete/",

@@ -286,10 +286,12 @@ def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _segment_page(request, form, segment, exporting.segment_query(segment))
 
 
-@require_POST
 @role_required(OFFICE)
 def segment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), deletes on POST: only the saved search goes, no person is touched."""
     segment = get_object_or_404(Segment, pk=pk)
+    if request.method != "POST":
+        return render(request, "imports/segment_delete.html", {"segment": segment})
     name = segment.name
     exporting.segment_delete(segment=segment)
     messages.success(request, _("Segment “%(name)s” deleted.") % {"name": name})
