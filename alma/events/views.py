@@ -1,7 +1,7 @@
 """Event and lifecycle pages: thin views that parse, authorise, call a service or selector, render."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alma.accounts.models import User
 from alma.accounts.roles import Role
 from alma.activity.models import Aspect, ProcessStage
 from alma.events import access, lifecycle, selectors, services
@@ -45,7 +44,7 @@ from alma.events.models import (
 )
 from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required
+from alma.lib.views import login_required, role_required, signed_in_user
 from alma.people.models import Chapter, Person
 from alma.people.privacy import may_see, people_visible_to
 from alma.people.services import cohort_enrol, cohort_enrolment_plan, cohort_graduation_plan
@@ -54,11 +53,6 @@ PAGE_SIZE = 20
 MANAGE_PAGE_SIZE = 50
 LOOKUP_LIMIT = 10
 HOSTS = (Role.ALUMNI_OFFICE, Role.STAFF, Role.CHAPTER_OFFICER)
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user: every view that calls this is behind a sign-in check."""
-    return cast(User, request.user)
 
 
 def _form_error(form: Any, error: ApplicationError) -> None:
@@ -91,7 +85,7 @@ def _perform(
 ) -> None:
     """Call a service as the signed-in user: its ApplicationError, or `success`, as a message."""
     try:
-        action(by=_user(request), **kwargs)
+        action(by=signed_in_user(request), **kwargs)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -132,7 +126,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     mine = selectors.my_registrations_by_event(
-        person=_user(request).person,  # type: ignore[union-attr]
+        person=signed_in_user(request).person,  # type: ignore[union-attr]
         event_ids=[e.pk for e in page.object_list],
     )
     rows = [(event, mine.get(event.pk)) for event in page.object_list]
@@ -187,7 +181,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(by=_user(request), **form.cleaned_data)
+            program = services.program_create(by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -198,7 +192,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_events(request: HttpRequest) -> HttpResponse:
-    person = _user(request).person
+    person = signed_in_user(request).person
     if person is None:
         raise Http404(
             _("Your account is not linked to a person record yet. Ask the alumni office.")
@@ -222,7 +216,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def feed_reset(request: HttpRequest) -> HttpResponse:
-    person = _user(request).person
+    person = signed_in_user(request).person
     if person is None:
         raise Http404
     services.calendar_feed_for(person=person, reset=True)
@@ -264,7 +258,7 @@ def _visible_event(request: HttpRequest, pk: int) -> Event:
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
-    person = _user(request).person
+    person = signed_in_user(request).person
     registration = (
         Registration.objects.filter(event=event, person=person).first() if person else None
     )
@@ -280,7 +274,7 @@ def _detail(
     form: RegistrationForm,
     status: int = 200,
 ) -> HttpResponse:
-    person = _user(request).person
+    person = signed_in_user(request).person
     now = timezone.now()
     qr = None
     if registration is not None and registration.status == Registration.Status.CONFIRMED:
@@ -310,7 +304,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
         access.may_manage(request.user, event)
         or Registration.objects.filter(
             event=event,
-            person=_user(request).person,
+            person=signed_in_user(request).person,
             status=Registration.Status.CONFIRMED,
         ).exists()
     )
@@ -323,7 +317,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
-    person = _user(request).person
+    person = signed_in_user(request).person
     if person is None:
         raise Http404(
             _("Your account is not linked to a person record yet. Ask the alumni office.")
@@ -334,7 +328,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
             registration = services.event_register(
                 event=event,
                 person=person,
-                by=_user(request),
+                by=signed_in_user(request),
                 guests=form.cleaned_data.get("guests") or 0,
                 guest_names=form.cleaned_data.get("guest_names") or "",
                 answers=form.answers(),
@@ -362,7 +356,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
-    registration = get_object_or_404(Registration, event=event, person_id=_user(request).person_id)
+    registration = get_object_or_404(
+        Registration, event=event, person_id=signed_in_user(request).person_id
+    )
     _perform(
         request,
         _("Your registration was cancelled."),
@@ -380,7 +376,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_create(by=_user(request), **form.service_fields())
+            event = services.event_create(by=signed_in_user(request), **form.service_fields())
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -398,7 +394,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), reach=reach)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_update(event=event, by=_user(request), **form.service_fields())
+            services.event_update(event=event, by=signed_in_user(request), **form.service_fields())
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -489,7 +485,7 @@ def question_add(request: HttpRequest, event: Event) -> HttpResponse:
 @_manager_post
 def question_remove(request: HttpRequest, event: Event, qid: int) -> HttpResponse:
     question = get_object_or_404(RegistrationQuestion, pk=qid, event=event)
-    services.event_question_remove(question=question, by=_user(request))
+    services.event_question_remove(question=question, by=signed_in_user(request))
     messages.success(request, _("Question removed."))
     return redirect("events:manage", pk=event.pk)
 
@@ -523,7 +519,7 @@ def role_served(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     event = _event_for_check_in(request, pk)
     role = get_object_or_404(EventRole.objects.select_related("person"), pk=rid, event=event)
     try:
-        first = services.event_role_served(role=role, by=_user(request))
+        first = services.event_role_served(role=role, by=signed_in_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -603,7 +599,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registration = services.event_walk_in(
             event=event,
-            by=_user(request),
+            by=signed_in_user(request),
             person=person,
             full_name=form.cleaned_data.get("full_name") or "",
             email=form.cleaned_data.get("email") or "",
@@ -627,7 +623,7 @@ def registration_check_in(request: HttpRequest, pk: int, rid: int) -> HttpRespon
     error = None
     try:
         registration, _first = services.registration_check_in(
-            registration=registration, by=_user(request)
+            registration=registration, by=signed_in_user(request)
         )
     except ApplicationError as problem:
         error = problem.message
@@ -685,7 +681,7 @@ def check_in(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             registration, first = services.registration_check_in(
-                registration=registration, by=_user(request)
+                registration=registration, by=signed_in_user(request)
             )
         except ApplicationError as problem:
             error = problem.message
@@ -785,7 +781,7 @@ def chapter_send_off(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("events:chapter", pk=chapter.pk)
     try:
         result = lifecycle.chapter_send_off_create(
-            chapter=chapter, by=_user(request), **form.cleaned_data
+            chapter=chapter, by=signed_in_user(request), **form.cleaned_data
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -822,7 +818,7 @@ def chapter_welcome(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("events:chapter", pk=chapter.pk)
     try:
         result = lifecycle.chapter_welcome_create(
-            chapter=chapter, by=_user(request), **form.cleaned_data
+            chapter=chapter, by=signed_in_user(request), **form.cleaned_data
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -859,7 +855,7 @@ def graduation(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("confirm"):
-                plan = lifecycle.graduation_run(by=_user(request), **form.service_kwargs())
+                plan = lifecycle.graduation_run(by=signed_in_user(request), **form.service_kwargs())
                 messages.success(
                     request,
                     _("%(n)d students graduated. Each was emailed the destination form.")
@@ -890,7 +886,7 @@ def enrolment(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("confirm"):
-                plan = cohort_enrol(by=_user(request), **form.service_kwargs())
+                plan = cohort_enrol(by=signed_in_user(request), **form.service_kwargs())
                 done = True
                 messages.success(request, _("%(n)d students enrolled.") % {"n": len(plan.changes)})
             else:
@@ -956,7 +952,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.ALUMNI_OFFICE)
 def gaps_assign(request: HttpRequest) -> HttpResponse:
-    added = lifecycle.chapters_assign_by_city(by=_user(request))
+    added = lifecycle.chapters_assign_by_city(by=signed_in_user(request))
     messages.success(request, _("%(n)d alumni joined the chapter of their city.") % {"n": added})
     return redirect(reverse("events:gaps") + "?section=alumni_without_chapter")
 

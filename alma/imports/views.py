@@ -2,7 +2,7 @@
 
 import csv
 import io
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alma.accounts.models import User
 from alma.accounts.roles import Role
 from alma.directory.search import DirectoryQuery, clean_query
 from alma.imports import export as exporting
@@ -31,7 +30,7 @@ from alma.imports.models import (
 )
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
-from alma.lib.views import role_required
+from alma.lib.views import role_required, signed_in_user
 
 OFFICE = Role.ALUMNI_OFFICE
 # Files up to this many rows are committed in the request; larger ones go to `alma worker`.
@@ -40,10 +39,6 @@ PAGE_SIZE = 50
 ERRORS_SHOWN = 200
 # Each segment on the list is searched for its current size: keep the page short.
 SEGMENTS_PAGE_SIZE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _progress(batch: ImportBatch) -> dict[str, Any]:
@@ -64,7 +59,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             batch = services.import_batch_upload(
-                name=upload.name, data=upload.read(), by=_user(request)
+                name=upload.name, data=upload.read(), by=signed_in_user(request)
             )
         except ApplicationError as error:
             form.add_error("file", error.message)
@@ -89,7 +84,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.import_batch_set_mapping(batch=batch, columns=columns)
         if form.cleaned_data.get("save_as"):
             services.mapping_save(
-                name=form.cleaned_data["save_as"], columns=columns, by=_user(request)
+                name=form.cleaned_data["save_as"], columns=columns, by=signed_in_user(request)
             )
             messages.success(request, _("Mapping saved."))
         try:
@@ -233,7 +228,7 @@ def segment_new(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 query=query,
-                by=_user(request),
+                by=signed_in_user(request),
             )
         except ApplicationError as error:
             form.add_error(error.field, error.message)

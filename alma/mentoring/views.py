@@ -1,7 +1,7 @@
 """Mentoring pages: thin views that parse, authorise, call a service or selector, render."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required
+from alma.lib.views import login_required, role_required, signed_in_user
 from alma.mentoring import selectors, services
 from alma.mentoring.forms import (
     CycleForm,
@@ -39,10 +38,6 @@ MENTORS = (Role.ALUMNUS, Role.STAFF)
 STUDENTS = (Role.STUDENT,)
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _is_office(request: HttpRequest) -> bool:
     return OFFICE in roles_of(request.user)
 
@@ -61,7 +56,7 @@ def _mentorship_for(request: HttpRequest, pk: int) -> Mentorship:
         Mentorship.objects.select_related("cycle__program", "mentor__person", "mentee__person"),
         pk=pk,
     )
-    person_id = _user(request).person_id
+    person_id = signed_in_user(request).person_id
     is_party = person_id is not None and person_id in (
         pair.mentor.person_id,
         pair.mentee.person_id,
@@ -75,7 +70,7 @@ def _mentorship_for(request: HttpRequest, pk: int) -> Mentorship:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     cycles = Paginator(selectors.cycles_listed(), PAGE_SIZE).get_page(request.GET.get("page"))
-    mine = list(selectors.mentorships_of(_user(request).person_id)[:50])
+    mine = list(selectors.mentorships_of(signed_in_user(request).person_id)[:50])
     return render(
         request,
         "mentoring/index.html",
@@ -88,7 +83,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(by=_user(request), **form.cleaned_data)
+            program = services.program_create(by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -104,7 +99,9 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.cycle_create(by=_user(request), program=program, **form.cleaned_data)
+            cycle = services.cycle_create(
+                by=signed_in_user(request), program=program, **form.cleaned_data
+            )
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -116,7 +113,7 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
-    person_id = _user(request).person_id
+    person_id = signed_in_user(request).person_id
     held = roles_of(request.user)
     context = {
         "cycle": cycle,
@@ -137,7 +134,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OFFICE)
 def cycle_phase(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
-    services.cycle_set_phase(cycle=cycle, by=_user(request), phase=request.POST.get("phase", ""))
+    services.cycle_set_phase(
+        cycle=cycle, by=signed_in_user(request), phase=request.POST.get("phase", "")
+    )
     messages.success(request, _("The cycle's phase is changed."))
     return redirect("mentoring:cycle", cycle.pk)
 
@@ -153,7 +152,7 @@ def _profile_page(
 ) -> HttpResponse:
     """The sign-up page of one side of a cycle: its form, prefilled from the person's profile."""
     cycle = _cycle(pk)
-    person = _user(request).person
+    person = signed_in_user(request).person
     if person is None:
         raise Http404
     existing = (cycle.mentors if side == "mentor" else cycle.mentees).filter(person=person).first()
@@ -163,7 +162,7 @@ def _profile_page(
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            save(cycle=cycle, person=person, by=_user(request), **form.cleaned_data)
+            save(cycle=cycle, person=person, by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -217,7 +216,7 @@ def mentor_request(request: HttpRequest, pk: int, mentor_pk: int) -> HttpRespons
         MentorProfile.objects.select_related("cycle"), pk=mentor_pk, cycle_id=pk
     )
     pair = services.mentorship_request(
-        mentor=mentor, by=_user(request), message=request.POST.get("message", "")
+        mentor=mentor, by=signed_in_user(request), message=request.POST.get("message", "")
     )
     messages.success(request, _("Your request is sent; the mentor will answer."))
     return redirect("mentoring:mentorship", pair.pk)
@@ -228,7 +227,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
     if request.method == "POST":
         outcome = services.matching_run(
-            cycle=cycle, by=_user(request), solver=request.POST.get("solver", "optimal")
+            cycle=cycle, by=signed_in_user(request), solver=request.POST.get("solver", "optimal")
         )
         messages.success(
             request,
@@ -259,7 +258,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OFFICE)
 def matching_publish(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
-    n = services.matching_publish(cycle=cycle, by=_user(request))
+    n = services.matching_publish(cycle=cycle, by=signed_in_user(request))
     messages.success(request, _("%(n)d proposals sent to mentors and mentees.") % {"n": n})
     return redirect("mentoring:matching", cycle.pk)
 
@@ -289,7 +288,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _mentorship_for(request, pk)
-    person_id = _user(request).person_id
+    person_id = signed_in_user(request).person_id
     meetings = list(pair.meetings.select_related("activity"))
     return render(
         request,
@@ -327,7 +326,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _mentorship_for(request, pk)
     accept = request.POST.get("answer") == "accept"
-    pair = services.mentorship_respond(mentorship=pair, by=_user(request), accept=accept)
+    pair = services.mentorship_respond(mentorship=pair, by=signed_in_user(request), accept=accept)
     if pair.status == Mentorship.Status.ACTIVE:
         messages.success(request, _("Accepted: you are now a mentoring pair."))
     elif accept:
@@ -343,7 +342,7 @@ def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _mentorship_for(request, pk)
     if request.POST.get("remove"):
         cycle_pk = pair.cycle_id
-        services.mentorship_remove(mentorship=pair, by=_user(request))
+        services.mentorship_remove(mentorship=pair, by=signed_in_user(request))
         messages.success(request, _("The proposed pair is removed."))
         return redirect("mentoring:matching", cycle_pk)
     try:
@@ -351,7 +350,7 @@ def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         raise ApplicationError(_("Choose a mentor.")) from None
     mentor = get_object_or_404(MentorProfile, pk=mentor_pk)
-    services.mentorship_set_mentor(mentorship=pair, mentor=mentor, by=_user(request))
+    services.mentorship_set_mentor(mentorship=pair, mentor=mentor, by=signed_in_user(request))
     messages.success(request, _("The pair is changed."))
     return redirect("mentoring:matching", pair.cycle_id)
 
@@ -363,7 +362,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Give the meeting's date and topic."))
-    services.meeting_log(mentorship=pair, by=_user(request), **form.cleaned_data)
+    services.meeting_log(mentorship=pair, by=signed_in_user(request), **form.cleaned_data)
     messages.success(request, _("Meeting logged."))
     return redirect("mentoring:mentorship", pair.pk)
 
@@ -375,7 +374,9 @@ def group_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Give the meeting's date and topic."))
-    meetings = services.group_meeting_log(cycle=cycle, by=_user(request), **form.cleaned_data)
+    meetings = services.group_meeting_log(
+        cycle=cycle, by=signed_in_user(request), **form.cleaned_data
+    )
     messages.success(request, _("Group meeting logged for %(n)d mentees.") % {"n": len(meetings)})
     return redirect("mentoring:cycle", cycle.pk)
 
@@ -391,7 +392,7 @@ def meeting_rate(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
         rating = int(request.POST.get("rating", ""))
     except ValueError:
         raise ApplicationError(_("A rating is a whole number from 1 to 5.")) from None
-    services.meeting_rate(meeting=meeting, by=_user(request), rating=rating)
+    services.meeting_rate(meeting=meeting, by=signed_in_user(request), rating=rating)
     messages.success(request, _("Thank you for rating the meeting."))
     return redirect("mentoring:mentorship", pair.pk)
 
@@ -407,16 +408,18 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
             if not goal_pk.isdigit():
                 raise Http404
             goal = get_object_or_404(Goal, pk=int(goal_pk), mentorship=pair)
-            services.goal_toggle(goal=goal, by=_user(request))
+            services.goal_toggle(goal=goal, by=signed_in_user(request))
         else:
-            services.goal_add(mentorship=pair, by=_user(request), text=request.POST.get("text", ""))
+            services.goal_add(
+                mentorship=pair, by=signed_in_user(request), text=request.POST.get("text", "")
+            )
     except ApplicationError as problem:
         if not request.htmx:  # type: ignore[attr-defined]
             raise
         error = problem.message
     if request.htmx:  # type: ignore[attr-defined]
         # The goals card alone, swapped in place, with any problem shown in it.
-        person_id = _user(request).person_id
+        person_id = signed_in_user(request).person_id
         context = {
             "pair": pair,
             "goals": list(pair.goals.all()),
@@ -435,6 +438,6 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     form = SurveyForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Satisfaction is a number from 1 to 5."))
-    services.survey_submit(mentorship=pair, by=_user(request), **form.cleaned_data)
+    services.survey_submit(mentorship=pair, by=signed_in_user(request), **form.cleaned_data)
     messages.success(request, _("Thank you for your answer."))
     return redirect("mentoring:mentorship", pair.pk)
