@@ -92,7 +92,7 @@ def _people(viewer: Any, query: DirectoryQuery) -> Iterable[list[Person]]:
     page = 1
     while done < EXPORT_LIMIT:
         q = DirectoryQuery(
-            text=query.text, filters=query.filters, sort="name", page=page, page_size=PAGE
+            text=query.text, filters=query.filters, sort=query.sort, page=page, page_size=PAGE
         )
         result = directory_search(viewer=viewer, query=q)
         if not result.person_ids or result.page != page:
@@ -134,7 +134,7 @@ def directory_export(
         exported_by=viewer if viewer.is_authenticated else None,
         segment=segment,
         format=format,
-        query={"q": query.text, "filters": query.filters},
+        query={"q": query.text, "filters": query.filters, "sort": query.sort},
         fields=[name for name, _key in columns],
         row_count=len(rows),
     )

@@ -8,7 +8,7 @@ import pytest
 
 from alma.imports.export import escape_cell
 from alma.imports.models import ExportLog
-from alma.people.models import Audience
+from alma.people.models import Audience, Person
 from alma.testing import factories as f
 from alma.testing.personas import client_for
 
@@ -74,3 +74,23 @@ def test_alumni_office_sees_more_and_xlsx_keeps_text(people, alice):
 @pytest.mark.parametrize("persona", ["carol", "dave", "erin", "frank", "gina", "hank"])
 def test_export_is_for_staff(persona, request):
     assert client_for(request.getfixturevalue(persona)).get("/imports/export/").status_code == 403
+
+
+def test_export_follows_the_search_order_and_logs_it(bob):
+    """The export lists people in the order the directory page shows them, for either sort."""
+    from alma.directory.search import DirectoryQuery, directory_search
+
+    visible = {"profile": "signed_in", "employment": "signed_in"}
+    f.AlumnusFactory(full_name="Zoe Smith", privacy=visible)
+    adam = f.AlumnusFactory(full_name="Adam Jones", privacy=visible)
+    f.EmploymentFactory(person=adam, organization_name="Smith Tools")
+    client = client_for(bob)
+    orders = {}
+    for sort in ("relevance", "name"):
+        page = directory_search(viewer=bob, query=DirectoryQuery(text="smith", sort=sort))
+        shown = [Person.objects.get(pk=pk).full_name for pk in page.person_ids]
+        exported = read_csv(client.get(f"/imports/export/?format=csv&q=smith&sort={sort}").content)
+        assert [r["full_name"] for r in exported] == shown
+        orders[sort] = shown
+    assert orders["relevance"] != orders["name"]  # the two sorts do differ on these names
+    assert [log.query["sort"] for log in ExportLog.objects.order_by("pk")] == ["relevance", "name"]

@@ -214,7 +214,7 @@ def test_every_segment_export_is_logged(segment, alice):
     assert csv_log.segment == segment and csv_log.exported_by == alice
     assert csv_log.format == "csv" and xlsx_log.format == "xlsx"
     assert csv_log.row_count == len(rows) == 3
-    assert csv_log.query == {"q": "", "filters": {"city": [CITY]}}
+    assert csv_log.query == {"q": "", "filters": {"city": [CITY]}, "sort": "relevance"}
     assert "employment" in csv_log.fields and "full_name" in csv_log.fields
     assert list(segment.exports.order_by("id")) == [csv_log, xlsx_log]
 
