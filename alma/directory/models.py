@@ -45,9 +45,19 @@ class _FacetRow(models.Model):
         abstract = True
 
 
+# The index tables' person keys have no foreign key in the database (db_constraint=False):
+# bulk indexing writes a row per person in each, and PostgreSQL checked every one of those keys
+# at COMMIT (about a second per 100,000 people). Django still deletes the rows with the person,
+# and the rows are only ever written for people just read (migration 0005).
+
+
 class DirectoryEntry(_FacetRow):
     person = models.OneToOneField(
-        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_entry"
+        "people.Person",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="directory_entry",
+        db_constraint=False,
     )
     sort_name = models.CharField(max_length=200)
 
@@ -76,7 +86,11 @@ class DirectoryEntry(_FacetRow):
 
 class DirectoryText(models.Model):
     person = models.OneToOneField(
-        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="directory_text"
+        "people.Person",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="directory_text",
+        db_constraint=False,
     )
     names = models.TextField()
     text1 = models.TextField(blank=True)  # words of fields visible to everyone signed in
@@ -97,7 +111,11 @@ class DirectorySample(_FacetRow):
     """
 
     person = models.OneToOneField(
-        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "people.Person",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     sub = models.PositiveSmallIntegerField()
     words1 = models.TextField()

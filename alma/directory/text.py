@@ -55,8 +55,15 @@ def _pinyin(character: str) -> str:
     return syllable if syllable.isascii() and syllable.isalpha() else ""
 
 
+@lru_cache(maxsize=100_000)
+def words(text: str) -> str:
+    """The text's tokens, space-separated. Cached: indexing reads the same schools, majors,
+    employers and cities over and over."""
+    return " ".join(tokens(text))
+
+
 def document(*parts: str) -> str:
-    return " ".join(t for part in parts if part for t in tokens(part))
+    return " ".join(found for part in parts if part and (found := words(part)))
 
 
 def query_tokens(text: str) -> list[str]:
@@ -81,5 +88,11 @@ def sort_key(full_name: str, name_latin: str) -> str:
         return latin
     chinese = "".join(CJK.findall(full_name))
     if chinese:
-        return " ".join(lazy_pinyin(chinese))
+        return _pinyin_phrase(chinese)
     return " ".join(tokens(full_name)) or fold(full_name)
+
+
+@lru_cache(maxsize=100_000)
+def _pinyin_phrase(chinese: str) -> str:
+    """The pinyin of a whole name, read as one phrase (cached: names repeat, pypinyin is slow)."""
+    return " ".join(lazy_pinyin(chinese))

@@ -6,7 +6,7 @@ already be as the database takes them.
 """
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ IN_LIST = 10_000  # values in one SQLite "IN (...)" (PostgreSQL takes the whole 
 
 
 def insert_rows(
-    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, using: Any = None
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, using: Any = None
 ) -> None:
     """Insert the rows into the table's columns (on `using`, a connection; else the default)."""
     db = using or connection
@@ -33,7 +33,7 @@ def insert_rows(
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(
             f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608 - our names
-            rows,
+            rows if isinstance(rows, list) else list(rows),
         )
 
 
@@ -41,6 +41,13 @@ def one_of(column: str, values: list[Any], apply: str = "") -> Iterator[tuple[st
     """(SQL condition, parameters) for "column is one of the values" (each passed through the
     SQL function `apply`, if given), in as few statements as can be: one on PostgreSQL, a
     condition per IN_LIST values on SQLite. `values` must not be empty."""
+    if isinstance(values[0], int) and max(values) - min(values) + 1 == len(values) == len(
+        set(values)
+    ):
+        # Every id of a range, as the rows a bulk write has just drawn from a sequence: one
+        # index range read rather than a lookup per id.
+        yield f"{column} BETWEEN %s AND %s", [min(values), max(values)]
+        return
     if connection.vendor == "postgresql":
         # The whole list as one parameter: adapting 100,000 parameters or a Python list costs
         # seconds, one text a few milliseconds. Ids as an array literal (PostgreSQL reads it
