@@ -35,12 +35,13 @@ from alma.imports.fields import (
     clean_column,
     phone_key,
 )
+from alma.imports.models import ImportBatch
 from alma.imports.reading import Table, collector_paused
 from alma.lib.bulk import history_copy, insert_rows, one_of
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 CHUNK = 10_000  # rows written between progress reports
 SIMULATE_MAX = 20_000  # previews of more rows are counted, not rehearsed
 
@@ -446,7 +447,7 @@ def write_rows(rows: list[Row], *, progress: Progress | None = None) -> tuple[in
     created = updated = unchanged = 0
     touched: list[int] = []
     if progress:
-        progress("write", 0, total)
+        progress(ImportBatch.Stage.WRITE, 0, total)
     for start in range(0, total, CHUNK):
         changes = Changes()
         for row in rows[start : start + CHUNK]:
@@ -461,7 +462,7 @@ def write_rows(rows: list[Row], *, progress: Progress | None = None) -> tuple[in
         created += len(new_ids)
         touched += new_ids
         if progress:
-            progress("write", min(start + CHUNK, total), total)
+            progress(ImportBatch.Stage.WRITE, min(start + CHUNK, total), total)
     _reindex(touched, progress)
     return created, updated, unchanged
 
@@ -538,10 +539,10 @@ def _reindex(touched: list[int], progress: Progress | None) -> None:
     from alma.directory.indexing import directory_index_people
 
     if progress:
-        progress("index", 0, len(touched))
+        progress(ImportBatch.Stage.INDEX, 0, len(touched))
     directory_index_people(person_ids=touched)
     if progress:
-        progress("index", len(touched), len(touched))
+        progress(ImportBatch.Stage.INDEX, len(touched), len(touched))
 
 
 def people_import(
@@ -569,7 +570,7 @@ def _people_import(
         rows=len(table.rows), dry_run=dry_run, encoding=table.encoding, mapping=mapping
     )
     if progress:
-        progress("validate", 0, report.rows)
+        progress(ImportBatch.Stage.VALIDATE, 0, report.rows)
     rows, errors = validate_rows(table, mapping)
     commit = not dry_run and (skip_invalid or not errors)
     with transaction.atomic():
@@ -578,7 +579,7 @@ def _people_import(
         report.errors = sorted(errors + match_errors, key=lambda e: (e.row, e.column))
         report.valid = len(rows)
         if progress:
-            progress("validate", report.rows, report.rows)
+            progress(ImportBatch.Stage.VALIDATE, report.rows, report.rows)
         commit = commit and (skip_invalid or not match_errors)
         if not commit and len(rows) > SIMULATE_MAX:
             # A large preview counts from the matches: updates include rows that would not change.
