@@ -1,6 +1,7 @@
 """Importing people: encodings, header mapping, every validation error, all-or-nothing, idempotence."""
 
 import datetime as dt
+import unicodedata
 import json
 from io import StringIO
 
@@ -388,3 +389,33 @@ def test_large_imports_write_in_chunks_and_updates_keep_history(monkeypatch):
     assert set(changed.values_list("current_city", flat=True)) == {"成都"}
     assert Person.history.count() == 4000 and Education.history.count() == 2500
     assert DirectoryEntry.objects.filter(person__current_city="成都").count() == 1500
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("zhang@例子.中国", True),  # an internationalised domain, as Django's validator allows
+        ("ＬＩ@Bücher.de", True),  # full-width letters are folded first
+        ("wang@example", False),
+        ("a b@example.com", False),
+        ("zhao@-bad-.com", False),
+    ],
+)
+def test_emails_are_judged_as_django_judges_them(text, valid):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from alma.imports.fields import CellError, clean_cell
+
+    folded = unicodedata.normalize("NFKC", text).lower()
+    try:
+        validate_email(folded)
+        django_says = True
+    except ValidationError:
+        django_says = False
+    assert django_says is valid
+    if valid:
+        assert clean_cell("email", text) == folded
+    else:
+        with pytest.raises(CellError):
+            clean_cell("email", text)
