@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
 from alma.directory.text import document, facet_token, name_tokens, sort_key
-from alma.lib.bulk import insert_rows, one_of
+from alma.lib.bulk import insert_rows, one_of, select_one_of
 from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
 from alma.people.privacy import PRIVATE_FIELDS
 
@@ -280,7 +280,7 @@ def facet_values(entry: EntryRow, level: int) -> list[tuple[str, str]]:
 
 
 def _contribution_keys(entry: EntryRow) -> Iterator[Key]:
-    """The counts one entry adds to, each key once per person counted (see `contributions`)."""
+    """The facet counts one entry adds one to, at every level."""
     for level in LEVELS:
         if entry.profile_rank > level:
             continue
@@ -291,11 +291,6 @@ def _contribution_keys(entry: EntryRow) -> Iterator[Key]:
             for facet_b, value_b in values:
                 if facet_a != facet_b:
                     yield (level, facet_a, value_a, facet_b, value_b)
-
-
-def contributions(entry: EntryRow) -> Counter[Key]:
-    """What one entry adds to the facet counts, at every level."""
-    return Counter(_contribution_keys(entry))
 
 
 def _difference(old: Iterable[EntryRow], new: Iterable[EntryRow]) -> Counter[Key]:
@@ -320,36 +315,22 @@ def _apply(delta: Counter[Key]) -> None:
     if not rows:
         return
     table = FacetCount._meta.db_table
+    insert = f"INSERT INTO {table} (level, facet_a, value_a, facet_b, value_b, count) "
+    add = (
+        "ON CONFLICT (level, facet_a, value_a, facet_b, value_b) "
+        f"DO UPDATE SET count = {table}.count + excluded.count"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement, the rows (in this order) as one JSON parameter, rather than a
             # statement per row.
             cursor.execute(
-                f"INSERT INTO {table} (level, facet_a, value_a, facet_b, value_b, count) "
-                "SELECT (r->>0)::int, r->>1, r->>2, r->>3, r->>4, (r->>5)::int "
-                "FROM json_array_elements(%s::json) AS r "
-                "ON CONFLICT (level, facet_a, value_a, facet_b, value_b) "
-                f"DO UPDATE SET count = {table}.count + excluded.count",
+                f"{insert}SELECT (r->>0)::int, r->>1, r->>2, r->>3, r->>4, (r->>5)::int "
+                f"FROM json_array_elements(%s::json) AS r {add}",
                 [json.dumps(rows, ensure_ascii=False)],
             )
             return
-        cursor.executemany(
-            f"INSERT INTO {table} (level, facet_a, value_a, facet_b, value_b, count) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (level, facet_a, value_a, facet_b, value_b) "
-            f"DO UPDATE SET count = {table}.count + excluded.count",
-            rows,
-        )
-
-
-def _select(sql: str, column: str, ids: list[int]) -> list[tuple[Any, ...]]:
-    """The rows of `sql` (a SELECT holding one {where}) whose column is one of the ids."""
-    rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for condition, params in one_of(column, ids):
-            cursor.execute(sql.format(where=condition), params)
-            rows += cursor.fetchall()
-    return rows
+        cursor.executemany(f"{insert}VALUES (%s, %s, %s, %s, %s, %s) {add}", rows)
 
 
 def _columns(model: type[Any], names: Iterable[str]) -> str:
@@ -389,13 +370,13 @@ def _built(ids: list[int]) -> Iterator[tuple[EntryRow, TextRow]]:
     educations: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     employments: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     chapters: dict[int, list[int]] = defaultdict(list)
-    for row in _select(reads["educations"], "person_id", ids):
+    for row in select_one_of(reads["educations"], "person_id", ids):
         educations[row[0]].append(row)
-    for row in _select(reads["employments"], "person_id", ids):
+    for row in select_one_of(reads["employments"], "person_id", ids):
         employments[row[0]].append(row)
-    for person_id, chapter_id in _select(reads["chapters"], "person_id", ids):
+    for person_id, chapter_id in select_one_of(reads["chapters"], "person_id", ids):
         chapters[person_id].append(chapter_id)
-    people = _select(reads["people"], "id", ids)
+    people = select_one_of(reads["people"], "id", ids)
 
     def build(person: tuple[Any, ...]) -> tuple[EntryRow, TextRow]:
         pk = person[0]
@@ -405,7 +386,7 @@ def _built(ids: list[int]) -> Iterator[tuple[EntryRow, TextRow]]:
 
 
 def _entries_of(ids: list[int]) -> list[EntryRow]:
-    return [EntryRow(*row) for row in _select(_reads()["entries"], "person_id", ids)]
+    return [EntryRow(*row) for row in select_one_of(_reads()["entries"], "person_id", ids)]
 
 
 def _delete(ids: list[int]) -> None:
@@ -640,10 +621,10 @@ def directory_refill_sample() -> int:
     reads = _reads()
     for start in range(0, len(ids), REBUILD_CHUNK):
         chunk = ids[start : start + REBUILD_CHUNK]
-        texts = {row[0]: TextRow(*row) for row in _select(reads["texts"], "person_id", chunk)}
+        texts = {row[0]: TextRow(*row) for row in select_one_of(reads["texts"], "person_id", chunk)}
         samples = [
             sample
-            for row in _select(reads["entries"], "person_id", chunk)
+            for row in select_one_of(reads["entries"], "person_id", chunk)
             if row[0] in texts and (sample := _sample(EntryRow(*row), texts[row[0]])) is not None
         ]
         _insert(DirectorySample, SampleRow._fields, samples)

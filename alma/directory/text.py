@@ -88,11 +88,5 @@ def sort_key(full_name: str, name_latin: str) -> str:
         return latin
     chinese = "".join(CJK.findall(full_name))
     if chinese:
-        return _pinyin_phrase(chinese)
+        return " ".join(lazy_pinyin(chinese))  # the whole name read as one phrase
     return " ".join(tokens(full_name)) or fold(full_name)
-
-
-@lru_cache(maxsize=100_000)
-def _pinyin_phrase(chinese: str) -> str:
-    """The pinyin of a whole name, read as one phrase (cached: names repeat, pypinyin is slow)."""
-    return " ".join(lazy_pinyin(chinese))

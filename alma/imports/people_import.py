@@ -13,7 +13,7 @@ inside the database. The directory is re-indexed once, for everyone written, at 
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from operator import itemgetter
@@ -37,7 +37,7 @@ from alma.imports.fields import (
 )
 from alma.imports.models import ImportBatch
 from alma.imports.reading import Table, collector_paused
-from alma.lib.bulk import history_copy, insert_rows, one_of
+from alma.lib.bulk import history_copy, insert_rows, select_one_of, sequence_ids
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 
@@ -184,23 +184,13 @@ def validate_rows(table: Table, mapping: dict[str, str]) -> tuple[list[Row], lis
     return rows, errors
 
 
-def _select(sql: str, column: str, values: list[Any], apply: str = "") -> Iterator[tuple[Any, ...]]:
-    """The rows of `sql` (holding one {where}) whose column is one of the values."""
-    if not values:
-        return
-    with connection.cursor() as cursor:
-        for condition, params in one_of(column, values, apply):
-            cursor.execute(sql.format(where=condition), params)
-            yield from cursor.fetchall()
-
-
 def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], list[RowError]]:
     """Find each row's existing person (student number, email, phone); conflicts are errors."""
     header_of = {name: header for header, name in mapping.items()}
     numbers = [r.values["student_number"] for r in rows if r.values.get("student_number")]
     by_number: dict[str, tuple[int, int]] = {
         number: (person_id, pk)
-        for pk, person_id, number in _select(
+        for pk, person_id, number in select_one_of(
             "SELECT id, person_id, student_number FROM people_education WHERE {where}",
             "student_number",
             numbers,
@@ -208,7 +198,7 @@ def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], lis
     }
     emails = [r.values["email"] for r in rows if r.values.get("email")]
     by_email: dict[str, int] = {}
-    for pk, email in _select(
+    for pk, email in select_one_of(
         # upper(email): the form the index on people's emails holds (see Person.Meta)
         "SELECT id, lower(email) FROM people_person WHERE {where} ORDER BY id",
         "upper(email)",
@@ -318,7 +308,7 @@ class Existing:
 
 
 def _records(sql: str, column: str, ids: list[int], names: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [dict(zip(names, row, strict=True)) for row in _select(sql, column, ids)]
+    return [dict(zip(names, row, strict=True)) for row in select_one_of(sql, column, ids)]
 
 
 def _existing(person_ids: list[int]) -> Existing:
@@ -483,26 +473,20 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
     defaults = tuple(_default(f, now) for f in rest)
     names = [*columns, *(f.column for f in rest)]
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Ids from the table's own sequence, so they are unique alongside any other writer's.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                [cursor.fetchone()[0], len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-            insert_rows(
-                table,
-                ["id", *names],
-                [(pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)],
-            )
-        else:
-            insert_rows(table, names, [(*row, *defaults) for row in rows])
-            # SQLite has one writer at a time, this transaction: the rows took consecutive ids.
+    if connection.vendor == "postgresql":
+        ids = sequence_ids(table, "id", len(rows))
+        insert_rows(
+            table,
+            ["id", *names],
+            [(pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)],
+        )
+    else:
+        insert_rows(table, names, [(*row, *defaults) for row in rows])
+        # SQLite has one writer at a time, this transaction: the rows took consecutive ids.
+        with connection.cursor() as cursor:
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
-            ids = list(range(last - len(rows) + 1, last + 1))
+        ids = list(range(last - len(rows) + 1, last + 1))
     # The history rows, copied by the database from the rows just written: sending the same
     # values a second time costs the client and the wire twice what the copy costs the server.
     history_copy(model, ids, kind="+", reason="import", when=now)
@@ -523,13 +507,14 @@ def _update(model: type[Any], columns: tuple[str, ...], records: list[dict[str, 
         return
     stamp = model is Person
     sets = ", ".join([*(f"{c} = %s" for c in columns), *(["updated_at = %s"] if stamp else [])])
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    when = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(when)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {model._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608 - our names
             [(*(r[c] for c in columns), *([now] if stamp else []), r["id"]) for r in records],
         )
-    history_copy(model, [r["id"] for r in records], kind="~", reason="import", when=timezone.now())
+    history_copy(model, [r["id"] for r in records], kind="~", reason="import", when=when)
 
 
 def _reindex(touched: list[int], progress: Progress | None) -> None:

@@ -37,6 +37,34 @@ def insert_rows(
         )
 
 
+def sequence_ids(table: str, column: str, count: int, *, using: Any = None) -> list[int]:
+    """PostgreSQL: `count` new ids from the table's own sequence, so rows written with them by
+    COPY are unique alongside any other writer's. The sequence is named once, not once a row."""
+    db = using or connection
+    with db.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [db.ops.quote_name(table), column])
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+            [cursor.fetchone()[0], count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def select_one_of(
+    sql: str, column: str, values: list[Any], apply: str = ""
+) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (a SELECT holding one {where}) whose column is one of the values, read
+    in as few statements as `one_of` makes."""
+    rows: list[tuple[Any, ...]] = []
+    if not values:
+        return rows
+    with connection.cursor() as cursor:
+        for condition, params in one_of(column, values, apply):
+            cursor.execute(sql.format(where=condition), params)
+            rows += cursor.fetchall()
+    return rows
+
+
 def one_of(column: str, values: list[Any], apply: str = "") -> Iterator[tuple[str, list[Any]]]:
     """(SQL condition, parameters) for "column is one of the values" (each passed through the
     SQL function `apply`, if given), in as few statements as can be: one on PostgreSQL, a
