@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alma.imports.models import DuplicateCandidate, Merge
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
+from alma.people.services import people_reindex
 
 # Rows that are derived from the person and rebuilt, or that describe merges themselves.
 SKIP_MODELS = {
@@ -66,13 +67,6 @@ def _load(rows: list[dict[str, Any]]) -> None:
                 values[field.attname] = None if text is None else field.to_python(text)
         obj = model(**values)
         obj.save_base(raw=True, force_insert=True)
-
-
-def _reindex(ids: list[int]) -> None:
-    if apps.is_installed("alma.directory"):
-        from alma.directory.indexing import directory_index_people
-
-        directory_index_people(person_ids=ids)
 
 
 @transaction.atomic
@@ -131,7 +125,7 @@ def people_merge(
         status=DuplicateCandidate.Status.MERGED,
     ).delete()
     merged.delete()
-    _reindex([survivor.pk])
+    people_reindex(person_ids=[survivor.pk])
     return merge
 
 
@@ -156,7 +150,7 @@ def merge_undo(*, merge: Merge, by: Any) -> Person:
     survivor.save()
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
-    _reindex([survivor.pk, merge.merged_person_id])
+    people_reindex(person_ids=[survivor.pk, merge.merged_person_id])
     return Person.objects.get(pk=merge.merged_person_id)
 
 

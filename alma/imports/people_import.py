@@ -19,7 +19,6 @@ from itertools import zip_longest
 from operator import itemgetter
 from typing import Any
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from alma.imports.reading import Table, collector_paused
 from alma.lib.bulk import history_copy, insert_rows, select_one_of, sequence_ids
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
+from alma.people.services import people_reindex
 
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 CHUNK = 10_000  # rows written between progress reports
@@ -518,14 +518,12 @@ def _update(model: type[Any], columns: tuple[str, ...], records: list[dict[str, 
 
 
 def _reindex(touched: list[int], progress: Progress | None) -> None:
-    """Bulk writes bypass the directory's signals: index everyone written, in this transaction."""
-    if not touched or not apps.is_installed("alma.directory"):
+    """Index everyone written, in this transaction (bulk writes bypass the directory's signals)."""
+    if not touched:
         return
-    from alma.directory.indexing import directory_index_people
-
     if progress:
         progress(ImportBatch.Stage.INDEX, 0, len(touched))
-    directory_index_people(person_ids=touched)
+    people_reindex(person_ids=touched)
     if progress:
         progress(ImportBatch.Stage.INDEX, len(touched), len(touched))
 

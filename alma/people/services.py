@@ -392,19 +392,19 @@ def _apply_stage(
     for model, rows in ((Person, people), (Education, plan.educations)):
         history_copy(model, [row.pk for row in rows], kind="~", by=by, reason=reason, when=now)
     StageTransition.objects.bulk_create(transitions, batch_size=COHORT_CHUNK)
-    _reindex_directory([p.pk for p in people])
+    people_reindex(person_ids=[p.pk for p in people])
 
 
-def _reindex_directory(person_ids: list[int]) -> None:
-    """Bulk writes bypass the directory's signals: re-index the people moved, in chunks."""
+def people_reindex(*, person_ids: list[int]) -> None:
+    """Bulk writes bypass the directory's signals: they re-index the people they wrote here
+    (the directory is an optional app; it writes large numbers the bulk way itself)."""
     from django.apps import apps
 
     if not apps.is_installed("alma.directory") or not person_ids:
         return
     from alma.directory.indexing import directory_index_people
 
-    for chunk in _chunks(person_ids):
-        directory_index_people(person_ids=chunk)
+    directory_index_people(person_ids=person_ids)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 COHORT = 5000
 # Per database: reads, updates, history and transition rows, destination rows, savepoints.
-OWN_QUERIES = {"sqlite": 174, "postgresql": 117}
+OWN_QUERIES = {"sqlite": 120, "postgresql": 63}
 
 
 def make_cohort(size: int, year: int = 2026) -> None:
