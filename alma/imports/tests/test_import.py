@@ -1,8 +1,8 @@
 """Importing people: encodings, header mapping, every validation error, all-or-nothing, idempotence."""
 
 import datetime as dt
-import unicodedata
 import json
+import unicodedata
 from io import StringIO
 
 import pytest
