@@ -47,6 +47,26 @@ def test_the_token_names_the_registration_and_cannot_be_forged(today_event):
     assert qr_png(checkin_url(registration)).startswith(b"\x89PNG")
 
 
+def test_the_code_is_the_same_whenever_it_is_made(today_event, monkeypatch):
+    """The page, the confirmation email and the reminder show one code, even when they are
+    made seconds or days apart; a link from before the code was fixed still checks in."""
+    import time
+
+    from django.core import signing
+
+    from alma.events.qr import CHECKIN_SALT
+
+    registration = event_register(event=today_event, person=f.StudentFactory(), by=None)
+    first = checkin_token(registration)
+    later = time.time() + 86_400
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert checkin_token(registration) == first
+    older = signing.dumps(
+        [registration.pk, registration.event_id], salt=CHECKIN_SALT, compress=True
+    )
+    assert registration_id_from_token(older) == registration.pk
+
+
 def test_checking_in_twice_is_harmless_and_writes_the_ledger_once(today_event, bob):
     student = f.StudentFactory()
     registration = event_register(event=today_event, person=student, by=None)
