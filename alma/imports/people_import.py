@@ -5,15 +5,18 @@ number, else the same email, else the same phone. A matched record takes the row
 values (the old ones stay in its history); the same file imported twice changes nothing.
 Everything is written in one transaction: a crash or a kill leaves the database as before.
 
-Files run to a million rows, so the work is done in bulk: each column is cleaned once per
-distinct text, existing people are read with a few plain queries and compared as dicts, and rows
-are written with COPY (PostgreSQL) or multi-row INSERTs (SQLite), their history rows copied
-inside the database. The directory is re-indexed once, for everyone written, at the end.
+Files run to a million rows, so the work is done in bulk and in chunks: each column of a chunk
+is cleaned once per distinct text, existing people are read with a few plain queries per chunk
+and compared as dicts, and rows are written with COPY (PostgreSQL) or one executemany (SQLite),
+their history rows copied inside the database. On PostgreSQL a chunk is written by a worker
+thread while the next is checked (see Run). The directory is re-indexed once, at the end.
 """
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from operator import itemgetter
@@ -36,13 +39,13 @@ from alma.imports.fields import (
 )
 from alma.imports.models import ImportBatch
 from alma.imports.reading import Table, collector_paused
-from alma.lib.bulk import history_copy, insert_rows, select_one_of, sequence_ids
+from alma.lib.bulk import WriteBehind, history_copy, insert_rows, select_one_of, sequence_ids
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 from alma.people.services import people_reindex
 
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
-CHUNK = 10_000  # rows written between progress reports
+CHUNK = 10_000  # rows checked, then written, at a time (and between progress reports)
 SIMULATE_MAX = 20_000  # previews of more rows are counted, not rehearsed
 
 # The columns an import writes, in the order the rows below hold them.
@@ -122,72 +125,93 @@ def check_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]
     return clean
 
 
-def validate_rows(table: Table, mapping: dict[str, str]) -> tuple[list[Row], list[RowError]]:
-    """Each row cleaned field by field; row-level rules (names, years, duplicates in the file)."""
-    header_of = {name: header for header, name in mapping.items()}
-    names = list(header_of)
-    # Column by column: the cells of a column are cleaned together (see clean_column).
-    cells = list(zip_longest(*(cells for _line, cells in table.rows)))
-    columns: list[list[Any]] = []
-    bad_rows: set[int] = set()
-    for name in names:
-        i = table.headers.index(header_of[name])
-        column, bad = clean_column(name, cells[i] if i < len(cells) else [None] * len(table.rows))
-        columns.append(column)
-        bad_rows.update(bad)
-    del cells
-    rows: list[Row] = []
-    errors: list[RowError] = []
-    seen: dict[str, dict[str, int]] = {"student_number": {}, "email": {}, "phone": {}}
-    lines = [line for line, _cells in table.rows]
-    for k, (line, cleaned) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
-        values = dict(zip(names, cleaned, strict=True))
-        problems: list[RowError] = []
-        if k in bad_rows:
-            for name in names:
-                if isinstance(values[name], CellError):
-                    problems.append(RowError(line, header_of[name], str(values.pop(name))))
-        if not values.get("full_name") and not any(
-            p.column == header_of["full_name"] for p in problems
-        ):
-            problems.append(RowError(line, header_of["full_name"], _("name is missing")))
-        entry, graduation = values.get("entry_year"), values.get("graduation_year")
-        if entry and graduation and graduation < entry:
-            problems.append(
-                RowError(line, header_of["graduation_year"], _("graduation before entry"))
-            )
-        has_education = (
-            values.get("student_number")
-            or values.get("school")
-            or values.get("major")
-            or values.get("degree_level")
-        )
-        if has_education and not entry and not graduation and not problems:
-            header = (
-                header_of.get("graduation_year")
-                or header_of.get("entry_year")
-                or header_of["full_name"]
-            )
-            problems.append(RowError(line, header, _("an entry or graduation year is needed")))
-        for key, first_lines in seen.items():
-            value = values.get(key)
-            if value:
-                first = first_lines.setdefault(value, line)
-                if first != line:
-                    problems.append(
-                        RowError(line, header_of[key], _("same as row %(row)d") % {"row": first})
-                    )
-        if problems:
-            errors.extend(problems)
-        else:
-            rows.append(Row(line, values))
-    return rows, errors
+KEYS = ("student_number", "email", "phone")  # what rows are matched to existing people on
 
 
-def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], list[RowError]]:
-    """Find each row's existing person (student number, email, phone); conflicts are errors."""
-    header_of = {name: header for header, name in mapping.items()}
-    numbers = [r.values["student_number"] for r in rows if r.values.get("student_number")]
+class Checks:
+    """A file's rows cleaned field by field and checked row by row (names, years, duplicates
+    in the file), a chunk at a time, in the file's order."""
+
+    def __init__(self, table: Table, mapping: dict[str, str]) -> None:
+        self.header_of = {name: header for header, name in mapping.items()}
+        self.names = list(self.header_of)
+        self.lines = [line for line, _cells in table.rows]
+        # Column by column: the cells of a column are cleaned together (see clean_column).
+        cells = list(zip_longest(*(cells for _line, cells in table.rows)))
+        self.cells: dict[str, Sequence[Any]] = {}
+        for name in self.names:
+            i = table.headers.index(self.header_of[name])
+            self.cells[name] = cells[i] if i < len(cells) else [None] * len(table.rows)
+        self.seen: dict[str, dict[str, int]] = {key: {} for key in KEYS}
+
+    def rows(self, start: int, stop: int) -> tuple[list[Row], list[RowError]]:
+        """Rows start to stop (positions in the file's rows): the valid ones, and the errors."""
+        header_of, names = self.header_of, self.names
+        columns: list[list[Any]] = []
+        bad_rows: set[int] = set()
+        for name in names:
+            column, bad = clean_column(name, self.cells[name][start:stop])
+            columns.append(column)
+            bad_rows.update(bad)
+        rows: list[Row] = []
+        errors: list[RowError] = []
+        lines = self.lines[start:stop]
+        for k, (line, cleaned) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
+            values = dict(zip(names, cleaned, strict=True))
+            problems: list[RowError] = []
+            if k in bad_rows:
+                for name in names:
+                    if isinstance(values[name], CellError):
+                        problems.append(RowError(line, header_of[name], str(values.pop(name))))
+            if not values.get("full_name") and not any(
+                p.column == header_of["full_name"] for p in problems
+            ):
+                problems.append(RowError(line, header_of["full_name"], _("name is missing")))
+            entry, graduation = values.get("entry_year"), values.get("graduation_year")
+            if entry and graduation and graduation < entry:
+                problems.append(
+                    RowError(line, header_of["graduation_year"], _("graduation before entry"))
+                )
+            has_education = (
+                values.get("student_number")
+                or values.get("school")
+                or values.get("major")
+                or values.get("degree_level")
+            )
+            if has_education and not entry and not graduation and not problems:
+                header = (
+                    header_of.get("graduation_year")
+                    or header_of.get("entry_year")
+                    or header_of["full_name"]
+                )
+                problems.append(RowError(line, header, _("an entry or graduation year is needed")))
+            for key, first_lines in self.seen.items():
+                value = values.get(key)
+                if value:
+                    first = first_lines.setdefault(value, line)
+                    if first != line:
+                        problems.append(
+                            RowError(
+                                line, header_of[key], _("same as row %(row)d") % {"row": first}
+                            )
+                        )
+            if problems:
+                errors.extend(problems)
+            else:
+                rows.append(Row(line, values))
+        return rows, errors
+
+
+@dataclass
+class Found:
+    """What the database holds for one chunk's identifiers, read in one job ahead of its writes."""
+
+    by_number: dict[str, tuple[int, int]]  # student number -> (person id, education id)
+    by_email: dict[str, int]
+    existing: "Existing"
+
+
+def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
     by_number: dict[str, tuple[int, int]] = {
         number: (person_id, pk)
         for pk, person_id, number in select_one_of(
@@ -196,7 +220,6 @@ def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], lis
             numbers,
         )
     }
-    emails = [r.values["email"] for r in rows if r.values.get("email")]
     by_email: dict[str, int] = {}
     for pk, email in select_one_of(
         # upper(email): the form the index on people's emails holds (see Person.Meta)
@@ -206,55 +229,85 @@ def match_rows(rows: list[Row], mapping: dict[str, str]) -> tuple[list[Row], lis
         apply="upper",
     ):
         by_email.setdefault(email, pk)
-    by_phone: dict[str, int] = {}
-    if any(r.values.get("phone") for r in rows):
-        # Stored phones may be written any way: every one is put in the form rows are matched on.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id, phone FROM people_person WHERE phone <> '' ORDER BY id")
-            for pk, phone in cursor.fetchall():
-                key = phone_key(phone)
-                if key:
-                    by_phone.setdefault(key, pk)
-    matched: list[Row] = []
-    errors: list[RowError] = []
-    claimed: dict[int, int] = {}
-    for row in rows:
-        v = row.values
-        found: dict[str, int] = {}
-        if v.get("student_number") in by_number:
-            found["student_number"], row.education_id = by_number[v["student_number"]]
-        if v.get("email") in by_email:
-            found["email"] = by_email[v["email"]]
-        if v.get("phone") in by_phone:
-            found["phone"] = by_phone[v["phone"]]
-        if len(set(found.values())) > 1:
-            column = next(
-                k
-                for k in ("email", "phone")
-                if k in found and found[k] != next(iter(found.values()))
-            )
-            errors.append(
-                RowError(
-                    row.line,
-                    header_of[column],
-                    _("matches a different existing person than the row's other identifiers"),
+    found = {person_id for person_id, _pk in by_number.values()}
+    found |= set(by_email.values()) | set(phone_hits)
+    return Found(by_number, by_email, _existing(sorted(found)))
+
+
+class Matches:
+    """Rows matched to the people who existed before the import: by student number, else email,
+    else phone. Each chunk's identifiers are read by a job of their own (`lookup`), which runs
+    ahead of the chunk before's writes; people this import created are no match (rows that
+    share an identifier within the file are errors already)."""
+
+    def __init__(self, header_of: dict[str, str], phones: bool) -> None:
+        self.header_of = header_of
+        self.by_phone: dict[str, int] = {}
+        if phones:
+            # Stored phones may be written any way: every one is put in the form rows are matched on.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id, phone FROM people_person WHERE phone <> '' ORDER BY id")
+                for pk, phone in cursor.fetchall():
+                    key = phone_key(phone)
+                    if key:
+                        self.by_phone.setdefault(key, pk)
+        self.claimed: dict[int, int] = {}
+        self.created: set[int] = set()
+
+    def lookup(self, rows: list[Row]) -> tuple[list[str], list[str], list[int]]:
+        """The arguments of `_lookup` for these rows."""
+        numbers = [r.values["student_number"] for r in rows if r.values.get("student_number")]
+        emails = [r.values["email"] for r in rows if r.values.get("email")]
+        by_phone = self.by_phone
+        phone_hits = [
+            by_phone[r.values["phone"]] for r in rows if r.values.get("phone") in by_phone
+        ]
+        return numbers, emails, phone_hits
+
+    def match(self, rows: list[Row], found: Found) -> tuple[list[Row], list[RowError]]:
+        """Find each row's existing person; conflicts are errors."""
+        header_of, created = self.header_of, self.created
+        matched: list[Row] = []
+        errors: list[RowError] = []
+        for row in rows:
+            v = row.values
+            hits: dict[str, int] = {}
+            number = found.by_number.get(v.get("student_number") or "")
+            if number and number[0] not in created:
+                hits["student_number"], row.education_id = number
+            email = found.by_email.get(v.get("email") or "")
+            if email and email not in created:
+                hits["email"] = email
+            if v.get("phone") in self.by_phone:
+                hits["phone"] = self.by_phone[v["phone"]]
+            if len(set(hits.values())) > 1:
+                column = next(
+                    k
+                    for k in ("email", "phone")
+                    if k in hits and hits[k] != next(iter(hits.values()))
                 )
-            )
-            continue
-        if found:
-            row.person_id = next(iter(found.values()))
-            first = claimed.setdefault(row.person_id, row.line)
-            if first != row.line:
                 errors.append(
                     RowError(
                         row.line,
-                        header_of["full_name"],
-                        _("same existing person as row %(row)d") % {"row": first},
+                        header_of[column],
+                        _("matches a different existing person than the row's other identifiers"),
                     )
                 )
                 continue
-        matched.append(row)
-    return matched, errors
+            if hits:
+                row.person_id = next(iter(hits.values()))
+                first = self.claimed.setdefault(row.person_id, row.line)
+                if first != row.line:
+                    errors.append(
+                        RowError(
+                            row.line,
+                            header_of["full_name"],
+                            _("same existing person as row %(row)d") % {"row": first},
+                        )
+                    )
+                    continue
+            matched.append(row)
+        return matched, errors
 
 
 def _stage_for(graduation: int | None) -> str:
@@ -348,14 +401,30 @@ def _existing(person_ids: list[int]) -> Existing:
 
 @dataclass
 class Changes:
-    """What one chunk of rows writes."""
+    """What one chunk of rows writes: planned in Python, written by one job (see _write)."""
 
-    new_people: list[Row] = field(default_factory=list)
+    new_people: list[tuple[Any, ...]] = field(default_factory=list)  # (*PERSON_FIELDS, stage)
+    # the new people's education and job: (position in new_people, *columns)
+    new_people_educations: list[tuple[Any, ...]] = field(default_factory=list)
+    new_people_jobs: list[tuple[Any, ...]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     new_educations: list[tuple[Any, ...]] = field(default_factory=list)  # (person_id, ...)
     educations: list[dict[str, Any]] = field(default_factory=list)
     new_jobs: list[tuple[Any, ...]] = field(default_factory=list)
     jobs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _plan_new(values: dict[str, Any], changes: Changes) -> None:
+    """Record a new person's rows."""
+    i = len(changes.new_people)
+    changes.new_people.append(
+        (*person_tuple({**BLANK, **values}), _stage_for(values.get("graduation_year")))
+    )
+    education_values = _education_values(values)
+    if education_values:
+        changes.new_people_educations.append((i, *education_tuple(education_values)))
+    if values.get("organization_name"):
+        changes.new_people_jobs.append((i, *_job_values(values).values(), True))
 
 
 def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes) -> bool:
@@ -407,54 +476,91 @@ def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes)
 
 
 def _write(changes: Changes) -> list[int]:
-    """Write one chunk's changes with their history rows; returns the new people's ids."""
-    new_ids = _insert(
-        Person,
-        (*PERSON_FIELDS, "stage"),
-        [
-            (*person_tuple({**BLANK, **row.values}), _stage_for(row.values.get("graduation_year")))
-            for row in changes.new_people
-        ],
-    )
-    for row, pk in zip(changes.new_people, new_ids, strict=True):
-        education_values = _education_values(row.values)
-        if education_values:
-            changes.new_educations.append((pk, *education_tuple(education_values)))
-        if row.values.get("organization_name"):
-            changes.new_jobs.append((pk, *_job_values(row.values).values(), True))
+    """Write one chunk's changes with their history rows; returns the new people's ids. On
+    PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
+    while Python plans the next chunk, rather than all at the commit."""
+    new_ids = _insert(Person, (*PERSON_FIELDS, "stage"), changes.new_people)
+    for planned, new_rows in (
+        (changes.new_people_educations, changes.new_educations),
+        (changes.new_people_jobs, changes.new_jobs),
+    ):
+        new_rows += [(new_ids[row[0]], *row[1:]) for row in planned]
     _insert(Education, ("person_id", *EDUCATION_COLUMNS), changes.new_educations)
     _insert(Employment, ("person_id", *EMPLOYMENT_COLUMNS), changes.new_jobs)
     _update(Person, PERSON_FIELDS, changes.people)
     _update(Education, EDUCATION_COLUMNS, changes.educations)
     _update(Employment, EMPLOYMENT_FIELDS, changes.jobs)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return new_ids
 
 
-def write_rows(rows: list[Row], *, progress: Progress | None = None) -> tuple[int, int, int]:
-    """Create and update people; returns (created, updated, unchanged). Call inside atomic."""
-    total = len(rows)
-    existing = _existing([r.person_id for r in rows if r.person_id])
-    created = updated = unchanged = 0
-    touched: list[int] = []
-    if progress:
-        progress(ImportBatch.Stage.WRITE, 0, total)
-    for start in range(0, total, CHUNK):
+class Run:
+    """One import under way: chunks are checked, matched and planned here while the chunk before
+    is written by a WriteBehind job, in one transaction.
+
+    Chunks are written as they are checked, speculatively: the transaction is rolled back at the
+    end unless the import commits. A preview writes too, and rolls back, so its counts are
+    exactly what a commit would do; once an import cannot commit and has more than SIMULATE_MAX
+    valid rows, writing stops and the rest is only counted.
+    """
+
+    def __init__(
+        self, checks: Checks, behind: WriteBehind, *, dry_run: bool, skip_invalid: bool
+    ) -> None:
+        self.checks, self.behind = checks, behind
+        self.dry_run, self.skip_invalid = dry_run, skip_invalid
+        self.matches = Matches(checks.header_of, phones="phone" in checks.cells)
+        # checked chunks whose identifiers are being looked up: (start, rows, errors, lookup)
+        self.ahead: deque[tuple[int, list[Row], list[RowError], Future[Found]]] = deque()
+        self.written: list[Future[list[int]]] = []
+        self.harvested = 0  # written jobs whose new ids are in matches.created
+        self.errors: list[RowError] = []
+        self.valid = self.matched = self.updated = self.unchanged = 0
+        self.touched: list[int] = []
+        self.writing = True
+
+    def check(self, start: int, stop: int) -> None:
+        rows, errors = self.checks.rows(start, stop)
+        lookup = self.behind.submit(_lookup, *self.matches.lookup(rows))
+        self.ahead.append((start, rows, errors, lookup))
+
+    def plan(self) -> int:
+        """Match, plan and submit the oldest checked chunk; returns where it starts."""
+        start, rows, errors, lookup = self.ahead.popleft()
+        found = lookup.result()
+        # Every write queued before this lookup is done: its people are no match.
+        while self.harvested < len(self.written) and self.written[self.harvested].done():
+            self.matches.created.update(self.written[self.harvested].result())
+            self.harvested += 1
+        rows, match_errors = self.matches.match(rows, found)
+        self.errors += errors + match_errors
+        self.valid += len(rows)
+        self.matched += sum(1 for r in rows if r.person_id is not None)
+        self.writing = self.writing and (self.can_commit or self.valid <= SIMULATE_MAX)
+        if not self.writing:
+            return start
         changes = Changes()
-        for row in rows[start : start + CHUNK]:
+        for row in rows:
             if row.person_id is None:
-                changes.new_people.append(row)
-            elif _plan_update(row, row.person_id, existing, changes):
-                updated += 1
-                touched.append(row.person_id)
+                _plan_new(row.values, changes)
+            elif _plan_update(row, row.person_id, found.existing, changes):
+                self.updated += 1
+                self.touched.append(row.person_id)
             else:
-                unchanged += 1
-        new_ids = _write(changes)
-        created += len(new_ids)
-        touched += new_ids
-        if progress:
-            progress(ImportBatch.Stage.WRITE, min(start + CHUNK, total), total)
-    _reindex(touched, progress)
-    return created, updated, unchanged
+                self.unchanged += 1
+        self.written.append(self.behind.submit(_write, changes))
+        return start
+
+    @property
+    def can_commit(self) -> bool:
+        return not self.dry_run and (self.skip_invalid or not self.errors)
+
+    def created(self) -> list[int]:
+        """The new people's ids (once every write is done)."""
+        return [pk for future in self.written for pk in future.result()]
 
 
 def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[int]:
@@ -541,6 +647,25 @@ def people_import(
         return _people_import(table, mapping, dry_run, skip_invalid, progress)
 
 
+def _chunks(total: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each chunk: the first ones small, so the database starts writing soon."""
+    start = 0
+    for size in (CHUNK // 10, CHUNK // 2):
+        if start < total:
+            yield start, min(start + size, total)
+        start += size
+    for first in range(start, total, CHUNK):
+        yield first, min(first + CHUNK, total)
+
+
+def _plan_and_report(run: Run, progress: Progress | None, total: int) -> None:
+    start = run.plan()
+    if progress:  # the rows before this chunk are written, or being written
+        progress(
+            ImportBatch.Stage.WRITE if run.writing else ImportBatch.Stage.VALIDATE, start, total
+        )
+
+
 def _people_import(
     table: Table,
     mapping: dict[str, str],
@@ -549,31 +674,38 @@ def _people_import(
     progress: Progress | None,
 ) -> ImportReport:
     mapping = check_mapping(table.headers, mapping)
-    report = ImportReport(
-        rows=len(table.rows), dry_run=dry_run, encoding=table.encoding, mapping=mapping
-    )
+    total = len(table.rows)
+    report = ImportReport(rows=total, dry_run=dry_run, encoding=table.encoding, mapping=mapping)
     if progress:
-        progress(ImportBatch.Stage.VALIDATE, 0, report.rows)
-    rows, errors = validate_rows(table, mapping)
-    commit = not dry_run and (skip_invalid or not errors)
+        progress(ImportBatch.Stage.VALIDATE, 0, total)
+    checks = Checks(table, mapping)
     with transaction.atomic():
-        # Matching and writing see the same database: nothing can slip in between.
-        rows, match_errors = match_rows(rows, mapping)
-        report.errors = sorted(errors + match_errors, key=lambda e: (e.row, e.column))
-        report.valid = len(rows)
+        with WriteBehind(depth=4) as behind:
+            run = Run(checks, behind, dry_run=dry_run, skip_invalid=skip_invalid)
+            # One chunk checked ahead: its lookup is queued before the writes of the one planned.
+            for start, stop in _chunks(total):
+                run.check(start, stop)
+                if len(run.ahead) > 1:
+                    _plan_and_report(run, progress, total)
+            while run.ahead:
+                _plan_and_report(run, progress, total)
+            behind.wait()
         if progress:
-            progress(ImportBatch.Stage.VALIDATE, report.rows, report.rows)
-        commit = commit and (skip_invalid or not match_errors)
-        if not commit and len(rows) > SIMULATE_MAX:
+            progress(
+                ImportBatch.Stage.WRITE if run.writing else ImportBatch.Stage.VALIDATE, total, total
+            )
+        report.errors = sorted(run.errors, key=lambda e: (e.row, e.column))
+        report.valid = run.valid
+        if not run.writing:
             # A large preview counts from the matches: updates include rows that would not change.
-            report.created = sum(1 for r in rows if r.person_id is None)
-            report.updated = len(rows) - report.created
+            report.created = run.valid - run.matched
+            report.updated = run.matched
+            transaction.set_rollback(True)
             return report
-        # A preview writes too, then rolls back: its counts are exactly what a commit would do.
-        report.created, report.updated, report.unchanged = write_rows(
-            rows, progress=progress if commit else None
-        )
-        if commit:
+        created = run.created()
+        report.created, report.updated, report.unchanged = len(created), run.updated, run.unchanged
+        if run.can_commit:
+            _reindex(run.touched + created, progress)
             report.skipped = report.invalid
             report.committed = True
         else:

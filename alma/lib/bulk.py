@@ -6,12 +6,18 @@ already be as the database takes them.
 """
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+T = TypeVar("T")
+
+SWITCH_INTERVAL = 0.0002  # seconds a thread may hold the interpreter's lock while another waits
 IN_LIST = 10_000  # values in one SQLite "IN (...)" (PostgreSQL takes the whole list at once)
 
 
@@ -39,15 +45,18 @@ def insert_rows(
 
 def sequence_ids(table: str, column: str, count: int, *, using: Any = None) -> list[int]:
     """PostgreSQL: `count` new ids from the table's own sequence, so rows written with them by
-    COPY are unique alongside any other writer's. The sequence is named once, not once a row."""
+    COPY are unique alongside any other writer's. The ids come back as one text: a row per id
+    costs the client more than the server's nextval."""
+    if not count:
+        return []
     db = using or connection
     with db.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [db.ops.quote_name(table), column])
         cursor.execute(
-            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+            "SELECT string_agg(nextval(%s::regclass)::text, ',') FROM generate_series(1, %s)",
             [cursor.fetchone()[0], count],
         )
-        return [pk for (pk,) in cursor.fetchall()]
+        return list(map(int, cursor.fetchone()[0].split(",")))
 
 
 def select_one_of(
@@ -83,8 +92,11 @@ def one_of(column: str, values: list[Any], apply: str = "") -> Iterator[tuple[st
         if isinstance(values[0], int):
             yield f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, values)) + "}"]
             return
+        # "= ANY(ARRAY(...))": the list is made once and the column's index probed for each
+        # value, whatever the planner guesses of the list's length ("IN (SELECT ...)" is
+        # planned for 100 values and may scan the whole table).
         yield (
-            f"{column} IN (SELECT {apply}(value) FROM json_array_elements_text(%s::json))",  # noqa: S608
+            f"{column} = ANY(ARRAY(SELECT {apply}(value) FROM json_array_elements_text(%s::json)))",  # noqa: S608
             [json.dumps(values)],
         )
         return
@@ -127,3 +139,80 @@ def history_copy(
                 f"SELECT {copied}, {marks} FROM {quote(model._meta.db_table)} WHERE {condition}",
                 [*extra.values(), *params],
             )
+
+
+class WriteBehind:
+    """Database work run in order on one worker thread that shares this thread's connection, and
+    so its transaction, while this thread goes on with Python work (cleaning and planning the
+    next chunk of a bulk write while the database writes the last).
+
+    Only on PostgreSQL, where the worker waits on the server with the interpreter's lock
+    released, so Python on one core and the server on another overlap. On SQLite the database
+    work is Python's own and each call runs at once, in this thread: sqlite3 releases the lock
+    around every row, and two threads taking turns at it row by row would be slower than one.
+
+    While jobs are pending this thread must not use the connection itself. Leaving the block
+    waits for the jobs (and drops those not started when it is left by an exception). A job's
+    exception comes out of its future's result(), and out of every job's submitted after it.
+    """
+
+    def __init__(self, *, depth: int = 2) -> None:
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.depth = depth  # jobs pending at most: submit() waits for the oldest beyond that
+        self.pending: list[Future[Any]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.failure: BaseException | None = None
+        self.switch_interval = sys.getswitchinterval()
+
+    def __enter__(self) -> "WriteBehind":
+        if self.connection.vendor == "postgresql":
+            self.connection.inc_thread_sharing()
+            self.pool = ThreadPoolExecutor(1, initializer=self._share)
+            # The worker needs the interpreter's lock back after each reply from the server; at
+            # the default 5 ms switch interval the server would wait that long between statements.
+            self.switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
+        return self
+
+    def _share(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection
+
+    def submit(self, job: Callable[..., T], *args: Any) -> "Future[T]":
+        if self.pool is None:
+            done: Future[T] = Future()
+            done.set_result(job(*args))
+            return done
+        while len(self.pending) >= self.depth:
+            self.pending.pop(0).result()
+        future = self.pool.submit(self._run, job, *args)
+        self.pending.append(future)
+        return future
+
+    def _run(self, job: Callable[..., T], *args: Any) -> T:
+        # After a failure the transaction is lost: the jobs behind it fail with its error.
+        if self.failure is not None:
+            raise self.failure
+        try:
+            return job(*args)
+        except BaseException as error:
+            self.failure = error
+            raise
+
+    def wait(self) -> None:
+        """Wait for every job; raises the first one's exception."""
+        while self.pending:
+            self.pending.pop(0).result()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+        sys.setswitchinterval(self.switch_interval)
+        self.connection.dec_thread_sharing()
+        if exc is None:
+            self.wait()

@@ -419,3 +419,58 @@ def test_emails_are_judged_as_django_judges_them(text, valid):
     else:
         with pytest.raises(CellError):
             clean_cell("email", text)
+
+
+def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch):
+    """Chunks are written by a second thread on PostgreSQL while the next is checked: a database
+    error in one of them still reaches the caller and rolls the whole import back."""
+    from django.db import DatabaseError, connection
+
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    write, calls = module._write, []
+
+    def failing_write(changes):  # type: ignore[no-untyped-def]
+        calls.append(len(changes.new_people))
+        if len(calls) == 3:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+        return write(changes)
+
+    monkeypatch.setattr(module, "_write", failing_write)
+    before = Person.objects.count()
+    with pytest.raises(DatabaseError):
+        run(csv_bytes(many_rows(2500)))
+    assert calls == [100, 500, 1000]  # chunks of 100 and 500 were written, none after the error
+    assert Person.objects.count() == before
+    assert Education.objects.count() == Employment.objects.count() == Person.history.count() == 0
+    report = run(csv_bytes(many_rows(2500)))
+    assert (report.created, report.committed) == (2500, True)
+
+
+def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypatch):
+    """Chunks are written while the file is still being checked; an error in a late chunk means
+    nothing is kept, and a preview past SIMULATE_MAX valid rows is counted, not rehearsed."""
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    monkeypatch.setattr(module, "SIMULATE_MAX", 1200)
+    rows = many_rows(2500)
+    run(csv_bytes(rows[:300]))  # 300 people who exist before
+    rows[2400][3] = "not a date"
+    writes: list[int] = []
+    write = module._write
+    monkeypatch.setattr(module, "_write", lambda c: writes.append(1) or write(c))
+    before = (Person.objects.count(), Education.objects.count(), Person.history.count())
+    report = run(csv_bytes(rows))
+    assert not report.committed and report.invalid == 1 and report.valid == 2499
+    # counted from the matches: the 300 known people are updates, as far as a count can tell
+    assert (report.created, report.updated) == (2199, 300)
+    # three chunks (100, 500 and 1000 rows) were written before the error; the last is counted
+    assert len(writes) == 3
+    assert before == (Person.objects.count(), Education.objects.count(), Person.history.count())
+    writes.clear()
+    report = run(csv_bytes(rows), skip_invalid=True)
+    assert report.committed and (report.created, report.unchanged, report.skipped) == (2199, 300, 1)
+    assert Person.objects.count() == before[0] + 2199
