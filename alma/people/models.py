@@ -6,7 +6,8 @@ from django.db.models import JSONField, Q, Value
 from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from alma.lib.history import History
 
 
 class Stage(models.TextChoices):
@@ -119,7 +120,7 @@ class Person(models.Model):
     # History rows name their author without a database constraint (Django's on_delete still
     # sets it to NULL when a user goes): the constraint cost each bulk-written history row a
     # check at commit, though nearly all of them have no author to check (0.6 s per 100,000).
-    history = HistoricalRecords(user_db_constraint=False, excluded_fields=["updated_at"])
+    history = History(user_db_constraint=False, excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("person")
@@ -164,7 +165,7 @@ class Organization(models.Model):
         blank=True,
         related_name="represented_organizations",
     )
-    history = HistoricalRecords(user_db_constraint=False, m2m_fields=[representatives])
+    history = History(user_db_constraint=False, m2m_fields=[representatives])
 
     class Meta:
         verbose_name = _("organisation")
@@ -198,7 +199,7 @@ class Education(models.Model):
     )
     # The history is read one record at a time (by id): the copies of the foreign keys and the
     # student number are not indexed there. Each index costs every bulk import a write per row.
-    history = HistoricalRecords(user_db_constraint=False, no_db_index=["person"])
+    history = History(user_db_constraint=False, no_db_index=["person"])
 
     class Meta:
         verbose_name = _("education")
@@ -225,8 +226,14 @@ class Education(models.Model):
 
 class Employment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    # Indexed only where set (Meta): imported jobs name an employer without linking it.
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employments",
+        db_index=False,
     )
     organization_name = models.CharField(_("employer"), max_length=200)
     title = models.CharField(_("title"), max_length=120, blank=True)
@@ -234,12 +241,19 @@ class Employment(models.Model):
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=False, db_default=False)
-    history = HistoricalRecords(user_db_constraint=False, no_db_index=["person", "organization"])
+    history = History(user_db_constraint=False, no_db_index=["person", "organization"])
 
     class Meta:
         verbose_name = _("employment")
         verbose_name_plural = _("employment")
         ordering = ["-is_current", "-start_year"]
+        indexes = [
+            models.Index(
+                fields=["organization"],
+                condition=Q(organization__isnull=False),
+                name="employment_organization_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} @ {self.organization_name}"
@@ -261,7 +275,7 @@ class StaffPost(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords(user_db_constraint=False)
+    history = History(user_db_constraint=False)
 
     class Meta:
         verbose_name = _("staff post")
@@ -285,7 +299,7 @@ class Chapter(models.Model):
     city = models.CharField(_("city"), max_length=80, blank=True)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(Person, through="ChapterMembership", related_name="chapters")
-    history = HistoricalRecords(user_db_constraint=False)
+    history = History(user_db_constraint=False)
 
     class Meta:
         verbose_name = _("chapter")

@@ -297,3 +297,20 @@ def test_a_graduation_year_before_entry_is_refused_not_replaced(carol):
         person_graduate(person=carol.person, by=None, graduation_year=0)
     carol.person.refresh_from_db()
     assert carol.person.stage == "student"
+
+
+@pytest.mark.django_db
+def test_history_keeps_its_author_until_the_user_is_deleted():
+    """Authors are indexed only where set (alma.lib.history.History); Django still clears them
+    when the user goes, and the history row stays."""
+    user = f.UserFactory()
+    person = f.PersonFactory(full_name="王芳")
+    person._history_user = user
+    person.headline = "Engineer"
+    person.save()
+    assert person.history.latest().history_user == user
+    assert Person.history.filter(history_user__isnull=False).count() == 1
+    user.delete()
+    latest = person.history.latest()
+    assert latest.history_user_id is None and latest.headline == "Engineer"
+    assert person.history.count() == 2
