@@ -372,7 +372,12 @@ def clean_column(name: str, cells: Sequence[Any]) -> tuple[list[Any], list[int]]
     types (True and 1 are equal as keys, their texts are not), so they are cleaned one by one.
     """
     if set(map(type, cells)) <= {str, type(None)}:
-        cleaned = {cell: _clean_or_error(name, cell) for cell in set(cells)}
+        cleaned: dict[Any, Any] = {}
+        for cell in set(cells):
+            try:  # clean_cell for a text or empty cell, without its checks for other types
+                cleaned[cell] = _clean_text(name, cell.strip() if cell else "")
+            except CellError as error:
+                cleaned[cell] = error
         values = list(map(cleaned.__getitem__, cells))
         if not any(isinstance(v, CellError) for v in cleaned.values()):
             return values, []
@@ -392,7 +397,13 @@ def clean_cell(name: str, value: Any) -> Any:
     """The field's value from a cell: '' or None when empty; raises CellError with a reason."""
     if isinstance(value, Formula):
         raise CellError(_("holds a formula; Alma does not evaluate formulas, paste the values"))
-    text = cell_text(value)
+    if name == "date_of_birth" and isinstance(value, dt.date):
+        return _date(value, cell_text(value))
+    return _clean_text(name, cell_text(value))
+
+
+def _clean_text(name: str, text: str) -> Any:
+    """clean_cell for a cell's text."""
     if not text:
         return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
     spec = FIELDS[name]
@@ -402,7 +413,7 @@ def clean_cell(name: str, value: Any) -> Any:
         except KeyError:
             raise CellError(_("unknown gender")) from None
     if name == "date_of_birth":
-        return _date(value, text)
+        return _date(text, text)
     if name in ("entry_year", "graduation_year"):
         return _year(text)
     if name == "degree_level":
