@@ -6,7 +6,7 @@ import functools
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,6 +264,8 @@ class CellError(Exception):
 
 def normalise_phone(value: str) -> str:
     """+86 and a Chinese mobile, or +digits, or the digits; raises CellError if not a phone."""
+    if len(value) == 11 and value[0] == "1" and value.isascii() and value.isdigit():
+        return "+86" + value  # a Chinese mobile as most files write it: what the rules below make
     text = _PHONE_JUNK.sub("", _nfkc(value))
     plus = text.startswith("+")
     digits = text.lstrip("+")
@@ -372,10 +374,13 @@ def clean_column(name: str, cells: Sequence[Any]) -> tuple[list[Any], list[int]]
     types (True and 1 are equal as keys, their texts are not), so they are cleaned one by one.
     """
     if set(map(type, cells)) <= {str, type(None)}:
+        # clean_cell for text and empty cells, the field's rule looked up once for the column
+        rule, empty = _text_rule(name), _empty(name)
         cleaned: dict[Any, Any] = {}
         for cell in set(cells):
-            try:  # clean_cell for a text or empty cell, without its checks for other types
-                cleaned[cell] = _clean_text(name, cell.strip() if cell else "")
+            text = cell.strip() if cell else ""
+            try:
+                cleaned[cell] = rule(text) if text else empty
             except CellError as error:
                 cleaned[cell] = error
         values = list(map(cleaned.__getitem__, cells))
@@ -399,40 +404,62 @@ def clean_cell(name: str, value: Any) -> Any:
         raise CellError(_("holds a formula; Alma does not evaluate formulas, paste the values"))
     if name == "date_of_birth" and isinstance(value, dt.date):
         return _date(value, cell_text(value))
-    return _clean_text(name, cell_text(value))
+    text = cell_text(value)
+    return _text_rule(name)(text) if text else _empty(name)
 
 
-def _clean_text(name: str, text: str) -> Any:
-    """clean_cell for a cell's text."""
-    if not text:
-        return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
+def _empty(name: str) -> Any:
+    return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
+
+
+def _text_rule(name: str) -> Callable[[str], Any]:
+    """The function that cleans a field's non-empty text (or raises CellError)."""
+    rule = _TEXT_RULES.get(name)
+    if rule is not None:
+        return rule
     spec = FIELDS[name]
-    if name == "gender":
-        try:
-            return GENDERS[text.lower()]
-        except KeyError:
-            raise CellError(_("unknown gender")) from None
-    if name == "date_of_birth":
-        return _date(text, text)
-    if name in ("entry_year", "graduation_year"):
-        return _year(text)
-    if name == "degree_level":
-        key = re.sub(r"[\s.]", "", text.lower()) if text.isascii() else text
-        degree = DEGREES.get(key) or DEGREES.get(text.lower())
-        if degree is None:
-            raise CellError(_("unknown degree"))
-        return degree.value
     if name == "email":
-        text = _nfkc(text).lower()
-        _check_length(spec, text)
-        if not _valid_email(text):
-            raise CellError(_("malformed email address"))
-        return text
-    if name == "phone":
-        return normalise_phone(text)
+        return functools.partial(_email, spec)
+    return functools.partial(_plain, spec)
+
+
+def _gender(text: str) -> str:
+    try:
+        return GENDERS[text.lower()]
+    except KeyError:
+        raise CellError(_("unknown gender")) from None
+
+
+def _degree(text: str) -> str:
+    key = re.sub(r"[\s.]", "", text.lower()) if text.isascii() else text
+    degree = DEGREES.get(key) or DEGREES.get(text.lower())
+    if degree is None:
+        raise CellError(_("unknown degree"))
+    return str(degree.value)
+
+
+def _email(spec: ImportField, text: str) -> str:
+    text = _nfkc(text).lower()
+    _check_length(spec, text)
+    if not _valid_email(text):
+        raise CellError(_("malformed email address"))
+    return text
+
+
+def _plain(spec: ImportField, text: str) -> str:
     text = " ".join(text.split())
     _check_length(spec, text)
     return text
+
+
+_TEXT_RULES: dict[str, Callable[[str], Any]] = {
+    "gender": _gender,
+    "date_of_birth": lambda text: _date(text, text),
+    "entry_year": _year,
+    "graduation_year": _year,
+    "degree_level": _degree,
+    "phone": normalise_phone,
+}
 
 
 def _check_length(spec: ImportField, text: str) -> None:

@@ -269,6 +269,8 @@ class Matches:
         header_of, created = self.header_of, self.created
         matched: list[Row] = []
         errors: list[RowError] = []
+        if not (found.by_number or found.by_email or self.by_phone):
+            return rows, errors  # nobody to match (a first import)
         for row in rows:
             v = row.values
             hits: dict[str, int] = {}
@@ -310,13 +312,14 @@ class Matches:
         return matched, errors
 
 
-def _stage_for(graduation: int | None) -> str:
+def _stage_for(graduation: int | None, year: int) -> str:
     if graduation is None:
         return Stage.NONE
-    return Stage.ALUMNUS if graduation <= _today().year else Stage.STUDENT
+    return Stage.ALUMNUS if graduation <= year else Stage.STUDENT
 
 
-def _education_values(v: dict[str, Any]) -> dict[str, Any] | None:
+def _education_values(v: dict[str, Any], year: int) -> dict[str, Any] | None:
+    """The education a row describes (None if none); `year` is this year."""
     if not any(v.get(n) for n in EDUCATION_FIELDS):
         return None
     degree = v.get("degree_level") or "bachelor"
@@ -328,7 +331,7 @@ def _education_values(v: dict[str, Any]) -> dict[str, Any] | None:
         "school": v.get("school") or "",
         "major": v.get("major") or "",
         "entry_year": entry,
-        "graduation_year": graduation if graduation and graduation <= _today().year else None,
+        "graduation_year": graduation if graduation and graduation <= year else None,
         "expected_graduation_year": graduation,
         "student_number": v.get("student_number") or None,
     }
@@ -414,20 +417,20 @@ class Changes:
     jobs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _plan_new(values: dict[str, Any], changes: Changes) -> None:
+def _plan_new(values: dict[str, Any], changes: Changes, year: int) -> None:
     """Record a new person's rows."""
     i = len(changes.new_people)
     changes.new_people.append(
-        (*person_tuple({**BLANK, **values}), _stage_for(values.get("graduation_year")))
+        (*person_tuple({**BLANK, **values}), _stage_for(values.get("graduation_year"), year))
     )
-    education_values = _education_values(values)
+    education_values = _education_values(values, year)
     if education_values:
         changes.new_people_educations.append((i, *education_tuple(education_values)))
     if values.get("organization_name"):
         changes.new_people_jobs.append((i, *_job_values(values).values(), True))
 
 
-def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes) -> bool:
+def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes, year: int) -> bool:
     """Record what a matched row changes on its person; True if anything does."""
     v = row.values
     person = existing.people[person_id]
@@ -435,7 +438,7 @@ def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes)
     if _changed(person, {n: v[n] for n in PERSON_FIELDS if n in v}):
         changes.people.append(person)
         changed = True
-    education_values = _education_values(v)
+    education_values = _education_values(v, year)
     if education_values:
         education = existing.educations.get(row.education_id) if row.education_id else None
         if education is None:
@@ -543,10 +546,11 @@ class Run:
         if not self.writing:
             return start
         changes = Changes()
+        year = _today().year
         for row in rows:
             if row.person_id is None:
-                _plan_new(row.values, changes)
-            elif _plan_update(row, row.person_id, found.existing, changes):
+                _plan_new(row.values, changes, year)
+            elif _plan_update(row, row.person_id, found.existing, changes, year):
                 self.updated += 1
                 self.touched.append(row.person_id)
             else:
