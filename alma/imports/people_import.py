@@ -156,6 +156,8 @@ class Checks:
         rows: list[Row] = []
         errors: list[RowError] = []
         lines = self.lines[start:stop]
+        # (field, its header, first line of each value) for the identifiers the file has
+        seen = [(key, header_of[key], self.seen[key]) for key in KEYS if key in header_of]
         for k, (line, cleaned) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
             values = dict(zip(names, cleaned, strict=True))
             problems: list[RowError] = []
@@ -185,15 +187,13 @@ class Checks:
                     or header_of["full_name"]
                 )
                 problems.append(RowError(line, header, _("an entry or graduation year is needed")))
-            for key, first_lines in self.seen.items():
+            for key, header, first_lines in seen:
                 value = values.get(key)
                 if value:
                     first = first_lines.setdefault(value, line)
                     if first != line:
                         problems.append(
-                            RowError(
-                                line, header_of[key], _("same as row %(row)d") % {"row": first}
-                            )
+                            RowError(line, header, _("same as row %(row)d") % {"row": first})
                         )
             if problems:
                 errors.extend(problems)
