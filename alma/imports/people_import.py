@@ -39,7 +39,14 @@ from alma.imports.fields import (
 )
 from alma.imports.models import ImportBatch
 from alma.imports.reading import Table, collector_paused
-from alma.lib.bulk import WriteBehind, history_copy, insert_rows, select_one_of, sequence_ids
+from alma.lib.bulk import (
+    WriteBehind,
+    history_copy,
+    insert_rows,
+    probing_indexes,
+    select_one_of,
+    sequence_ids,
+)
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 from alma.people.services import people_reindex
@@ -212,6 +219,11 @@ class Found:
 
 
 def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
+    with probing_indexes():
+        return _read_found(numbers, emails, phone_hits)
+
+
+def _read_found(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
     by_number: dict[str, tuple[int, int]] = {
         number: (person_id, pk)
         for pk, person_id, number in select_one_of(
@@ -237,8 +249,11 @@ def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Fou
 class Matches:
     """Rows matched to the people who existed before the import: by student number, else email,
     else phone. Each chunk's identifiers are read by a job of their own (`lookup`), which runs
-    ahead of the chunk before's writes; people this import created are no match (rows that
-    share an identifier within the file are errors already)."""
+    ahead of the chunk before's writes but after earlier ones, so what the import wrote is set
+    aside: people it created are no match (rows that share an identifier within the file are
+    errors already), and the people it matched are found by the identifiers they had before
+    (`former_*`), as a row may have changed them. People others commit meanwhile are matched.
+    Phones are read once, before any write."""
 
     def __init__(self, header_of: dict[str, str], phones: bool) -> None:
         self.header_of = header_of
@@ -253,6 +268,8 @@ class Matches:
                         self.by_phone.setdefault(key, pk)
         self.claimed: dict[int, int] = {}
         self.created: set[int] = set()
+        self.former_emails: dict[str, int] = {}
+        self.former_numbers: dict[str, tuple[int, int]] = {}
 
     def lookup(self, rows: list[Row]) -> tuple[list[str], list[str], list[int]]:
         """The arguments of `_lookup` for these rows."""
@@ -269,15 +286,17 @@ class Matches:
         header_of, created = self.header_of, self.created
         matched: list[Row] = []
         errors: list[RowError] = []
-        if not (found.by_number or found.by_email or self.by_phone):
+        if not (found.by_number or found.by_email or self.by_phone or self.claimed):
             return rows, errors  # nobody to match (a first import)
         for row in rows:
             v = row.values
             hits: dict[str, int] = {}
-            number = found.by_number.get(v.get("student_number") or "")
+            key = v.get("student_number") or ""
+            number = self.former_numbers.get(key) or found.by_number.get(key)
             if number and number[0] not in created:
                 hits["student_number"], row.education_id = number
-            email = found.by_email.get(v.get("email") or "")
+            key = v.get("email") or ""
+            email = self.former_emails.get(key) or found.by_email.get(key)
             if email and email not in created:
                 hits["email"] = email
             if v.get("phone") in self.by_phone:
@@ -299,7 +318,9 @@ class Matches:
             if hits:
                 row.person_id = next(iter(hits.values()))
                 first = self.claimed.setdefault(row.person_id, row.line)
-                if first != row.line:
+                if first == row.line:
+                    self._remember(row.person_id, found.existing)
+                else:
                     errors.append(
                         RowError(
                             row.line,
@@ -310,6 +331,15 @@ class Matches:
                     continue
             matched.append(row)
         return matched, errors
+
+    def _remember(self, person_id: int, existing: "Existing") -> None:
+        """A claimed person's identifiers as they are before the import changes them."""
+        email = existing.people[person_id]["email"]
+        if email:
+            self.former_emails[email.lower()] = person_id
+        for education in existing.educations_of.get(person_id, []):
+            if education["student_number"]:
+                self.former_numbers[education["student_number"]] = (person_id, education["id"])
 
 
 def _stage_for(graduation: int | None, year: int) -> str:

@@ -6,8 +6,10 @@ already be as the database takes them.
 """
 
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -95,16 +97,38 @@ def one_of(column: str, values: list[Any], apply: str = "") -> Iterator[tuple[st
             yield f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, values)) + "}"]
             return
         if apply:
-            # Passed through the function, the list is no constant any more: as a subquery
-            # over its elements, whose number the planner reads from the literal, it is joined
-            # (hashed, or probing the index) rather than searched for each row.
-            yield f"{column} IN (SELECT {apply}(x) FROM unnest(%s::text[]) x)", [text_array(values)]  # noqa: S608
+            # Through the function the list is made at run time, once (an init plan).
+            yield (
+                f"{column} = ANY(ARRAY(SELECT {apply}(x) FROM unnest(%s::text[]) x))",  # noqa: S608
+                [text_array(values)],
+            )
             return
         yield f"{column} = ANY(%s::text[])", [text_array(values)]
         return
     for start in range(0, len(values), IN_LIST):
         chunk = values[start : start + IN_LIST]
         yield f"{column} IN ({', '.join([f'{apply}(%s)'] * len(chunk))})", chunk
+
+
+@contextmanager
+def probing_indexes() -> Iterator[None]:
+    """PostgreSQL: reads by lists of keys (one_of) use the column's index, whatever the size of
+    the table. Within a bulk write the planner has no statistics for the rows the transaction
+    has written and, once the table is large, scans it whole for every list: at 500,000 rows a
+    read of 10,000 student numbers took 85 ms by scan, 28 ms by the index."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 def text_array(values: list[str]) -> str:
@@ -152,6 +176,26 @@ def history_copy(
             )
 
 
+_switching = {"users": 0, "interval": sys.getswitchinterval()}
+_switching_lock = threading.Lock()
+
+
+def _quick_switching(on: bool) -> None:
+    """While any WriteBehind runs: a worker needs the interpreter's lock back after each reply
+    from the server, and at the default 5 ms switch interval the server would wait that long
+    between statements. Counted, as imports may overlap in the threads of one web process."""
+    with _switching_lock:
+        if on:
+            if not _switching["users"]:
+                _switching["interval"] = sys.getswitchinterval()
+                sys.setswitchinterval(SWITCH_INTERVAL)
+            _switching["users"] += 1
+        else:
+            _switching["users"] -= 1
+            if not _switching["users"]:
+                sys.setswitchinterval(_switching["interval"])
+
+
 class WriteBehind:
     """Database work run in order on one worker thread that shares this thread's connection, and
     so its transaction, while this thread goes on with Python work (cleaning and planning the
@@ -174,16 +218,12 @@ class WriteBehind:
         self.pending: list[Future[Any]] = []
         self.pool: ThreadPoolExecutor | None = None
         self.failure: BaseException | None = None
-        self.switch_interval = sys.getswitchinterval()
 
     def __enter__(self) -> "WriteBehind":
         if self.connection.vendor == "postgresql":
             self.connection.inc_thread_sharing()
             self.pool = ThreadPoolExecutor(1, initializer=self._share)
-            # The worker needs the interpreter's lock back after each reply from the server; at
-            # the default 5 ms switch interval the server would wait that long between statements.
-            self.switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(SWITCH_INTERVAL)
+            _quick_switching(True)
         return self
 
     def _share(self) -> None:
@@ -227,8 +267,10 @@ class WriteBehind:
         traceback: TracebackType | None,
     ) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc is not None)
-            sys.setswitchinterval(self.switch_interval)
-            self.connection.dec_thread_sharing()
+            try:
+                self.pool.shutdown(wait=True, cancel_futures=exc is not None)
+            finally:
+                _quick_switching(False)
+                self.connection.dec_thread_sharing()
         if exc is None:
             self.wait()

@@ -17,7 +17,10 @@ class History(HistoricalRecords):
 
     def _get_history_user_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = super()._get_history_user_fields()
-        fields["history_user"].db_index = False
+        if not isinstance(
+            fields["history_user"], property
+        ):  # a property with history_user_id_field
+            fields["history_user"].db_index = False
         return fields
 
     def get_meta_options(self, model: type[models.Model]) -> dict[str, Any]:

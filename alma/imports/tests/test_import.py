@@ -474,3 +474,22 @@ def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypa
     report = run(csv_bytes(rows), skip_invalid=True)
     assert report.committed and (report.created, report.unchanged, report.skipped) == (2199, 300, 1)
     assert Person.objects.count() == before[0] + 2199
+
+
+def test_an_identifier_a_row_replaced_still_finds_its_person_chunks_later(monkeypatch):
+    """Rows are matched to people as they were before the import, however far apart in the file:
+    a row that gives a known person a new email does not free the old one for a later row."""
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    person = f.PersonFactory(full_name="张伟", email="old@example.com", phone="")
+    f.EducationFactory(person=person, student_number="S0001", entry_year=2015)
+    rows = many_rows(2500)
+    rows[0][1], rows[0][12] = "S0001", "new@example.com"  # line 2: the person, a new email
+    rows[2400][1], rows[2400][12] = "", "old@example.com"  # line 2402: the old email
+    report = run(csv_bytes(rows))
+    assert not report.committed
+    assert [e.as_dict() for e in report.errors] == [
+        {"row": 2402, "column": "姓名", "message": "same existing person as row 2"}
+    ]
+    assert Person.objects.get(pk=person.pk).email == "old@example.com"
