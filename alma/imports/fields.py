@@ -412,6 +412,7 @@ def _empty(name: str) -> Any:
     return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
 
 
+@functools.cache
 def _text_rule(name: str) -> Callable[[str], Any]:
     """The function that cleans a field's non-empty text (or raises CellError)."""
     rule = _TEXT_RULES.get(name)

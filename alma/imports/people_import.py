@@ -745,7 +745,3 @@ def _people_import(
         else:
             transaction.set_rollback(True)
     return report
-
-
-def today() -> dt.date:
-    return timezone.localdate()
