@@ -44,6 +44,7 @@ from alma.lib.bulk import (
     history_copy,
     insert_rows,
     probing_indexes,
+    reading_aside,
     select_one_of,
     sequence_ids,
 )
@@ -219,6 +220,7 @@ class Found:
 
 
 def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
+    """On the import's own connection (reading_aside's lookups run _read_found)."""
     with probing_indexes():
         return _read_found(numbers, emails, phone_hits)
 
@@ -248,12 +250,13 @@ def _read_found(numbers: list[str], emails: list[str], phone_hits: list[int]) ->
 
 class Matches:
     """Rows matched to the people who existed before the import: by student number, else email,
-    else phone. Each chunk's identifiers are read by a job of their own (`lookup`), which runs
-    ahead of the chunk before's writes but after earlier ones, so what the import wrote is set
+    else phone. Each chunk's identifiers are read by a job of their own (`lookup`). On a second
+    connection (reading_aside) it sees none of the import's writes. On the import's own, it runs
+    ahead of the chunk before's writes but after earlier ones, and what the import wrote is set
     aside: people it created are no match (rows that share an identifier within the file are
     errors already), and the people it matched are found by the identifiers they had before
-    (`former_*`), as a row may have changed them. People others commit meanwhile are matched.
-    Phones are read once, before any write."""
+    (`former_*`), as a row may have changed them. Either way people others commit meanwhile are
+    matched. Phones are read once, before any write."""
 
     def __init__(self, header_of: dict[str, str], phones: bool) -> None:
         self.header_of = header_of
@@ -508,18 +511,37 @@ def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes,
     return changed
 
 
-def _write(changes: Changes) -> list[int]:
-    """Write one chunk's changes with their history rows; returns the new people's ids. On
-    PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
-    while Python plans the next chunk, rather than all at the commit."""
-    new_ids = _insert(Person, (*PERSON_FIELDS, "stage"), changes.new_people)
+def _draw_ids(changes: Changes) -> dict[type[Any], list[int]]:
+    """PostgreSQL: the ids of the rows the changes add, drawn from the tables' sequences."""
+    counts = {
+        Person: len(changes.new_people),
+        Education: len(changes.new_people_educations) + len(changes.new_educations),
+        Employment: len(changes.new_people_jobs) + len(changes.new_jobs),
+    }
+    return {model: sequence_ids(model._meta.db_table, "id", n) for model, n in counts.items()}
+
+
+def _write(
+    changes: Changes, drawn: "Future[dict[type[Any], list[int]]] | None" = None
+) -> list[int]:
+    """Write one chunk's changes with their history rows; returns the new people's ids (taking
+    the ids `drawn` for the new rows, if given). On PostgreSQL the chunk's deferred checks (its
+    rows' references to their person) are made now, while Python plans the next chunk, rather
+    than all at the commit."""
+    ids = drawn.result() if drawn else {}
+    new_ids = _insert(Person, (*PERSON_FIELDS, "stage"), changes.new_people, ids.get(Person))
     for planned, new_rows in (
         (changes.new_people_educations, changes.new_educations),
         (changes.new_people_jobs, changes.new_jobs),
     ):
         new_rows += [(new_ids[row[0]], *row[1:]) for row in planned]
-    _insert(Education, ("person_id", *EDUCATION_COLUMNS), changes.new_educations)
-    _insert(Employment, ("person_id", *EMPLOYMENT_COLUMNS), changes.new_jobs)
+    _insert(
+        Education,
+        ("person_id", *EDUCATION_COLUMNS),
+        changes.new_educations,
+        ids.get(Education),
+    )
+    _insert(Employment, ("person_id", *EMPLOYMENT_COLUMNS), changes.new_jobs, ids.get(Employment))
     _update(Person, PERSON_FIELDS, changes.people)
     _update(Education, EDUCATION_COLUMNS, changes.educations)
     _update(Employment, EMPLOYMENT_FIELDS, changes.jobs)
@@ -532,7 +554,9 @@ def _write(changes: Changes) -> list[int]:
 
 class Run:
     """One import under way: chunks are checked, matched and planned here while the chunk before
-    is written by a WriteBehind job, in one transaction.
+    is written by a WriteBehind job, in one transaction. Where the import runs outside any
+    transaction on PostgreSQL, each chunk's lookup and the ids of its new rows are done `aside`,
+    on a second connection, so the one that writes does nothing else.
 
     Chunks are written as they are checked, speculatively: the transaction is rolled back at the
     end unless the import commits. A preview writes too, and rolls back, so its counts are
@@ -541,9 +565,15 @@ class Run:
     """
 
     def __init__(
-        self, checks: Checks, behind: WriteBehind, *, dry_run: bool, skip_invalid: bool
+        self,
+        checks: Checks,
+        behind: WriteBehind,
+        aside: WriteBehind | None,
+        *,
+        dry_run: bool,
+        skip_invalid: bool,
     ) -> None:
-        self.checks, self.behind = checks, behind
+        self.checks, self.behind, self.aside = checks, behind, aside
         self.dry_run, self.skip_invalid = dry_run, skip_invalid
         self.matches = Matches(checks.header_of, phones="phone" in checks.cells)
         # checked chunks whose identifiers are being looked up: (start, rows, errors, lookup)
@@ -557,7 +587,10 @@ class Run:
 
     def check(self, start: int, stop: int) -> None:
         rows, errors = self.checks.rows(start, stop)
-        lookup = self.behind.submit(_lookup, *self.matches.lookup(rows))
+        if self.aside:  # on a connection of its own, beside the writes
+            lookup = self.aside.submit(_read_found, *self.matches.lookup(rows))
+        else:  # queued ahead of the chunk before's writes
+            lookup = self.behind.submit(_lookup, *self.matches.lookup(rows))
         self.ahead.append((start, rows, errors, lookup))
 
     def plan(self) -> int:
@@ -585,7 +618,8 @@ class Run:
                 self.touched.append(row.person_id)
             else:
                 self.unchanged += 1
-        self.written.append(self.behind.submit(_write, changes))
+        ids = self.aside.submit(_draw_ids, changes) if self.aside else None
+        self.written.append(self.behind.submit(_write, changes, ids))
         return start
 
     @property
@@ -597,10 +631,16 @@ class Run:
         return [pk for future in self.written for pk in future.result()]
 
 
-def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[int]:
+def _insert(
+    model: type[Any],
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    ids: list[int] | None = None,
+) -> list[int]:
     """Insert rows holding these columns (the others take their defaults) with their '+' history
-    rows; returns the new ids in the order of the rows. COPY on PostgreSQL, one executemany on
-    SQLite: building a model instance per row would cost more than the database's own work."""
+    rows; returns the new ids in the order of the rows (PostgreSQL: `ids`, if drawn already).
+    COPY on PostgreSQL, one executemany on SQLite: building a model instance per row would cost
+    more than the database's own work."""
     if not rows:
         return []
     now = timezone.now()
@@ -614,7 +654,7 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
     names = [*columns, *(f.column for f in rest)]
     table = model._meta.db_table
     if connection.vendor == "postgresql":
-        ids = sequence_ids(table, "id", len(rows))
+        ids = ids or sequence_ids(table, "id", len(rows))
         insert_rows(
             table,
             ["id", *names],
@@ -713,9 +753,9 @@ def _people_import(
     if progress:
         progress(ImportBatch.Stage.VALIDATE, 0, total)
     checks = Checks(table, mapping)
-    with transaction.atomic():
+    with reading_aside(depth=4) as aside, transaction.atomic():
         with WriteBehind(depth=4) as behind:
-            run = Run(checks, behind, dry_run=dry_run, skip_invalid=skip_invalid)
+            run = Run(checks, behind, aside, dry_run=dry_run, skip_invalid=skip_invalid)
             # One chunk checked ahead: its lookup is queued before the writes of the one planned.
             for start, stop in _chunks(total):
                 run.check(start, stop)

@@ -206,14 +206,15 @@ class WriteBehind:
     work is Python's own and each call runs at once, in this thread: sqlite3 releases the lock
     around every row, and two threads taking turns at it row by row would be slower than one.
 
+    `using`: a connection of its own for the worker (see reading_aside), else this thread's.
     While jobs are pending this thread must not use the connection itself. Leaving the block
     waits for the jobs (and drops those not started when it is left by an exception). A job's
     exception comes out of its future's result() (on either database), out of the futures of
     every job submitted after it, out of wait() and out of the block.
     """
 
-    def __init__(self, *, depth: int = 2) -> None:
-        self.connection = connections[DEFAULT_DB_ALIAS]
+    def __init__(self, *, depth: int = 2, using: Any = None) -> None:
+        self.connection = using or connections[DEFAULT_DB_ALIAS]
         self.depth = depth  # jobs pending at most: submit() waits for the oldest beyond that
         self.pending: list[Future[Any]] = []
         self.pool: ThreadPoolExecutor | None = None
@@ -274,3 +275,28 @@ class WriteBehind:
                 self.connection.dec_thread_sharing()
         if exc is None:
             self.wait()
+
+
+@contextmanager
+def reading_aside(*, depth: int = 2) -> Iterator[WriteBehind | None]:
+    """PostgreSQL, outside any transaction: a WriteBehind on a second connection to the same
+    database, for reads of what is committed and for draws from sequences beside a bulk write
+    on the first, so that the backend that writes does nothing else (it is the slower side of
+    a bulk write). Rows the write adds or changes stay invisible to it until the commit, so it
+    reads the data as it was before the write (with what others commit meanwhile); sequences
+    give unique values to any session. Its reads avoid whole-table scans (see probing_indexes).
+
+    None inside a transaction, where the caller's own uncommitted rows belong to the data before
+    the write and only the caller's connection sees them, and on SQLite, where jobs run inline.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+        with WriteBehind(depth=depth, using=side) as aside:
+            yield aside
+    finally:
+        side.close()

@@ -3,10 +3,12 @@
 import datetime as dt
 import json
 import unicodedata
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from alma.directory.models import DirectoryEntry
 from alma.imports.fields import propose_mapping
@@ -18,6 +20,17 @@ from alma.people.models import Education, Employment, Person, Stage
 from alma.testing import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["in_a_transaction", "on_its_own"])
+def committed(request):  # type: ignore[no-untyped-def]
+    """Both ways an import runs. Inside a caller's transaction (as every other test here) it
+    reads existing people on its own connection; on its own, as the CLI and the background job
+    run it, PostgreSQL's import reads them on a second connection, which sees committed rows
+    only (these tests' rows are committed: transactional_db)."""
+    if request.param == "on_its_own":
+        request.getfixturevalue("transactional_db")
+    return request.param == "on_its_own"
 
 
 def run(data: bytes, name: str = "people.csv", **kwargs):  # type: ignore[no-untyped-def]
@@ -206,7 +219,7 @@ def test_dry_run_counts_exactly_and_writes_nothing():
     assert Person.objects.count() == Education.objects.count() == 0
 
 
-def test_reimport_changes_nothing_and_matches_by_number_email_or_phone():
+def test_reimport_changes_nothing_and_matches_by_number_email_or_phone(committed):
     data = csv_bytes(GOOD_ROWS)
     run(data)
     before = (
@@ -249,7 +262,7 @@ def test_reimport_changes_nothing_and_matches_by_number_email_or_phone():
     ]
 
 
-def test_existing_people_are_matched_not_duplicated():
+def test_existing_people_are_matched_not_duplicated(committed):
     person = f.PersonFactory(full_name="张伟", email="old@example.com", phone="")
     f.EducationFactory(person=person, student_number="2015001", entry_year=2015)
     report = run(csv_bytes([GOOD_ROWS[0]]))
@@ -260,7 +273,7 @@ def test_existing_people_are_matched_not_duplicated():
     )
 
 
-def test_identifiers_pointing_at_two_people_are_an_error():
+def test_identifiers_pointing_at_two_people_are_an_error(committed):
     f.EducationFactory(person=f.PersonFactory(email="x@example.com"), student_number="2015001")
     f.PersonFactory(email="zhangwei@example.com")
     report = run(csv_bytes([GOOD_ROWS[0]]))
@@ -371,7 +384,7 @@ def test_a_repeated_bad_cell_is_reported_on_every_row_and_is_no_duplicate():
     ]
 
 
-def test_large_imports_write_in_chunks_and_updates_keep_history(monkeypatch):
+def test_large_imports_write_in_chunks_and_updates_keep_history(monkeypatch, committed):
     from alma.imports import people_import as module
 
     monkeypatch.setattr(module, "CHUNK", 1000)
@@ -421,7 +434,7 @@ def test_emails_are_judged_as_django_judges_them(text, valid):
             clean_cell("email", text)
 
 
-def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch):
+def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch, committed):
     """Chunks are written by a second thread on PostgreSQL while the next is checked: a database
     error in one of them still reaches the caller and rolls the whole import back."""
     from django.db import DatabaseError, connection
@@ -431,12 +444,12 @@ def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch):
     monkeypatch.setattr(module, "CHUNK", 1000)
     write, calls = module._write, []
 
-    def failing_write(changes):  # type: ignore[no-untyped-def]
+    def failing_write(changes, drawn=None):  # type: ignore[no-untyped-def]
         calls.append(len(changes.new_people))
         if len(calls) == 3:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT * FROM no_such_table")
-        return write(changes)
+        return write(changes, drawn)
 
     monkeypatch.setattr(module, "_write", failing_write)
     before = Person.objects.count()
@@ -449,7 +462,7 @@ def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch):
     assert (report.created, report.committed) == (2500, True)
 
 
-def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypatch):
+def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypatch, committed):
     """Chunks are written while the file is still being checked; an error in a late chunk means
     nothing is kept, and a preview past SIMULATE_MAX valid rows is counted, not rehearsed."""
     from alma.imports import people_import as module
@@ -461,7 +474,7 @@ def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypa
     rows[2400][3] = "not a date"
     writes: list[int] = []
     write = module._write
-    monkeypatch.setattr(module, "_write", lambda c: writes.append(1) or write(c))
+    monkeypatch.setattr(module, "_write", lambda c, d=None: writes.append(1) or write(c, d))
     before = (Person.objects.count(), Education.objects.count(), Person.history.count())
     report = run(csv_bytes(rows))
     assert not report.committed and report.invalid == 1 and report.valid == 2499
@@ -476,7 +489,7 @@ def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypa
     assert Person.objects.count() == before[0] + 2199
 
 
-def test_an_identifier_a_row_replaced_still_finds_its_person_chunks_later(monkeypatch):
+def test_an_identifier_a_row_replaced_still_finds_its_person_chunks_later(monkeypatch, committed):
     """Rows are matched to people as they were before the import, however far apart in the file:
     a row that gives a known person a new email does not free the old one for a later row."""
     from alma.imports import people_import as module
@@ -493,3 +506,40 @@ def test_an_identifier_a_row_replaced_still_finds_its_person_chunks_later(monkey
         {"row": 2402, "column": "姓名", "message": "same existing person as row 2"}
     ]
     assert Person.objects.get(pk=person.pk).email == "old@example.com"
+
+
+def test_an_import_on_its_own_reads_beside_its_writes_and_closes_what_it_opened(
+    monkeypatch, transactional_db
+):
+    """PostgreSQL: an import outside any transaction reads existing people and draws ids on a
+    second connection (people committed before are matched; ids stay unique), and closes it."""
+    from django.db import connection
+
+    from alma.imports import people_import as module
+    from alma.lib import bulk
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    sides: list[object] = []
+    reading_aside = bulk.reading_aside
+
+    def recording(**kwargs):  # type: ignore[no-untyped-def]
+        with reading_aside(**kwargs) as aside:
+            sides.append(aside)
+            yield aside
+
+    monkeypatch.setattr(module, "reading_aside", contextmanager(recording))
+    rows = many_rows(2500)
+    run(csv_bytes(rows[:300]))
+    report = run(csv_bytes(rows))
+    assert (report.created, report.unchanged, report.committed) == (2200, 300, True)
+    assert Person.objects.count() == Education.objects.count() == 2500
+    if connection.vendor != "postgresql":
+        assert sides == [None, None]  # SQLite: one connection, the jobs run inline
+        return
+    assert all(side is not None for side in sides)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        assert cursor.fetchone()[0] == 1  # this test's own connection only
+    with transaction.atomic():  # inside a transaction the import reads on its own connection
+        run(csv_bytes(rows[:10]))
+    assert sides[-1] is None
