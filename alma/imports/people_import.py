@@ -13,9 +13,10 @@ thread while the next is checked (see Run). The directory is re-indexed once, at
 """
 
 import datetime as dt
+import itertools
 import json
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -141,29 +142,28 @@ class Checks:
     in the file), a chunk at a time, in the file's order."""
 
     def __init__(self, table: Table, mapping: dict[str, str]) -> None:
+        self.table = table
         self.header_of = {name: header for header, name in mapping.items()}
         self.names = list(self.header_of)
-        self.lines = [line for line, _cells in table.rows]
-        # Column by column: the cells of a column are cleaned together (see clean_column).
-        cells = list(zip_longest(*(cells for _line, cells in table.rows)))
-        self.cells: dict[str, Sequence[Any]] = {}
-        for name in self.names:
-            i = table.headers.index(self.header_of[name])
-            self.cells[name] = cells[i] if i < len(cells) else [None] * len(table.rows)
+        self.positions = [table.headers.index(header) for header in self.header_of.values()]
         self.seen: dict[str, dict[str, int]] = {key: {} for key in KEYS}
 
     def rows(self, start: int, stop: int) -> tuple[list[Row], list[RowError]]:
-        """Rows start to stop (positions in the file's rows): the valid ones, and the errors."""
+        """Rows start to stop (positions in the file's rows, read by now): the valid ones, and
+        the errors."""
         header_of, names = self.header_of, self.names
+        chunk = self.table.rows[start:stop]
+        lines = [line for line, _cells in chunk]
+        # Column by column: the cells of a column are cleaned together (see clean_column).
+        cells = list(zip_longest(*(cells for _line, cells in chunk)))
         columns: list[list[Any]] = []
         bad_rows: set[int] = set()
-        for name in names:
-            column, bad = clean_column(name, self.cells[name][start:stop])
+        for name, i in zip(names, self.positions, strict=True):
+            column, bad = clean_column(name, cells[i] if i < len(cells) else [None] * len(chunk))
             columns.append(column)
             bad_rows.update(bad)
         rows: list[Row] = []
         errors: list[RowError] = []
-        lines = self.lines[start:stop]
         # (field, its header, first line of each value) for the identifiers the file has
         seen = [(key, header_of[key], self.seen[key]) for key in KEYS if key in header_of]
         for k, (line, cleaned) in enumerate(zip(lines, zip(*columns, strict=True), strict=True)):
@@ -575,7 +575,7 @@ class Run:
     ) -> None:
         self.checks, self.behind, self.aside = checks, behind, aside
         self.dry_run, self.skip_invalid = dry_run, skip_invalid
-        self.matches = Matches(checks.header_of, phones="phone" in checks.cells)
+        self.matches = Matches(checks.header_of, phones="phone" in checks.header_of)
         # checked chunks whose identifiers are being looked up: (start, rows, errors, lookup)
         self.ahead: deque[tuple[int, list[Row], list[RowError], Future[Found]]] = deque()
         self.written: list[Future[list[int]]] = []
@@ -655,10 +655,11 @@ def _insert(
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         ids = ids or sequence_ids(table, "id", len(rows))
+        # Made as COPY sends them, while the server takes in the ones before.
         insert_rows(
             table,
             ["id", *names],
-            [(pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)],
+            ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)),
         )
     else:
         insert_rows(table, names, [(*row, *defaults) for row in rows])
@@ -721,23 +722,23 @@ def people_import(
         return _people_import(table, mapping, dry_run, skip_invalid, progress)
 
 
-def _chunks(total: int) -> Iterator[tuple[int, int]]:
-    """(start, stop) of each chunk: the first ones small, so the database starts writing soon."""
+def _chunks(table: Table) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each chunk, read from the table as it comes: the first ones small, so
+    the database starts writing soon."""
     start = 0
-    for size in (CHUNK // 10, CHUNK // 2):
-        if start < total:
-            yield start, min(start + size, total)
-        start += size
-    for first in range(start, total, CHUNK):
-        yield first, min(first + CHUNK, total)
+    for size in itertools.chain((CHUNK // 10, CHUNK // 2), itertools.repeat(CHUNK)):
+        stop = min(table.read(start + size), start + size)
+        if stop <= start:
+            return
+        yield start, stop
+        start = stop
 
 
-def _plan_and_report(run: Run, progress: Progress | None, total: int) -> None:
+def _plan_and_report(run: Run, progress: Progress | None, table: Table) -> None:
     start = run.plan()
     if progress:  # the rows before this chunk are written, or being written
-        progress(
-            ImportBatch.Stage.WRITE if run.writing else ImportBatch.Stage.VALIDATE, start, total
-        )
+        stage = ImportBatch.Stage.WRITE if run.writing else ImportBatch.Stage.VALIDATE
+        progress(stage, start, table.estimated_rows())
 
 
 def _people_import(
@@ -748,22 +749,24 @@ def _people_import(
     progress: Progress | None,
 ) -> ImportReport:
     mapping = check_mapping(table.headers, mapping)
-    total = len(table.rows)
-    report = ImportReport(rows=total, dry_run=dry_run, encoding=table.encoding, mapping=mapping)
+    report = ImportReport(dry_run=dry_run, encoding=table.encoding, mapping=mapping)
     if progress:
-        progress(ImportBatch.Stage.VALIDATE, 0, total)
+        progress(ImportBatch.Stage.VALIDATE, 0, table.estimated_rows())
     checks = Checks(table, mapping)
     with reading_aside(depth=4) as aside, transaction.atomic():
         with WriteBehind(depth=4) as behind:
             run = Run(checks, behind, aside, dry_run=dry_run, skip_invalid=skip_invalid)
             # One chunk checked ahead: its lookup is queued before the writes of the one planned.
-            for start, stop in _chunks(total):
+            # The file is read as it is checked (a lazy table): the first chunks are written
+            # while the rest is read.
+            for start, stop in _chunks(table):
                 run.check(start, stop)
                 if len(run.ahead) > 1:
-                    _plan_and_report(run, progress, total)
+                    _plan_and_report(run, progress, table)
             while run.ahead:
-                _plan_and_report(run, progress, total)
+                _plan_and_report(run, progress, table)
             behind.wait()
+        total = report.rows = len(table.rows)
         if progress:
             progress(
                 ImportBatch.Stage.WRITE if run.writing else ImportBatch.Stage.VALIDATE, total, total

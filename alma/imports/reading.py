@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +36,31 @@ class Table:
     encoding: str
     header_line: int
     headers: list[str]
-    # (line number in the file, cells): CSV lines or worksheet rows, 1-based
+    # (line number in the file, cells): CSV lines or worksheet rows, 1-based; blank ones left out
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # the rows not read yet (read_table(lazy=True)), and how much of the file has been read
+    unread: Iterator[tuple[int, list[Any]]] | None = None
+    fraction_read: Callable[[], float] = lambda: 1.0
+
+    def read(self, upto: int | None = None) -> int:
+        """Read on until `upto` rows are read, or all of them; returns how many are."""
+        if self.unread is not None and (upto is None or len(self.rows) < upto):
+            rows = self.rows
+            with collector_paused():
+                for line, cells in self.unread:
+                    if not _blank(cells):
+                        rows.append((line, cells))
+                        if upto is not None and len(rows) >= upto:
+                            break
+                else:
+                    self.unread = None
+        return len(self.rows)
+
+    def estimated_rows(self) -> int:
+        """How many rows the file holds: exact once read, else judged by how far reading got."""
+        if self.unread is None:
+            return len(self.rows)
+        return max(len(self.rows), round(len(self.rows) / max(self.fraction_read(), 1e-6)))
 
 
 def max_bytes() -> int:
@@ -62,20 +85,31 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from None
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    sample = text[:20000]
+def _csv_rows(buffer: io.StringIO) -> Iterator[tuple[int, list[str]]]:
+    sample = buffer.read(20000)
+    buffer.seek(0)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(buffer, dialect)
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a cell over the csv module's limit, say
+            raise ApplicationError(
+                _("The file could not be read at line %(line)d: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ) from None
         yield start, cells
         start = reader.line_num + 1
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], Callable[[], float]]:
+    """The first sheet's rows, and how much of them has been read (by the sheet's own size)."""
     import openpyxl
     from openpyxl.xml import DEFUSEDXML
 
@@ -94,15 +128,21 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     except Exception as error:  # openpyxl raises many types for broken files
         raise ApplicationError(_("The workbook could not be read: %s") % error) from None
     sheet = book.worksheets[0]
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield (
-            number,
-            [
-                Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v
-                for v in cells
-            ],
-        )
-    book.close()
+    size, done = sheet.max_row or 0, [0]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            done[0] = number
+            yield (
+                number,
+                [
+                    Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v
+                    for v in cells
+                ],
+            )
+        book.close()
+
+    return rows(), lambda: done[0] / size if size else 1.0
 
 
 @contextmanager
@@ -127,10 +167,15 @@ def _blank(cells: list[Any]) -> bool:
         return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def read_table(data: bytes, *, filename: str) -> Table:
-    """Rows of the first sheet or the CSV, with the header row found among the first lines."""
+def read_table(data: bytes, *, filename: str, lazy: bool = False) -> Table:
+    """Rows of the first sheet or the CSV, with the header row found among the first lines.
+    Lazy: only those lines are read now, the rest as table.read() asks for them (an import
+    writes the first rows while it reads the others)."""
     with collector_paused():
-        return _read_table(data, filename)
+        table = _read_table(data, filename)
+    if not lazy:
+        table.read()
+    return table
 
 
 def _read_table(data: bytes, filename: str) -> Table:
@@ -140,12 +185,15 @@ def _read_table(data: bytes, filename: str) -> Table:
         raise ApplicationError(
             _("The file is larger than the limit of %(mb)d MB.") % {"mb": max_bytes() // 2**20}
         )
+    fraction_read: Callable[[], float]
     if data[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
         encoding = "xlsx"
-        rows = _xlsx_rows(data)
+        rows, fraction_read = _xlsx_rows(data)
     else:
         text, encoding = decode(data)
-        rows = _csv_rows(text)
+        buffer = io.StringIO(text, newline="")
+        rows = _csv_rows(buffer)
+        fraction_read = lambda: buffer.tell() / max(len(text), 1)  # noqa: E731
     head: list[tuple[int, list[Any]]] = []
     for line, cells in rows:
         if not _blank(cells):
@@ -161,10 +209,14 @@ def _read_table(data: bytes, filename: str) -> Table:
     best = max(range(len(head)), key=lambda i: (known(head[i][1]), -i))
     header_line, header_cells = head[best]
     headers = [str(c).strip() if c is not None else "" for c in header_cells]
-    table = Table(encoding=encoding, header_line=header_line, headers=headers)
-    table.rows = [row for row in head[best + 1 :]]
-    table.rows += [(line, cells) for line, cells in rows if not _blank(cells)]
-    return table
+    return Table(
+        encoding=encoding,
+        header_line=header_line,
+        headers=headers,
+        rows=head[best + 1 :],
+        unread=rows,
+        fraction_read=fraction_read,
+    )
 
 
 def cell_text(value: Any) -> str:

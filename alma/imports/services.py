@@ -81,8 +81,9 @@ def import_batch_upload(*, name: str, data: bytes, by: User | None) -> ImportBat
     )
 
 
-def import_batch_table(batch: ImportBatch) -> Any:
-    return read_table(batch_path(batch).read_bytes(), filename=batch.original_name)
+def import_batch_table(batch: ImportBatch, *, lazy: bool = False) -> Any:
+    """The batch's file as a table (lazy: read as an import asks for its rows)."""
+    return read_table(batch_path(batch).read_bytes(), filename=batch.original_name, lazy=lazy)
 
 
 def import_batch_set_mapping(*, batch: ImportBatch, columns: dict[str, str]) -> ImportBatch:
@@ -94,7 +95,9 @@ def import_batch_set_mapping(*, batch: ImportBatch, columns: dict[str, str]) -> 
 def import_batch_preview(*, batch: ImportBatch) -> dict[str, Any]:
     from alma.imports.people_import import people_import
 
-    report = people_import(table=import_batch_table(batch), mapping=batch.columns, dry_run=True)
+    report = people_import(
+        table=import_batch_table(batch, lazy=True), mapping=batch.columns, dry_run=True
+    )
     batch.report = report.as_dict()
     batch.save(update_fields=["report"])
     return batch.report
@@ -125,7 +128,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         report = people_import(
-            table=import_batch_table(batch),
+            table=import_batch_table(batch, lazy=True),
             mapping=batch.columns,
             skip_invalid=batch.skip_invalid,
             progress=lambda stage, done, total: _write_progress(batch, stage, done, total),

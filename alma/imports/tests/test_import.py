@@ -34,7 +34,8 @@ def committed(request):  # type: ignore[no-untyped-def]
 
 
 def run(data: bytes, name: str = "people.csv", **kwargs):  # type: ignore[no-untyped-def]
-    table = read_table(data, filename=name)
+    # lazy, as the command and the background job read: rows are read as the import goes
+    table = read_table(data, filename=name, lazy=True)
     mapping = kwargs.pop("mapping", None) or propose_mapping(table.headers)
     return people_import(table=table, mapping=mapping, **kwargs)
 
@@ -323,6 +324,15 @@ def test_size_limit_and_garbage(settings):
         read_table(b"PK\x03\x04garbage", filename="x.xlsx")
     with pytest.raises(ApplicationError):
         read_table(b"\x81\x30\xff\xff\xff", filename="x.csv")
+    # A cell past the csv module's field limit (128 KB) is a clear error, not a crash.
+    huge = '姓名,邮箱\n张三,a@example.com\n"' + "x" * 200_000 + '",b@example.com\n'
+    with pytest.raises(ApplicationError, match="line 3"):
+        read_table(huge.encode(), filename="x.csv")
+    # Read lazily, past the header rows, it stops the import and nothing is written.
+    far = csv_bytes(many_rows(30), encoding="utf-8") + huge.split("\n", 2)[2].encode()
+    with pytest.raises(ApplicationError, match="line 32"):
+        run(far)
+    assert Person.objects.count() == 0
 
 
 def test_mapping_must_name_the_full_name():
@@ -543,3 +553,17 @@ def test_an_import_on_its_own_reads_beside_its_writes_and_closes_what_it_opened(
     with transaction.atomic():  # inside a transaction the import reads on its own connection
         run(csv_bytes(rows[:10]))
     assert sides[-1] is None
+
+
+def test_progress_counts_rows_as_the_file_is_read(monkeypatch):
+    """A lazily read file reports an estimate of its rows while it is read, the count at the end."""
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    reports: list[tuple[str, int, int]] = []
+    report = run(csv_bytes(many_rows(2500)), progress=lambda *report: reports.append(report))
+    assert report.rows == report.created == 2500
+    written = [(done, total) for stage, done, total in reports if stage == "write"]
+    assert [done for done, _total in written] == [0, 100, 600, 1600, 2500]
+    assert all(2400 <= total <= 2600 for _done, total in written)
+    assert written[-1] == (2500, 2500)

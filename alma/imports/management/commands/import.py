@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            table = read_table(path.read_bytes(), filename=path.name)
+            table = read_table(path.read_bytes(), filename=path.name, lazy=True)
             mapping = (
                 mapping_load(options["mapping"], headers=table.headers)
                 if options["mapping"]
