@@ -60,10 +60,6 @@ SIMULATE_MAX = 20_000  # previews of more rows are counted, not rehearsed
 # The columns an import writes, in the order the rows below hold them.
 EDUCATION_COLUMNS = (*EDUCATION_FIELDS, "expected_graduation_year")
 EMPLOYMENT_COLUMNS = (*EMPLOYMENT_FIELDS, "is_current")
-# What a field holds when the file has no column for it (the model's default).
-BLANK = {name: None if name == "date_of_birth" else "" for name in PERSON_FIELDS}
-person_tuple = itemgetter(*PERSON_FIELDS)
-education_tuple = itemgetter(*EDUCATION_COLUMNS)
 
 
 @dataclass
@@ -351,28 +347,41 @@ def _stage_for(graduation: int | None, year: int) -> str:
     return Stage.ALUMNUS if graduation <= year else Stage.STUDENT
 
 
-def _education_values(v: dict[str, Any], year: int) -> dict[str, Any] | None:
-    """The education a row describes (None if none); `year` is this year."""
-    if not any(v.get(n) for n in EDUCATION_FIELDS):
+def _education_row(v: dict[str, Any], year: int) -> tuple[Any, ...] | None:
+    """The education a row describes, in EDUCATION_COLUMNS order (None if none); `year` is this
+    year."""
+    number, school, major = v.get("student_number"), v.get("school"), v.get("major")
+    degree, entry, graduation = v.get("degree_level"), v.get("entry_year"), v.get("graduation_year")
+    if not (number or entry or graduation or school or major or degree):
         return None
-    degree = v.get("degree_level") or "bachelor"
-    entry, graduation = v.get("entry_year"), v.get("graduation_year")
+    degree = degree or "bachelor"
     if entry is None and graduation is not None:
         entry = graduation - DURATION[degree]
-    values = {
-        "degree_level": degree,
-        "school": v.get("school") or "",
-        "major": v.get("major") or "",
-        "entry_year": entry,
-        "graduation_year": graduation if graduation and graduation <= year else None,
-        "expected_graduation_year": graduation,
-        "student_number": v.get("student_number") or None,
-    }
-    return values
+    return (
+        number or None,
+        entry,
+        graduation if graduation and graduation <= year else None,
+        school or "",
+        major or "",
+        degree,
+        graduation,
+    )
 
 
-def _job_values(v: dict[str, Any]) -> dict[str, Any]:
-    return {n: v.get(n) or "" for n in EMPLOYMENT_FIELDS}
+def _education_values(v: dict[str, Any], year: int) -> dict[str, Any] | None:
+    """The education a row describes, as a dict of EDUCATION_COLUMNS (None if none)."""
+    row = _education_row(v, year)
+    return None if row is None else dict(zip(EDUCATION_COLUMNS, row, strict=True))
+
+
+def _job_row(v: dict[str, Any]) -> list[Any]:
+    """The job a row describes, in EMPLOYMENT_FIELDS order (blank if none)."""
+    return [v.get(n) or "" for n in EMPLOYMENT_FIELDS]
+
+
+def _values_of(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function giving these values of a row's, in this order, as a tuple."""
+    return itemgetter(*names) if len(names) > 1 else lambda v: (v[names[0]],)
 
 
 def _changed(record: dict[str, Any], values: dict[str, Any]) -> bool:
@@ -439,7 +448,9 @@ def _existing(person_ids: list[int]) -> Existing:
 class Changes:
     """What one chunk of rows writes: planned in Python, written by one job (see _write)."""
 
-    new_people: list[tuple[Any, ...]] = field(default_factory=list)  # (*PERSON_FIELDS, stage)
+    # the person fields the file has (the others take the model's defaults)
+    person_columns: tuple[str, ...] = PERSON_FIELDS
+    new_people: list[tuple[Any, ...]] = field(default_factory=list)  # (*person_columns, stage)
     # the new people's education and job: (position in new_people, *columns)
     new_people_educations: list[tuple[Any, ...]] = field(default_factory=list)
     new_people_jobs: list[tuple[Any, ...]] = field(default_factory=list)
@@ -450,17 +461,20 @@ class Changes:
     jobs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _plan_new(values: dict[str, Any], changes: Changes, year: int) -> None:
-    """Record a new person's rows."""
+def _plan_new(
+    values: dict[str, Any],
+    changes: Changes,
+    year: int,
+    person: Callable[[dict[str, Any]], tuple[Any, ...]],
+) -> None:
+    """Record a new person's rows (`person`: their values of changes.person_columns)."""
     i = len(changes.new_people)
-    changes.new_people.append(
-        (*person_tuple({**BLANK, **values}), _stage_for(values.get("graduation_year"), year))
-    )
-    education_values = _education_values(values, year)
-    if education_values:
-        changes.new_people_educations.append((i, *education_tuple(education_values)))
+    changes.new_people.append((*person(values), _stage_for(values.get("graduation_year"), year)))
+    education = _education_row(values, year)
+    if education:
+        changes.new_people_educations.append((i, *education))
     if values.get("organization_name"):
-        changes.new_people_jobs.append((i, *_job_values(values).values(), True))
+        changes.new_people_jobs.append((i, *_job_row(values), True))
 
 
 def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes, year: int) -> bool:
@@ -482,7 +496,7 @@ def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes,
                 None,
             )  # fmt: skip
         if education is None:
-            changes.new_educations.append((person["id"], *education_tuple(education_values)))
+            changes.new_educations.append((person["id"], *education_values.values()))
             changed = True
         elif _changed(education, education_values):
             if education["graduation_year"] and education["graduation_year"] < education["entry_year"]:  # fmt: skip
@@ -491,7 +505,7 @@ def _plan_update(row: Row, person_id: int, existing: Existing, changes: Changes,
                 )
             changes.educations.append(education)
             changed = True
-    job_values = _job_values(v)
+    job_values = dict(zip(EMPLOYMENT_FIELDS, _job_row(v), strict=True))
     if job_values["organization_name"]:
         name = job_values["organization_name"].casefold()
         job = next(
@@ -529,7 +543,9 @@ def _write(
     rows' references to their person) are made now, while Python plans the next chunk, rather
     than all at the commit."""
     ids = drawn.result() if drawn else {}
-    new_ids = _insert(Person, (*PERSON_FIELDS, "stage"), changes.new_people, ids.get(Person))
+    new_ids = _insert(
+        Person, (*changes.person_columns, "stage"), changes.new_people, ids.get(Person)
+    )
     for planned, new_rows in (
         (changes.new_people_educations, changes.new_educations),
         (changes.new_people_jobs, changes.new_jobs),
@@ -574,6 +590,8 @@ class Run:
         skip_invalid: bool,
     ) -> None:
         self.checks, self.behind, self.aside = checks, behind, aside
+        self.person_columns = tuple(n for n in PERSON_FIELDS if n in checks.header_of)
+        self.person_of = _values_of(self.person_columns)
         self.dry_run, self.skip_invalid = dry_run, skip_invalid
         self.matches = Matches(checks.header_of, phones="phone" in checks.header_of)
         # checked chunks whose identifiers are being looked up: (start, rows, errors, lookup)
@@ -608,11 +626,11 @@ class Run:
         self.writing = self.writing and (self.can_commit or self.valid <= SIMULATE_MAX)
         if not self.writing:
             return start
-        changes = Changes()
-        year = _today().year
+        changes = Changes(person_columns=self.person_columns)
+        year, person = _today().year, self.person_of
         for row in rows:
             if row.person_id is None:
-                _plan_new(row.values, changes, year)
+                _plan_new(row.values, changes, year, person)
             elif _plan_update(row, row.person_id, found.existing, changes, year):
                 self.updated += 1
                 self.touched.append(row.person_id)
