@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -41,7 +41,9 @@ from alma.imports.fields import (
 from alma.imports.models import ImportBatch
 from alma.imports.reading import Table, collector_paused
 from alma.lib.bulk import (
+    CopyText,
     WriteBehind,
+    copy_text,
     history_copy,
     insert_rows,
     probing_indexes,
@@ -456,6 +458,8 @@ class Changes:
     new_people_jobs: list[tuple[Any, ...]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     new_educations: list[tuple[Any, ...]] = field(default_factory=list)  # (person_id, ...)
+    # PostgreSQL: each table's new rows ready to send (see _prepare), if made already
+    prepared: "dict[type[Any], Prepared]" = field(default_factory=dict)
     educations: list[dict[str, Any]] = field(default_factory=list)
     new_jobs: list[tuple[Any, ...]] = field(default_factory=list)
     jobs: list[dict[str, Any]] = field(default_factory=list)
@@ -535,29 +539,47 @@ def _draw_ids(changes: Changes) -> dict[type[Any], list[int]]:
     return {model: sequence_ids(model._meta.db_table, "id", n) for model, n in counts.items()}
 
 
-def _write(
-    changes: Changes, drawn: "Future[dict[type[Any], list[int]]] | None" = None
-) -> list[int]:
-    """Write one chunk's changes with their history rows; returns the new people's ids (taking
-    the ids `drawn` for the new rows, if given). On PostgreSQL the chunk's deferred checks (its
-    rows' references to their person) are made now, while Python plans the next chunk, rather
-    than all at the commit."""
-    ids = drawn.result() if drawn else {}
-    new_ids = _insert(
-        Person, (*changes.person_columns, "stage"), changes.new_people, ids.get(Person)
-    )
+def _tables(changes: Changes) -> list[tuple[type[Any], tuple[str, ...], list[tuple[Any, ...]]]]:
+    """The new rows of each table, with the columns they hold, people first."""
+    return [
+        (Person, (*changes.person_columns, "stage"), changes.new_people),
+        (Education, ("person_id", *EDUCATION_COLUMNS), changes.new_educations),
+        (Employment, ("person_id", *EMPLOYMENT_COLUMNS), changes.new_jobs),
+    ]
+
+
+def _link(changes: Changes, person_ids: list[int]) -> None:
+    """The new people's education and jobs, once the people have their ids."""
     for planned, new_rows in (
         (changes.new_people_educations, changes.new_educations),
         (changes.new_people_jobs, changes.new_jobs),
     ):
-        new_rows += [(new_ids[row[0]], *row[1:]) for row in planned]
-    _insert(
-        Education,
-        ("person_id", *EDUCATION_COLUMNS),
-        changes.new_educations,
-        ids.get(Education),
-    )
-    _insert(Employment, ("person_id", *EMPLOYMENT_COLUMNS), changes.new_jobs, ids.get(Employment))
+        new_rows += [(person_ids[row[0]], *row[1:]) for row in planned]
+        planned.clear()
+
+
+def _prepare(changes: Changes, ids: dict[type[Any], list[int]]) -> None:
+    """PostgreSQL, with the new rows' ids drawn already: make each table's COPY text here, in
+    the importing thread, so that the worker that writes (the slower side) only sends it."""
+    when = timezone.now()
+    _link(changes, ids[Person])
+    for model, columns, rows in _tables(changes):
+        if rows:
+            names, full_rows, _ = _table_rows(model, columns, rows, when, ids[model])
+            changes.prepared[model] = (names, copy_text(full_rows), ids[model])
+
+
+def _write(changes: Changes) -> list[int]:
+    """Write one chunk's changes with their history rows; returns the new people's ids. On
+    PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
+    while Python plans the next chunk, rather than all at the commit."""
+    when = timezone.now()
+    new_ids: list[int] = []
+    for model, columns, rows in _tables(changes):
+        if model is not Person:
+            _link(changes, new_ids)
+        pks = _insert(model, columns, rows, when, changes.prepared.get(model))
+        new_ids = pks if model is Person else new_ids
     _update(Person, PERSON_FIELDS, changes.people)
     _update(Education, EDUCATION_COLUMNS, changes.educations)
     _update(Employment, EMPLOYMENT_FIELDS, changes.jobs)
@@ -636,8 +658,9 @@ class Run:
                 self.touched.append(row.person_id)
             else:
                 self.unchanged += 1
-        ids = self.aside.submit(_draw_ids, changes) if self.aside else None
-        self.written.append(self.behind.submit(_write, changes, ids))
+        if self.aside:
+            _prepare(changes, self.aside.submit(_draw_ids, changes).result())
+        self.written.append(self.behind.submit(_write, changes))
         return start
 
     @property
@@ -649,46 +672,63 @@ class Run:
         return [pk for future in self.written for pk in future.result()]
 
 
-def _insert(
+Prepared = tuple[list[str], CopyText, list[int]]  # columns, their COPY text, the rows' ids
+
+
+def _table_rows(
     model: type[Any],
     columns: tuple[str, ...],
     rows: list[tuple[Any, ...]],
-    ids: list[int] | None = None,
-) -> list[int]:
-    """Insert rows holding these columns (the others take their defaults) with their '+' history
-    rows; returns the new ids in the order of the rows (PostgreSQL: `ids`, if drawn already).
-    COPY on PostgreSQL, one executemany on SQLite: building a model instance per row would cost
-    more than the database's own work."""
-    if not rows:
-        return []
-    now = timezone.now()
-    # The other columns, less those the database fills itself (db_default): fewer values to send.
+    when: dt.datetime,
+    ids: list[int] | None,
+) -> tuple[list[str], Iterable[tuple[Any, ...]], list[int] | None]:
+    """The columns to write, the rows to write in them, and (PostgreSQL) their ids: rows holding
+    these columns, then the model's other fields at their defaults (less those the database
+    fills itself, db_default: fewer values to send); ids drawn if not given already."""
     rest = [
         f
         for f in model._meta.concrete_fields
         if not f.primary_key and f.attname not in columns and not f.has_db_default()
     ]
-    defaults = tuple(_default(f, now) for f in rest)
+    defaults = tuple(_default(f, when) for f in rest)
     names = [*columns, *(f.column for f in rest)]
+    if connection.vendor != "postgresql":
+        return names, [(*row, *defaults) for row in rows], None
+    ids = ids or sequence_ids(model._meta.db_table, "id", len(rows))
+    # made as they are sent (or formatted), not all at once before
+    return ["id", *names], ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)), ids
+
+
+def _insert(
+    model: type[Any],
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    when: dt.datetime,
+    prepared: Prepared | None = None,
+) -> list[int]:
+    """Insert rows holding these columns (the others take their defaults) with their '+' history
+    rows; returns the new ids in the order of the rows. COPY on PostgreSQL (of the text
+    `prepared` already, if given), one executemany on SQLite: building a model instance per row
+    would cost more than the database's own work."""
+    if not rows:
+        return []
     table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        ids = ids or sequence_ids(table, "id", len(rows))
-        # Made as COPY sends them, while the server takes in the ones before.
-        insert_rows(
-            table,
-            ["id", *names],
-            ((pk, *row, *defaults) for pk, row in zip(ids, rows, strict=True)),
-        )
+    if prepared:
+        names, text, ids = prepared
+        insert_rows(table, names, text)
     else:
-        insert_rows(table, names, [(*row, *defaults) for row in rows])
-        # SQLite has one writer at a time, this transaction: the rows took consecutive ids.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_insert_rowid()")
-            last = cursor.fetchone()[0]
-        ids = list(range(last - len(rows) + 1, last + 1))
+        names, full_rows, drawn = _table_rows(model, columns, rows, when, None)
+        insert_rows(table, names, full_rows)
+        if drawn is None:
+            # SQLite has one writer at a time, this transaction: the rows took consecutive ids.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+            drawn = list(range(last - len(rows) + 1, last + 1))
+        ids = drawn
     # The history rows, copied by the database from the rows just written: sending the same
     # values a second time costs the client and the wire twice what the copy costs the server.
-    history_copy(model, ids, kind="+", reason="import", when=now)
+    history_copy(model, ids, kind="+", reason="import", when=when)
     return ids
 
 

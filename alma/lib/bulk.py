@@ -5,6 +5,7 @@ letting the ORM prepare each value would cost more than the database's own work.
 already be as the database takes them.
 """
 
+import io
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,19 +23,49 @@ SWITCH_INTERVAL = 0.0002  # seconds a thread may hold the interpreter's lock whi
 IN_LIST = 10_000  # values in one SQLite "IN (...)" (PostgreSQL takes the whole list at once)
 
 
+class CopyText(bytes):
+    """Rows as PostgreSQL's COPY reads them (text format), made by copy_text."""
+
+
+def copy_text(rows: Iterable[Sequence[Any]], *, using: Any = None) -> CopyText:
+    """PostgreSQL: the rows as COPY text, made by psycopg's own formatter into memory (a Copy on
+    a cursor that runs nothing, writing to a FileWriter, as psycopg documents). It needs no
+    turn on the connection, so one thread can make it while another, which writes, sends
+    the text before: formatting is most of what a bulk write costs the client."""
+    import psycopg
+    from psycopg.copy import FileWriter
+
+    buffer = io.BytesIO()
+    cursor = (using or connection).connection.cursor()
+    with psycopg.Copy(cursor, binary=False, writer=FileWriter(buffer)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    return CopyText(buffer.getvalue())
+
+
 def insert_rows(
-    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, using: Any = None
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]] | CopyText,
+    *,
+    using: Any = None,
 ) -> None:
-    """Insert the rows into the table's columns (on `using`, a connection; else the default)."""
+    """Insert the rows into the table's columns (on `using`, a connection; else the default).
+    PostgreSQL takes them as CopyText too."""
     db = using or connection
     quote = db.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                if isinstance(rows, CopyText):
+                    copy.write(rows)
+                    return
                 for row in rows:
                     copy.write_row(row)
             return
+        if isinstance(rows, CopyText):
+            raise TypeError("COPY text is for PostgreSQL")
         # One statement run for every row inside sqlite3: Django converts the SQL once, where
         # multi-row INSERTs pay its placeholder conversion on every statement.
         marks = ", ".join(["%s"] * len(columns))

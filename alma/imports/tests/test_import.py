@@ -454,12 +454,12 @@ def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch, 
     monkeypatch.setattr(module, "CHUNK", 1000)
     write, calls = module._write, []
 
-    def failing_write(changes, drawn=None):  # type: ignore[no-untyped-def]
+    def failing_write(changes):  # type: ignore[no-untyped-def]
         calls.append(len(changes.new_people))
         if len(calls) == 3:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT * FROM no_such_table")
-        return write(changes, drawn)
+        return write(changes)
 
     monkeypatch.setattr(module, "_write", failing_write)
     before = Person.objects.count()
@@ -484,7 +484,7 @@ def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypa
     rows[2400][3] = "not a date"
     writes: list[int] = []
     write = module._write
-    monkeypatch.setattr(module, "_write", lambda c, d=None: writes.append(1) or write(c, d))
+    monkeypatch.setattr(module, "_write", lambda c: writes.append(1) or write(c))
     before = (Person.objects.count(), Education.objects.count(), Person.history.count())
     report = run(csv_bytes(rows))
     assert not report.committed and report.invalid == 1 and report.valid == 2499

@@ -3,7 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from alma.lib.bulk import WriteBehind, select_one_of
+from alma.lib.bulk import CopyText, WriteBehind, copy_text, insert_rows, select_one_of
 from alma.people.models import Person
 from alma.testing import factories as f
 
@@ -19,6 +19,24 @@ def test_texts_are_matched_exactly_whatever_they_hold():
         "SELECT id, full_name FROM people_person WHERE {where}", "full_name", [*ODD, "absent"]
     )
     assert dict((name, pk) for pk, name in rows) == people
+
+
+def test_rows_written_as_copy_text_read_back_exactly():
+    """PostgreSQL: rows made into COPY text beforehand (copy_text) are written as they were, with
+    tabs, newlines, backslashes, NULLs, dates and Chinese in them."""
+    import datetime as dt
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(TypeError):  # SQLite takes rows, not COPY text
+            insert_rows("people_person", ["full_name"], CopyText(b""))
+        return
+    names = [*ODD, "tab\there", "new\nline", "cr\rhere", "\\N", ""]
+    rows = [(name, None if i % 2 else dt.date(1990, 1, 1 + i)) for i, name in enumerate(names)]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE copied (name text, born date)")
+        insert_rows("copied", ["name", "born"], copy_text(rows))
+        cursor.execute("SELECT name, born FROM copied")
+        assert sorted(cursor.fetchall(), key=str) == sorted(rows, key=str)
 
 
 def test_upper_applies_to_each_value():
