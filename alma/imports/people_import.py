@@ -574,12 +574,11 @@ def _write(changes: Changes) -> list[int]:
     PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
     while Python plans the next chunk, rather than all at the commit."""
     when = timezone.now()
-    new_ids: list[int] = []
-    for model, columns, rows in _tables(changes):
-        if model is not Person:
-            _link(changes, new_ids)
-        pks = _insert(model, columns, rows, when, changes.prepared.get(model))
-        new_ids = pks if model is Person else new_ids
+    (_, columns, rows), *others = _tables(changes)
+    new_ids = _insert(Person, columns, rows, when, changes.prepared.get(Person))
+    _link(changes, new_ids)  # done already where prepared
+    for model, columns, rows in others:
+        _insert(model, columns, rows, when, changes.prepared.get(model))
     _update(Person, PERSON_FIELDS, changes.people)
     _update(Education, EDUCATION_COLUMNS, changes.educations)
     _update(Employment, EMPLOYMENT_FIELDS, changes.jobs)
