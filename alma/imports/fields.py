@@ -377,14 +377,16 @@ def clean_column(name: str, cells: Sequence[Any]) -> tuple[list[Any], list[int]]
         # clean_cell for text and empty cells, the field's rule looked up once for the column
         rule, empty = _text_rule(name), _empty(name)
         cleaned: dict[Any, Any] = {}
+        failed = False
         for cell in set(cells):
             text = cell.strip() if cell else ""
             try:
                 cleaned[cell] = rule(text) if text else empty
             except CellError as error:
                 cleaned[cell] = error
+                failed = True
         values = list(map(cleaned.__getitem__, cells))
-        if not any(isinstance(v, CellError) for v in cleaned.values()):
+        if not failed:
             return values, []
     else:
         values = [_clean_or_error(name, cell) for cell in cells]
