@@ -460,6 +460,8 @@ class Changes:
     new_educations: list[tuple[Any, ...]] = field(default_factory=list)  # (person_id, ...)
     # PostgreSQL: each table's new rows ready to send (see _prepare), if made already
     prepared: "dict[type[Any], Prepared]" = field(default_factory=dict)
+    # when the changes are made: the new rows' timestamps and their history rows'
+    when: dt.datetime = field(default_factory=timezone.now)
     educations: list[dict[str, Any]] = field(default_factory=list)
     new_jobs: list[tuple[Any, ...]] = field(default_factory=list)
     jobs: list[dict[str, Any]] = field(default_factory=list)
@@ -561,11 +563,10 @@ def _link(changes: Changes, person_ids: list[int]) -> None:
 def _prepare(changes: Changes, ids: dict[type[Any], list[int]]) -> None:
     """PostgreSQL, with the new rows' ids drawn already: make each table's COPY text here, in
     the importing thread, so that the worker that writes (the slower side) only sends it."""
-    when = timezone.now()
     _link(changes, ids[Person])
     for model, columns, rows in _tables(changes):
         if rows:
-            names, full_rows, _ = _table_rows(model, columns, rows, when, ids[model])
+            names, full_rows, _ = _table_rows(model, columns, rows, changes.when, ids[model])
             changes.prepared[model] = (names, copy_text(full_rows), ids[model])
 
 
@@ -573,7 +574,7 @@ def _write(changes: Changes) -> list[int]:
     """Write one chunk's changes with their history rows; returns the new people's ids. On
     PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
     while Python plans the next chunk, rather than all at the commit."""
-    when = timezone.now()
+    when = changes.when
     (_, columns, rows), *others = _tables(changes)
     new_ids = _insert(Person, columns, rows, when, changes.prepared.get(Person))
     _link(changes, new_ids)  # done already where prepared
@@ -810,7 +811,8 @@ def _people_import(
     if progress:
         progress(ImportBatch.Stage.VALIDATE, 0, table.estimated_rows())
     checks = Checks(table, mapping)
-    with reading_aside(depth=4) as aside, transaction.atomic():
+    read = [m._meta.db_table for m in (Person, Education, Employment)]  # see _read_found
+    with reading_aside(tables=read, depth=4) as aside, transaction.atomic():
         with WriteBehind(depth=4) as behind:
             run = Run(checks, behind, aside, dry_run=dry_run, skip_invalid=skip_invalid)
             # One chunk checked ahead: its lookup is queued before the writes of the one planned.

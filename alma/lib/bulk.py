@@ -309,13 +309,19 @@ class WriteBehind:
 
 
 @contextmanager
-def reading_aside(*, depth: int = 2) -> Iterator[WriteBehind | None]:
+def reading_aside(*, tables: Sequence[str], depth: int = 2) -> Iterator[WriteBehind | None]:
     """PostgreSQL, outside any transaction: a WriteBehind on a second connection to the same
     database, for reads of what is committed and for draws from sequences beside a bulk write
     on the first, so that the backend that writes does nothing else (it is the slower side of
     a bulk write). Rows the write adds or changes stay invisible to it until the commit, so it
     reads the data as it was before the write (with what others commit meanwhile); sequences
     give unique values to any session. Its reads avoid whole-table scans (see probing_indexes).
+
+    The `tables` it reads are locked for reading (as any read locks them) in a transaction
+    held open until the end, before the write begins. Otherwise a session asking meanwhile for
+    an exclusive lock on one of them (a migration), which waits for the write, would make the
+    next read wait for it in turn: the write would wait for its reads, the reads for that
+    session, and that session for the write, a wait PostgreSQL cannot see as a deadlock.
 
     None inside a transaction, where the caller's own uncommitted rows belong to the data before
     the write and only the caller's connection sees them, and on SQLite, where jobs run inline.
@@ -325,9 +331,12 @@ def reading_aside(*, depth: int = 2) -> Iterator[WriteBehind | None]:
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
+        quote = side.ops.quote_name
         with side.cursor() as cursor:
             cursor.execute("SET enable_seqscan = off")
+            cursor.execute("BEGIN")  # READ COMMITTED: each read still sees the latest commits
+            cursor.execute(f"LOCK TABLE {', '.join(quote(t) for t in tables)} IN ACCESS SHARE MODE")
         with WriteBehind(depth=depth, using=side) as aside:
             yield aside
     finally:
-        side.close()
+        side.close()  # the server ends the reading transaction with the session

@@ -22,15 +22,22 @@ from alma.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["in_a_transaction", "on_its_own"])
+@pytest.fixture(
+    params=[
+        "in_a_transaction",
+        pytest.param("on_its_own", marks=pytest.mark.django_db(transaction=True)),
+    ]
+)
 def committed(request):  # type: ignore[no-untyped-def]
     """Both ways an import runs. Inside a caller's transaction (as every other test here) it
     reads existing people on its own connection; on its own, as the CLI and the background job
     run it, PostgreSQL's import reads them on a second connection, which sees committed rows
-    only (these tests' rows are committed: transactional_db)."""
-    if request.param == "on_its_own":
-        request.getfixturevalue("transactional_db")
-    return request.param == "on_its_own"
+    only (these tests' rows are committed: a transactional test)."""
+    from django.db import connection
+
+    on_its_own = request.param == "on_its_own"
+    assert connection.in_atomic_block is not on_its_own
+    return on_its_own
 
 
 def run(data: bytes, name: str = "people.csv", **kwargs):  # type: ignore[no-untyped-def]
@@ -328,11 +335,23 @@ def test_size_limit_and_garbage(settings):
     huge = '姓名,邮箱\n张三,a@example.com\n"' + "x" * 200_000 + '",b@example.com\n'
     with pytest.raises(ApplicationError, match="line 3"):
         read_table(huge.encode(), filename="x.csv")
-    # Read lazily, past the header rows, it stops the import and nothing is written.
-    far = csv_bytes(many_rows(30), encoding="utf-8") + huge.split("\n", 2)[2].encode()
-    with pytest.raises(ApplicationError, match="line 32"):
+
+
+def test_a_line_that_cannot_be_read_late_in_the_file_undoes_the_chunks_written(monkeypatch):
+    """Read lazily, a line past the first chunks stops the import: the chunks already written
+    are rolled back and the message names the line."""
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    writes: list[int] = []
+    write = module._write
+    monkeypatch.setattr(module, "_write", lambda c: writes.append(1) or write(c))
+    huge = '"' + "x" * 200_000 + '",b@example.com\n'
+    far = csv_bytes(many_rows(5000), encoding="utf-8") + huge.encode()
+    with pytest.raises(ApplicationError, match="line 5002"):
         run(far)
-    assert Person.objects.count() == 0
+    assert len(writes) >= 2  # chunks written before the line was read
+    assert Person.objects.count() == Education.objects.count() == Person.history.count() == 0
 
 
 def test_mapping_must_name_the_full_name():
@@ -561,9 +580,73 @@ def test_progress_counts_rows_as_the_file_is_read(monkeypatch):
 
     monkeypatch.setattr(module, "CHUNK", 1000)
     reports: list[tuple[str, int, int]] = []
-    report = run(csv_bytes(many_rows(2500)), progress=lambda *report: reports.append(report))
+    read: list[int] = []  # rows read from the file when each report is made
+    table = read_table(csv_bytes(many_rows(2500)), filename="people.csv", lazy=True)
+
+    def progress(*report):  # type: ignore[no-untyped-def]
+        reports.append(report)
+        read.append(len(table.rows))
+
+    report = people_import(table=table, mapping=propose_mapping(table.headers), progress=progress)
     assert report.rows == report.created == 2500
+    assert read[0] < 100 and read[-1] == 2500  # the file was read as the import went
     written = [(done, total) for stage, done, total in reports if stage == "write"]
     assert [done for done, _total in written] == [0, 100, 600, 1600, 2500]
     assert all(2400 <= total <= 2600 for _done, total in written)
     assert written[-1] == (2500, 2500)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_exclusive_lock_requested_meanwhile_waits_for_the_import_not_the_reverse(monkeypatch):
+    """PostgreSQL: while an import on its own writes, another session asks for an exclusive
+    lock on people (a migration, say). It must wait for the import, as it would for any writer:
+    the import's reads on its second connection must not queue behind it (the import would then
+    wait for a lock that waits for the import, a wait PostgreSQL cannot see as a deadlock)."""
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from alma.imports import people_import as module
+
+    if connection.vendor != "postgresql":
+        return  # one connection, no second one to wait on
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    params = connection.get_connection_params()
+    outcome: list[str] = []
+
+    def lock_people() -> None:
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SET lock_timeout = '20s'")
+            try:
+                with other.transaction():
+                    other.execute("LOCK TABLE people_employment IN ACCESS EXCLUSIVE MODE")
+                    outcome.append("locked")
+            except psycopg.errors.LockNotAvailable:
+                outcome.append("timed out")
+
+    locker = threading.Thread(target=lock_people)
+    write = module._write
+
+    def write_then_lock(changes):  # type: ignore[no-untyped-def]
+        pks = write(changes)
+        if not locker.is_alive() and not outcome:
+            locker.start()
+            with connection.cursor() as cursor:  # until the lock request waits on the import
+                for _ in range(500):
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                        " AND relation = 'people_employment'::regclass"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    threading.Event().wait(0.01)
+        return pks
+
+    rows = many_rows(5000)
+    run(csv_bytes(rows[4000:]))  # people the last chunks find: their jobs are read only then
+    monkeypatch.setattr(module, "_write", write_then_lock)
+    report = run(csv_bytes(rows))
+    locker.join()
+    assert report.committed and (report.created, report.unchanged) == (4000, 1000)
+    assert outcome == ["locked"]  # it waited for the import, which did not wait for it
