@@ -218,7 +218,6 @@ class Found:
 
 
 def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
-    """On the import's own connection (reading_aside's lookups run _read_found)."""
     with probing_indexes():
         return _read_found(numbers, emails, phone_hits)
 
@@ -580,9 +579,9 @@ def _write(changes: Changes) -> list[int]:
     _link(changes, new_ids)  # done already where prepared
     for model, columns, rows in others:
         _insert(model, columns, rows, when, changes.prepared.get(model))
-    _update(Person, PERSON_FIELDS, changes.people)
-    _update(Education, EDUCATION_COLUMNS, changes.educations)
-    _update(Employment, EMPLOYMENT_FIELDS, changes.jobs)
+    _update(Person, PERSON_FIELDS, changes.people, when)
+    _update(Education, EDUCATION_COLUMNS, changes.educations, when)
+    _update(Employment, EMPLOYMENT_FIELDS, changes.jobs, when)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -628,7 +627,7 @@ class Run:
     def check(self, start: int, stop: int) -> None:
         rows, errors = self.checks.rows(start, stop)
         if self.aside:  # on a connection of its own, beside the writes
-            lookup = self.aside.submit(_read_found, *self.matches.lookup(rows))
+            lookup = self.aside.submit(_lookup, *self.matches.lookup(rows))
         else:  # queued ahead of the chunk before's writes
             lookup = self.behind.submit(_lookup, *self.matches.lookup(rows))
         self.ahead.append((start, rows, errors, lookup))
@@ -740,13 +739,14 @@ def _default(f: Any, now: dt.datetime) -> Any:
     return f.get_db_prep_save(value, connection)
 
 
-def _update(model: type[Any], columns: tuple[str, ...], records: list[dict[str, Any]]) -> None:
+def _update(
+    model: type[Any], columns: tuple[str, ...], records: list[dict[str, Any]], when: dt.datetime
+) -> None:
     """Write the changed records' columns (and a person's updated_at), with '~' history rows."""
     if not records:
         return
     stamp = model is Person
     sets = ", ".join([*(f"{c} = %s" for c in columns), *(["updated_at = %s"] if stamp else [])])
-    when = timezone.now()
     now = connection.ops.adapt_datetimefield_value(when)
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -811,7 +811,7 @@ def _people_import(
     if progress:
         progress(ImportBatch.Stage.VALIDATE, 0, table.estimated_rows())
     checks = Checks(table, mapping)
-    read = [m._meta.db_table for m in (Person, Education, Employment)]  # see _read_found
+    read = [m._meta.db_table for m in (Person, Education, Employment)]  # see _lookup
     with reading_aside(tables=read, depth=4) as aside, transaction.atomic():
         with WriteBehind(depth=4) as behind:
             run = Run(checks, behind, aside, dry_run=dry_run, skip_invalid=skip_invalid)

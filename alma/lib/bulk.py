@@ -83,10 +83,11 @@ def sequence_ids(table: str, column: str, count: int, *, using: Any = None) -> l
         return []
     db = using or connection
     with db.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [db.ops.quote_name(table), column])
+        # One statement: the sequence is looked up once (a scalar subquery), then drawn from.
         cursor.execute(
-            "SELECT string_agg(nextval(%s::regclass)::text, ',') FROM generate_series(1, %s)",
-            [cursor.fetchone()[0], count],
+            "SELECT string_agg(nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass)::text,"
+            " ',') FROM generate_series(1, %s)",
+            [db.ops.quote_name(table), column, count],
         )
         return list(map(int, cursor.fetchone()[0].split(",")))
 
@@ -315,7 +316,7 @@ def reading_aside(*, tables: Sequence[str], depth: int = 2) -> Iterator[WriteBeh
     on the first, so that the backend that writes does nothing else (it is the slower side of
     a bulk write). Rows the write adds or changes stay invisible to it until the commit, so it
     reads the data as it was before the write (with what others commit meanwhile); sequences
-    give unique values to any session. Its reads avoid whole-table scans (see probing_indexes).
+    give unique values to any session.
 
     The `tables` it reads are locked for reading (as any read locks them) in a transaction
     held open until the end, before the write begins. Otherwise a session asking meanwhile for
@@ -333,7 +334,6 @@ def reading_aside(*, tables: Sequence[str], depth: int = 2) -> Iterator[WriteBeh
     try:
         quote = side.ops.quote_name
         with side.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
             cursor.execute("BEGIN")  # READ COMMITTED: each read still sees the latest commits
             cursor.execute(f"LOCK TABLE {', '.join(quote(t) for t in tables)} IN ACCESS SHARE MODE")
         with WriteBehind(depth=depth, using=side) as aside:

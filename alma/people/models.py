@@ -117,10 +117,7 @@ class Person(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
-    # History rows name their author without a database constraint (Django's on_delete still
-    # sets it to NULL when a user goes): the constraint cost each bulk-written history row a
-    # check at commit, though nearly all of them have no author to check (0.6 s per 100,000).
-    history = History(user_db_constraint=False, excluded_fields=["updated_at"])
+    history = History(excluded_fields=["updated_at"])  # an author, not a constraint: see History
 
     class Meta:
         verbose_name = _("person")
@@ -165,7 +162,7 @@ class Organization(models.Model):
         blank=True,
         related_name="represented_organizations",
     )
-    history = History(user_db_constraint=False, m2m_fields=[representatives])
+    history = History(m2m_fields=[representatives])
 
     class Meta:
         verbose_name = _("organisation")
@@ -199,7 +196,7 @@ class Education(models.Model):
     )
     # The history is read one record at a time (by id): the copies of the foreign keys and the
     # student number are not indexed there. Each index costs every bulk import a write per row.
-    history = History(user_db_constraint=False, no_db_index=["person"])
+    history = History(no_db_index=["person"])
 
     class Meta:
         verbose_name = _("education")
@@ -241,7 +238,7 @@ class Employment(models.Model):
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=False, db_default=False)
-    history = History(user_db_constraint=False, no_db_index=["person", "organization"])
+    history = History(no_db_index=["person", "organization"])
 
     class Meta:
         verbose_name = _("employment")
@@ -275,7 +272,7 @@ class StaffPost(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    history = History(user_db_constraint=False)
+    history = History()
 
     class Meta:
         verbose_name = _("staff post")
@@ -299,7 +296,7 @@ class Chapter(models.Model):
     city = models.CharField(_("city"), max_length=80, blank=True)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(Person, through="ChapterMembership", related_name="chapters")
-    history = History(user_db_constraint=False)
+    history = History()
 
     class Meta:
         verbose_name = _("chapter")
