@@ -57,7 +57,11 @@ def insert_rows(
     names = ", ".join(quote(c) for c in columns)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # psycopg's own cursor, so its errors are wrapped here as Django's are
+            with (
+                db.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
                 if isinstance(rows, CopyText):
                     copy.write(rows)
                     return

@@ -176,6 +176,8 @@ class Organization(models.Model):
 class Education(models.Model):
     """A course of study at this university: one row per degree (a person may have several)."""
 
+    # On PostgreSQL the database checks this reference once per statement, not by a foreign-key
+    # constraint row by row (bulk imports write one per person): people migration 0005.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="educations")
     degree_level = models.CharField(_("degree level"), max_length=20, choices=DegreeLevel.choices)
     school = models.CharField(_("school / college"), max_length=120)
@@ -222,6 +224,7 @@ class Education(models.Model):
 
 
 class Employment(models.Model):
+    # Checked once per statement on PostgreSQL, as an education's person is.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     # Indexed only where set (Meta): imported jobs name an employer without linking it.
     organization = models.ForeignKey(
