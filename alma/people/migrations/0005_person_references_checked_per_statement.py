@@ -10,13 +10,19 @@ checks here keep the constraints' guarantees (tests: alma/people/tests/test_refe
   refers to that the transaction did not write itself is locked against removal until the
   transaction ends (FOR KEY SHARE, as the constraint does); those it wrote itself are invisible
   to every other session, so nothing can remove them meanwhile. A person counts as written by
-  this transaction when the row's xmin is its id (a row written inside a savepoint has another
-  xmin, and is locked like any other);
+  this transaction when the row's xmin is its id and its updated_at is recent (_OWN; a row
+  written inside a savepoint has another xmin, and is locked like any other);
 - removing a person, or changing a person's id, fails while an education or a job refers to them
   (the constraints' NO ACTION, checked at the end of the statement rather than at the commit:
   Django removes a person's educations and jobs first); so does a TRUNCATE that would leave them
-  without their person. A removal is refused outside READ COMMITTED (Django's level, and Alma's):
-  at a stricter level the check would not see a reference committed after the transaction began.
+  without their person. A removal (or TRUNCATE) is refused outside READ COMMITTED (Django's level,
+  and Alma's): at a stricter level the check would not see a reference committed after the
+  transaction began.
+
+One behaviour differs from the constraints, which were checked at the commit (DEFERRABLE
+INITIALLY DEFERRED): a statement that writes an education or a job needs its person to exist
+already. Alma writes people first everywhere; so does `dumpdata` (people before their records)
+for `loaddata`. A fixture that lists an education before its person no longer loads.
 
 SQLite keeps its foreign-key constraints, which cost it little; the models still declare them
 (Django's state: the constraints exist on SQLite, and a future migration that makes them again
@@ -27,6 +33,11 @@ from django.db import migrations
 
 REFERRING = ("people_education", "people_employment")
 REFERRED = "people_person"
+
+# A person this transaction wrote: the row's xmin is the transaction's id, and the row was
+# written lately (an old frozen row keeps the xmin it was written with, which a transaction 2^32
+# later has again; such a row is locked, like anyone's).
+_OWN = "p.xmin = me AND p.updated_at > transaction_timestamp() - interval '1 day'"
 
 # Probed id by id, like the writes' check (see below).
 _STILL_REFERRED = " OR ".join(
@@ -39,7 +50,8 @@ POSTGRES_FORWARD = [
     # Writes: one check per statement, over its new rows (a transition table).
     # Each row probes its person's key (LATERAL ... LIMIT 1: an index lookup per row, whatever
     # the planner believes of the table's size, which in the middle of an import is wrong).
-    f"""CREATE FUNCTION people_person_referred() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE FUNCTION people_person_referred() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
     DECLARE
         me xid := pg_current_xact_id()::xid;
         total bigint;
@@ -48,11 +60,11 @@ POSTGRES_FORWARD = [
     BEGIN
         SELECT count(*) INTO total FROM new_rows;
         SELECT count(*) INTO own FROM new_rows AS n CROSS JOIN LATERAL (
-            SELECT 1 FROM {REFERRED} AS p WHERE p.id = n.person_id AND p.xmin = me LIMIT 1
+            SELECT 1 FROM {REFERRED} AS p WHERE p.id = n.person_id AND {_OWN} LIMIT 1
         ) AS mine;
         IF own < total THEN
             SELECT count(*) INTO kept FROM new_rows AS n CROSS JOIN LATERAL (
-                SELECT 1 FROM {REFERRED} AS p WHERE p.id = n.person_id AND p.xmin <> me
+                SELECT 1 FROM {REFERRED} AS p WHERE p.id = n.person_id AND NOT ({_OWN})
                 LIMIT 1 FOR KEY SHARE
             ) AS theirs;
         END IF;
@@ -72,15 +84,25 @@ POSTGRES_FORWARD = [
         END IF;
         RETURN NULL;
     END $$""",
-    # People removed (statement, transition table) or given another id (row): no longer referred to.
-    f"""CREATE FUNCTION people_person_unreferred(gone_ids bigint[]) RETURNS void
-    LANGUAGE plpgsql AS $$
+    # The checks of removals read what is committed when they run: at a stricter level they
+    # would read the transaction's snapshot, and miss a reference committed since it began.
+    # (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED.)
+    """CREATE FUNCTION people_person_read_committed() RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
-        IF current_setting('transaction_isolation') <> 'read committed' THEN
+        IF current_setting('transaction_isolation') NOT IN ('read committed', 'read uncommitted') THEN
             RAISE object_not_in_prerequisite_state USING MESSAGE =
                 'people are removed in READ COMMITTED transactions only: at a stricter level '
                 'a reference committed meanwhile would not be seen';
         END IF;
+    END $$""",
+    # People removed (statement, transition table) or given another id (row): no longer referred to.
+    f"""CREATE FUNCTION people_person_unreferred(gone_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+    BEGIN
+        IF cardinality(gone_ids) = 0 THEN
+            RETURN;
+        END IF;
+        PERFORM people_person_read_committed();
         IF {_STILL_REFERRED} THEN
             RAISE foreign_key_violation USING MESSAGE =
                 'a person removed (or given another id) is still referred to by an education or a job';
@@ -98,6 +120,7 @@ POSTGRES_FORWARD = [
     END $$""",
     f"""CREATE FUNCTION people_person_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        PERFORM people_person_read_committed();
         IF {" OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in REFERRING)} THEN
             RAISE foreign_key_violation USING MESSAGE =
                 'people truncated while educations or jobs still refer to them';
@@ -133,6 +156,7 @@ POSTGRES_BACKWARD = [
         for name in ("referred", "referred_again", "removed", "renumbered", "truncated")
     ],
     "DROP FUNCTION people_person_unreferred(bigint[])",
+    "DROP FUNCTION people_person_read_committed()",
 ]
 
 

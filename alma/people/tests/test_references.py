@@ -106,16 +106,56 @@ def test_postgresql_people_are_removed_only_at_read_committed():
     if not postgresql_only():
         return
     person = f.PersonFactory()
-    with (
-        pytest.raises(DatabaseError, match="READ COMMITTED"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
+    for statement in ("DELETE FROM people_person WHERE id = %s", "TRUNCATE people_person CASCADE"):
+        with (
+            pytest.raises(DatabaseError, match="READ COMMITTED"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(statement, [person.pk] if "%s" in statement else None)
+        assert Person.objects.filter(pk=person.pk).exists()
+    with transaction.atomic(), connection.cursor() as cursor:  # removing nobody is no removal
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cursor.execute("DELETE FROM people_person WHERE id = %s", [person.pk])
-    assert Person.objects.filter(pk=person.pk).exists()
+        cursor.execute("DELETE FROM people_person WHERE id = %s", [missing_id()])
     person.delete()
     assert not Person.objects.exists()
+
+
+def test_people_and_their_records_dumped_load_back():
+    """dumpdata writes people before their records, so loaddata can check each as it goes."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    job = f.EmploymentFactory()
+    f.EducationFactory(person=job.person)
+    before = list(Education.objects.values()), list(Employment.objects.values())
+    dump = StringIO()
+    call_command("dumpdata", "people", stdout=dump)
+    Person.objects.all().delete()
+    assert not Education.objects.exists() and not Employment.objects.exists()
+    with NamedFixture(dump.getvalue()) as fixture:
+        call_command("loaddata", fixture, verbosity=0)
+    assert (list(Education.objects.values()), list(Employment.objects.values())) == before
+
+
+class NamedFixture:
+    """A JSON fixture in a file of its own, for loaddata."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __enter__(self) -> str:
+        import tempfile
+
+        self.file = tempfile.NamedTemporaryFile("w", suffix=".json")  # noqa: SIM115
+        self.file.write(self.text)
+        self.file.flush()
+        return self.file.name
+
+    def __exit__(self, *_exc: object) -> None:
+        self.file.close()
 
 
 def other_session() -> psycopg.Connection:
@@ -168,6 +208,24 @@ def test_postgresql_a_removal_waits_for_a_record_written_meanwhile_then_fails():
         assert isinstance(outcome[0], psycopg.errors.ForeignKeyViolation)
         remover.rollback()
     assert Education.objects.get().person == Person.objects.get(pk=person.pk)
+
+
+def test_postgresql_one_statement_for_people_of_its_own_and_others_locks_the_others():
+    if not postgresql_only():
+        return
+    other = f.PersonFactory()
+    with other_session() as remover:
+        with transaction.atomic():
+            mine = f.PersonFactory()
+            insert_rows("people_education", COLUMNS, education_rows(mine.pk, other.pk))
+            thread, outcome = in_thread(
+                lambda: remover.execute("DELETE FROM people_person WHERE id = %s", [other.pk])
+            )
+            wait_until_blocked(remover)  # the other person is kept until this commits
+        thread.join()
+        assert isinstance(outcome[0], psycopg.errors.ForeignKeyViolation)
+        remover.rollback()
+    assert Education.objects.filter(person__in=[mine, other]).count() == 2
 
 
 def test_postgresql_a_record_written_while_its_person_is_removed_waits_then_fails():
