@@ -450,20 +450,21 @@ class Changes:
     """What one chunk of rows writes: planned in Python, written by one job (see _write)."""
 
     # the person fields the file has (the others take the model's defaults)
-    person_columns: tuple[str, ...] = PERSON_FIELDS
+    person_columns: tuple[str, ...]
     new_people: list[tuple[Any, ...]] = field(default_factory=list)  # (*person_columns, stage)
     # the new people's education and job: (position in new_people, *columns)
     new_people_educations: list[tuple[Any, ...]] = field(default_factory=list)
     new_people_jobs: list[tuple[Any, ...]] = field(default_factory=list)
-    people: list[dict[str, Any]] = field(default_factory=list)
     new_educations: list[tuple[Any, ...]] = field(default_factory=list)  # (person_id, ...)
-    # PostgreSQL: each table's new rows ready to send (see _prepare), if made already
-    prepared: "dict[type[Any], Prepared]" = field(default_factory=dict)
+    new_jobs: list[tuple[Any, ...]] = field(default_factory=list)  # (person_id, ...)
+    # changed records
+    people: list[dict[str, Any]] = field(default_factory=list)
+    educations: list[dict[str, Any]] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
     # when the changes are made: the new rows' timestamps and their history rows'
     when: dt.datetime = field(default_factory=timezone.now)
-    educations: list[dict[str, Any]] = field(default_factory=list)
-    new_jobs: list[tuple[Any, ...]] = field(default_factory=list)
-    jobs: list[dict[str, Any]] = field(default_factory=list)
+    # PostgreSQL: each table's new rows ready to send (see _prepare), if made already
+    prepared: "dict[type[Any], Prepared]" = field(default_factory=dict)
 
 
 def _plan_new(
@@ -571,8 +572,9 @@ def _prepare(changes: Changes, ids: dict[type[Any], list[int]]) -> None:
 
 def _write(changes: Changes) -> list[int]:
     """Write one chunk's changes with their history rows; returns the new people's ids. On
-    PostgreSQL the chunk's deferred checks (its rows' references to their person) are made now,
-    while Python plans the next chunk, rather than all at the commit."""
+    PostgreSQL the chunk's deferred checks (a job's link to an employer's record; a record's
+    person is checked as each statement ends, people migration 0005) are made now, while Python
+    plans the next chunk, rather than all at the commit."""
     when = changes.when
     (_, columns, rows), *others = _tables(changes)
     new_ids = _insert(Person, columns, rows, when, changes.prepared.get(Person))

@@ -122,40 +122,19 @@ def test_postgresql_people_are_removed_only_at_read_committed():
     assert not Person.objects.exists()
 
 
-def test_people_and_their_records_dumped_load_back():
+def test_people_and_their_records_dumped_load_back(tmp_path):
     """dumpdata writes people before their records, so loaddata can check each as it goes."""
-    from io import StringIO
-
     from django.core.management import call_command
 
     job = f.EmploymentFactory()
     f.EducationFactory(person=job.person)
     before = list(Education.objects.values()), list(Employment.objects.values())
-    dump = StringIO()
-    call_command("dumpdata", "people", stdout=dump)
+    fixture = tmp_path / "people.json"
+    call_command("dumpdata", "people", output=str(fixture))
     Person.objects.all().delete()
     assert not Education.objects.exists() and not Employment.objects.exists()
-    with NamedFixture(dump.getvalue()) as fixture:
-        call_command("loaddata", fixture, verbosity=0)
+    call_command("loaddata", str(fixture), verbosity=0)
     assert (list(Education.objects.values()), list(Employment.objects.values())) == before
-
-
-class NamedFixture:
-    """A JSON fixture in a file of its own, for loaddata."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __enter__(self) -> str:
-        import tempfile
-
-        self.file = tempfile.NamedTemporaryFile("w", suffix=".json")  # noqa: SIM115
-        self.file.write(self.text)
-        self.file.flush()
-        return self.file.name
-
-    def __exit__(self, *_exc: object) -> None:
-        self.file.close()
 
 
 def other_session() -> psycopg.Connection:
