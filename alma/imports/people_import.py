@@ -13,7 +13,6 @@ thread while the next is checked (see Run). The directory is re-indexed once, at
 """
 
 import datetime as dt
-import itertools
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -664,6 +663,12 @@ class Run:
         self.written.append(self.behind.submit(_write, changes))
         return start
 
+    def starving(self) -> bool:
+        """Whether the writer is about to run out of work: then the chunk just checked is
+        planned at once (waiting for its lookup), not after the next one is checked. Only
+        where lookups run aside: on the import's own connection they queue behind the writes."""
+        return self.aside is not None and self.behind.backlog() < 2
+
     @property
     def can_commit(self) -> bool:
         return not self.dry_run and (self.skip_invalid or not self.errors)
@@ -783,15 +788,18 @@ def people_import(
 
 
 def _chunks(table: Table) -> Iterator[tuple[int, int]]:
-    """(start, stop) of each chunk, read from the table as it comes: the first ones small, so
-    the database starts writing soon."""
-    start = 0
-    for size in itertools.chain((CHUNK // 10, CHUNK // 2), itertools.repeat(CHUNK)):
+    """(start, stop) of each chunk, read from the table as it comes. The first is a tenth of
+    CHUNK, so the database starts writing soon; each is at most a quarter larger than the one
+    before, up to CHUNK, so the next is checked and planned in about the time the database
+    takes to write the last (Python's part of a row costs a little less than the database's)
+    and the database does not wait for it."""
+    start, size = 0, CHUNK // 10
+    while True:
         stop = min(table.read(start + size), start + size)
         if stop <= start:
             return
         yield start, stop
-        start = stop
+        start, size = stop, min(CHUNK, size * 5 // 4)
 
 
 def _plan_and_report(run: Run, progress: Progress | None, table: Table) -> None:
@@ -817,12 +825,13 @@ def _people_import(
     with reading_aside(tables=read, depth=4) as aside, transaction.atomic():
         with WriteBehind(depth=4) as behind:
             run = Run(checks, behind, aside, dry_run=dry_run, skip_invalid=skip_invalid)
-            # One chunk checked ahead: its lookup is queued before the writes of the one planned.
-            # The file is read as it is checked (a lazy table): the first chunks are written
-            # while the rest is read.
+            # One chunk checked ahead, its lookup running meanwhile (aside, or queued before the
+            # writes of the one planned), unless the writer is starving (Run.starving). The
+            # file is read as it is checked (a lazy table): the first chunks are written while
+            # the rest is read.
             for start, stop in _chunks(table):
                 run.check(start, stop)
-                if len(run.ahead) > 1:
+                while run.ahead and (len(run.ahead) > 1 or run.starving()):
                     _plan_and_report(run, progress, table)
             while run.ahead:
                 _plan_and_report(run, progress, table)

@@ -280,6 +280,10 @@ class WriteBehind:
         self.pending.append(future)
         return future
 
+    def backlog(self) -> int:
+        """Jobs submitted and not finished yet (none on SQLite, where each runs at once)."""
+        return sum(1 for future in self.pending if not future.done())
+
     def _run(self, job: Callable[..., T], *args: Any) -> T:
         # After a failure the transaction is lost: the jobs behind it fail with its error.
         if self.failure is not None:

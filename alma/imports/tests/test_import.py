@@ -484,7 +484,8 @@ def test_a_write_that_fails_mid_import_leaves_everything_as_before(monkeypatch, 
     before = Person.objects.count()
     with pytest.raises(DatabaseError):
         run(csv_bytes(many_rows(2500)))
-    assert calls == [100, 500, 1000]  # chunks of 100 and 500 were written, none after the error
+    # chunks of 100 and 125 rows were written (each a quarter larger), none after the error
+    assert calls == [100, 125, 156]
     assert Person.objects.count() == before
     assert Education.objects.count() == Employment.objects.count() == Person.history.count() == 0
     report = run(csv_bytes(many_rows(2500)))
@@ -509,8 +510,9 @@ def test_an_import_that_cannot_commit_stops_writing_and_counts_the_rest(monkeypa
     assert not report.committed and report.invalid == 1 and report.valid == 2499
     # counted from the matches: the 300 known people are updates, as far as a count can tell
     assert (report.created, report.updated) == (2199, 300)
-    # three chunks (100, 500 and 1000 rows) were written before the error; the last is counted
-    assert len(writes) == 3
+    # the chunks before the error's were written (100, 125, 156, 195, 243, 303, 378 and 472
+    # rows: 1,972); the last (528 rows, the error's) is counted
+    assert len(writes) == 8
     assert before == (Person.objects.count(), Education.objects.count(), Person.history.count())
     writes.clear()
     report = run(csv_bytes(rows), skip_invalid=True)
@@ -591,7 +593,9 @@ def test_progress_counts_rows_as_the_file_is_read(monkeypatch):
     assert report.rows == report.created == 2500
     assert read[0] < 100 and read[-1] == 2500  # the file was read as the import went
     written = [(done, total) for stage, done, total in reports if stage == "write"]
-    assert [done for done, _total in written] == [0, 100, 600, 1600, 2500]
+    # at the start of each chunk (100 rows, then each a quarter larger), and at the end
+    starts = [0, 100, 225, 381, 576, 819, 1122, 1500, 1972]
+    assert [done for done, _total in written] == [*starts, 2500]
     assert all(2400 <= total <= 2600 for _done, total in written)
     assert written[-1] == (2500, 2500)
 
