@@ -465,6 +465,11 @@ class Changes:
     # PostgreSQL: each table's new rows ready to send (see _prepare), if made already
     prepared: "dict[type[Any], Prepared]" = field(default_factory=dict)
 
+    def writes(self) -> bool:
+        """Whether the chunk changes anything (a new person's records come with them)."""
+        new = (self.new_people, self.new_educations, self.new_jobs)
+        return any((*new, self.people, self.educations, self.jobs))
+
 
 def _plan_new(
     values: dict[str, Any],
@@ -624,6 +629,7 @@ class Run:
         self.valid = self.matched = self.updated = self.unchanged = 0
         self.touched: list[int] = []
         self.writing = True
+        self.wrote = True  # whether the chunk planned last had anything to write
 
     def check(self, start: int, stop: int) -> None:
         rows, errors = self.checks.rows(start, stop)
@@ -658,6 +664,7 @@ class Run:
                 self.touched.append(row.person_id)
             else:
                 self.unchanged += 1
+        self.wrote = changes.writes()
         if self.aside:
             _prepare(changes, self.aside.submit(_draw_ids, changes).result())
         self.written.append(self.behind.submit(_write, changes))
@@ -666,8 +673,10 @@ class Run:
     def starving(self) -> bool:
         """Whether the writer is about to run out of work: then the chunk just checked is
         planned at once (waiting for its lookup), not after the next one is checked. Only
-        where lookups run aside: on the import's own connection they queue behind the writes."""
-        return self.aside is not None and self.behind.backlog() < 2
+        where lookups run aside (on the import's own connection they queue behind the writes),
+        and while chunks have something to write: a file that changes nothing (imported
+        again) is read fastest with each lookup running while the next chunk is checked."""
+        return self.aside is not None and self.wrote and self.behind.backlog() < 2
 
     @property
     def can_commit(self) -> bool:
