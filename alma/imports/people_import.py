@@ -55,7 +55,7 @@ from alma.people.models import Education, Employment, Person, Stage
 from alma.people.services import people_reindex
 
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
-CHUNK = 10_000  # rows checked, then written, at a time (and between progress reports)
+CHUNK = 10_000  # rows checked, then written, at a time at most (see _chunks)
 SIMULATE_MAX = 20_000  # previews of more rows are counted, not rehearsed
 
 # The columns an import writes, in the order the rows below hold them.
@@ -676,7 +676,7 @@ class Run:
         where lookups run aside (on the import's own connection they queue behind the writes),
         and while chunks have something to write: a file that changes nothing (imported
         again) is read fastest with each lookup running while the next chunk is checked."""
-        return self.aside is not None and self.wrote and self.behind.backlog() < 2
+        return self.aside is not None and self.writing and self.wrote and self.behind.backlog() < 2
 
     @property
     def can_commit(self) -> bool:
@@ -802,13 +802,13 @@ def _chunks(table: Table) -> Iterator[tuple[int, int]]:
     before, up to CHUNK, so the next is checked and planned in about the time the database
     takes to write the last (Python's part of a row costs a little less than the database's)
     and the database does not wait for it."""
-    start, size = 0, CHUNK // 10
+    start, size = 0, max(1, CHUNK // 10)
     while True:
         stop = min(table.read(start + size), start + size)
         if stop <= start:
             return
         yield start, stop
-        start, size = stop, min(CHUNK, size * 5 // 4)
+        start, size = stop, min(CHUNK, max(size + 1, size * 5 // 4))
 
 
 def _plan_and_report(run: Run, progress: Progress | None, table: Table) -> None:

@@ -576,6 +576,67 @@ def test_an_import_on_its_own_reads_beside_its_writes_and_closes_what_it_opened(
     assert sides[-1] is None
 
 
+def test_chunks_start_at_a_tenth_and_grow_by_a_quarter_up_to_chunk(monkeypatch):
+    from alma.imports import people_import as module
+
+    table = read_table(csv_bytes(many_rows(6000)), filename="people.csv", lazy=True)
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    sizes = [stop - start for start, stop in module._chunks(table)]
+    assert sizes == [100, 125, 156, 195, 243, 303, 378, 472, 590, 737, 921, 1000, 780]
+    assert sum(sizes) == len(table.rows) == 6000
+    monkeypatch.setattr(module, "CHUNK", 5)  # growing by at least a row
+    assert [stop - start for start, stop in module._chunks(table)][:7] == [1, 2, 3, 4, 5, 5, 5]
+
+
+def test_a_chunk_is_planned_at_once_only_while_the_writer_would_wait_for_it(monkeypatch, committed):
+    """An import on its own on PostgreSQL plans its first chunk as soon as it is checked (the
+    writer has nothing to do yet). Chunks that write nothing (a file imported again), and those
+    of a preview that has stopped writing, are planned once the next is checked, their lookups
+    running meanwhile; on SQLite (jobs run inline) every chunk is."""
+    from django.db import connection
+
+    from alma.imports import people_import as module
+
+    monkeypatch.setattr(module, "CHUNK", 1000)
+    monkeypatch.setattr(module, "SIMULATE_MAX", 300)
+    events: list[tuple[str, int]] = []
+    check, plan = module.Run.check, module.Run.plan
+
+    def recorded_check(self, start, stop):  # type: ignore[no-untyped-def]
+        events.append(("check", start))
+        return check(self, start, stop)
+
+    def recorded_plan(self):  # type: ignore[no-untyped-def]
+        start = plan(self)
+        events.append(("plan", start))
+        return start
+
+    monkeypatch.setattr(module.Run, "check", recorded_check)
+    monkeypatch.setattr(module.Run, "plan", recorded_plan)
+    starts = [0, 100, 225, 381, 576, 819, 1122, 1500, 1972]
+
+    def planned_after_the_next_check(first: int) -> bool:
+        return all(
+            events.index(("check", after)) < events.index(("plan", start))
+            for start, after in zip(starts, starts[1:], strict=False)
+            if start >= first
+        )
+
+    data = csv_bytes(many_rows(2500))
+    run(data)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        assert events[:2] == [("check", 0), ("plan", 0)]
+    else:  # lookups on the import's own connection, or inline
+        assert planned_after_the_next_check(0)
+    events.clear()
+    assert run(data).unchanged == 2500
+    assert planned_after_the_next_check(100)
+    events.clear()
+    assert not run(csv_bytes(many_rows(2500, start=5000)), dry_run=True).committed
+    # writing stopped with the chunk from row 225 (past 300 valid rows): those after it
+    assert planned_after_the_next_check(381)
+
+
 def test_progress_counts_rows_as_the_file_is_read(monkeypatch):
     """A lazily read file reports an estimate of its rows while it is read, the count at the end."""
     from alma.imports import people_import as module
