@@ -218,30 +218,26 @@ class Found:
 
 def _lookup(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
     with probing_indexes():
-        return _read_found(numbers, emails, phone_hits)
-
-
-def _read_found(numbers: list[str], emails: list[str], phone_hits: list[int]) -> Found:
-    by_number: dict[str, tuple[int, int]] = {
-        number: (person_id, pk)
-        for pk, person_id, number in select_one_of(
-            "SELECT id, person_id, student_number FROM people_education WHERE {where}",
-            "student_number",
-            numbers,
-        )
-    }
-    by_email: dict[str, int] = {}
-    for pk, email in select_one_of(
-        # upper(email): the form the index on people's emails holds (see Person.Meta)
-        "SELECT id, lower(email) FROM people_person WHERE {where} ORDER BY id",
-        "upper(email)",
-        emails,
-        apply="upper",
-    ):
-        by_email.setdefault(email, pk)
-    found = {person_id for person_id, _pk in by_number.values()}
-    found |= set(by_email.values()) | set(phone_hits)
-    return Found(by_number, by_email, _existing(sorted(found)))
+        by_number: dict[str, tuple[int, int]] = {
+            number: (person_id, pk)
+            for pk, person_id, number in select_one_of(
+                "SELECT id, person_id, student_number FROM people_education WHERE {where}",
+                "student_number",
+                numbers,
+            )
+        }
+        by_email: dict[str, int] = {}
+        for pk, email in select_one_of(
+            # upper(email): the form the index on people's emails holds (see Person.Meta)
+            "SELECT id, lower(email) FROM people_person WHERE {where} ORDER BY id",
+            "upper(email)",
+            emails,
+            apply="upper",
+        ):
+            by_email.setdefault(email, pk)
+        found = {person_id for person_id, _pk in by_number.values()}
+        found |= set(by_email.values()) | set(phone_hits)
+        return Found(by_number, by_email, _existing(sorted(found)))
 
 
 class Matches:
@@ -633,10 +629,8 @@ class Run:
 
     def check(self, start: int, stop: int) -> None:
         rows, errors = self.checks.rows(start, stop)
-        if self.aside:  # on a connection of its own, beside the writes
-            lookup = self.aside.submit(_lookup, *self.matches.lookup(rows))
-        else:  # queued ahead of the chunk before's writes
-            lookup = self.behind.submit(_lookup, *self.matches.lookup(rows))
+        # on a connection of its own beside the writes, else queued ahead of the last chunk's
+        lookup = (self.aside or self.behind).submit(_lookup, *self.matches.lookup(rows))
         self.ahead.append((start, rows, errors, lookup))
 
     def plan(self) -> int:

@@ -5,6 +5,7 @@ import json
 import unicodedata
 from contextlib import contextmanager
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -38,6 +39,10 @@ def committed(request):  # type: ignore[no-untyped-def]
     on_its_own = request.param == "on_its_own"
     assert connection.in_atomic_block is not on_its_own
     return on_its_own
+
+
+# Where the chunks of 2,500 rows start with CHUNK = 1000: 100 rows, then each a quarter larger.
+STARTS_OF_2500 = [0, 100, 225, 381, 576, 819, 1122, 1500, 1972]
 
 
 def run(data: bytes, name: str = "people.csv", **kwargs):  # type: ignore[no-untyped-def]
@@ -613,12 +618,11 @@ def test_a_chunk_is_planned_at_once_only_while_the_writer_would_wait_for_it(monk
 
     monkeypatch.setattr(module.Run, "check", recorded_check)
     monkeypatch.setattr(module.Run, "plan", recorded_plan)
-    starts = [0, 100, 225, 381, 576, 819, 1122, 1500, 1972]
 
     def planned_after_the_next_check(first: int) -> bool:
         return all(
             events.index(("check", after)) < events.index(("plan", start))
-            for start, after in zip(starts, starts[1:], strict=False)
+            for start, after in pairwise(STARTS_OF_2500)
             if start >= first
         )
 
@@ -654,9 +658,8 @@ def test_progress_counts_rows_as_the_file_is_read(monkeypatch):
     assert report.rows == report.created == 2500
     assert read[0] < 100 and read[-1] == 2500  # the file was read as the import went
     written = [(done, total) for stage, done, total in reports if stage == "write"]
-    # at the start of each chunk (100 rows, then each a quarter larger), and at the end
-    starts = [0, 100, 225, 381, 576, 819, 1122, 1500, 1972]
-    assert [done for done, _total in written] == [*starts, 2500]
+    # at the start of each chunk, and at the end
+    assert [done for done, _total in written] == [*STARTS_OF_2500, 2500]
     assert all(2400 <= total <= 2600 for _done, total in written)
     assert written[-1] == (2500, 2500)
 
