@@ -38,7 +38,7 @@ if not SECRET_KEY:
             "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
             "or ALMA_DEBUG=1 for development."
         )
-    SECRET_KEY = "django-insecure-alma-development-key-do-not-deploy"
+    SECRET_KEY = "django-insecure-alma-development-key-do-not-deploy"  # noqa: S105 - debug only
 ALLOWED_HOSTS = env_list("ALMA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ALMA_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("ALMA_SITE_URL", "http://127.0.0.1:8000")

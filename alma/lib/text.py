@@ -89,7 +89,11 @@ class StorableInputMiddleware:
             message = _("The field “%(name)s” %(reason)s.") % {"name": name, "reason": reason}
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": [{"loc": list(location), "msg": message, "type": "unstorable_text"}]},
+                    {
+                        "detail": [
+                            {"loc": list(location), "msg": message, "type": "unstorable_text"}
+                        ]
+                    },
                     status=422,
                 )
             from alma.lib.errors import application_error_response

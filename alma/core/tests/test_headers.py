@@ -19,9 +19,7 @@ JAVASCRIPT_URL = re.compile(r"""=\s*["']\s*javascript:""", re.I)
 
 def policy_of(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
-    return {
-        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
 def test_pages_htmx_fragments_and_the_api_carry_the_policy(dave):

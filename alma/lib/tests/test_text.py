@@ -8,8 +8,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from alma.imports.people_import import people_import
 from alma.imports.fields import propose_mapping
+from alma.imports.people_import import people_import
 from alma.imports.reading import read_table
 from alma.imports.tests.sheets import GOOD_ROWS, csv_bytes
 from alma.lib.text import unstorable_reason
@@ -28,9 +28,7 @@ def test_the_rule():
 def test_a_nul_or_a_lone_surrogate_in_an_api_body_is_422_naming_the_field(carol):
     before = Person.objects.get(pk=carol.person_id)
     for body in ('{"headline": "new\\u0000headline"}', '{"bio": "half a pair \\ud800"}'):
-        response = client_for(carol).patch(
-            "/api/people/me", body, content_type="application/json"
-        )
+        response = client_for(carol).patch("/api/people/me", body, content_type="application/json")
         assert response.status_code == 422, body
         (problem,) = response.json()["detail"]
         assert problem["loc"] in (["body", "headline"], ["body", "bio"])
@@ -95,9 +93,7 @@ def test_a_date_of_birth_out_of_range_is_refused_by_api_form_and_import(carol, d
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "date_of_birth"]
 
-    response = client_for(carol).post(
-        "/people/me/edit/", {"full_name": "x", "date_of_birth": day}
-    )
+    response = client_for(carol).post("/people/me/edit/", {"full_name": "x", "date_of_birth": day})
     assert response.status_code == 200  # the form again, with the error
     assert "A date of birth must be between 1900-01-01 and today." in response.content.decode()
     assert Person.objects.get(pk=carol.person_id).date_of_birth != dt.date.fromisoformat(day)
