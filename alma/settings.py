@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "alma.mentoring",
     "alma.imports",
     "alma.api",
+    "alma.demo",
 ]
 
 MIDDLEWARE = [
