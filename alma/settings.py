@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "alma.matching",
     "alma.directory",
     "alma.events",
+    "alma.lifecycle",
     "alma.mentoring",
     "alma.imports",
     "alma.api",

@@ -19,19 +19,18 @@ from django.utils import timezone
 from alma.accounts.models import User
 from alma.activity.services import activity_record_bulk
 from alma.demo.builders import DemoRun
-from alma.events.lifecycle import SEND_OFF_PROGRAM, WELCOME_PROGRAM
 from alma.events.models import (
     Event,
     EventKind,
     EventMessage,
     EventRole,
-    GraduateDestination,
-    ParentsGroup,
     Program,
     Registration,
     RegistrationQuestion,
 )
 from alma.events.services import attendance_activity, host_provider_of, service_activity
+from alma.lifecycle.models import GraduateDestination, ParentsGroup
+from alma.lifecycle.services import SEND_OFF_PROGRAM, WELCOME_PROGRAM
 from alma.people.models import (
     Chapter,
     ChapterMembership,

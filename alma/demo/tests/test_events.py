@@ -11,11 +11,10 @@ from alma.events.models import (
     Event,
     EventMessage,
     EventRole,
-    GraduateDestination,
-    ParentsGroup,
     Program,
     Registration,
 )
+from alma.lifecycle.models import GraduateDestination, ParentsGroup
 from alma.people.models import PersonRelation
 
 pytestmark = pytest.mark.django_db
