@@ -65,9 +65,11 @@ INSTALLED_APPS = [
     "alma.matching",
     "alma.directory",
     "alma.events",
+    "alma.lifecycle",
     "alma.mentoring",
     "alma.imports",
     "alma.api",
+    "alma.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
+from alma.lib.errors import ApplicationError
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -37,3 +38,8 @@ def role_required(
 
 
 login_required = role_required()
+
+
+def form_error_show(form: Any, error: ApplicationError) -> None:
+    """Show a service's ApplicationError on the form: at its field if the form has one."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -18,8 +18,7 @@ from alma.activity.services import (
     activity_record_bulk,
     process_stage_of,
 )
-from alma.lib.errors import ApplicationError
-from alma.people.demo import (
+from alma.demo.people import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     GRADUATION_YEARS,
@@ -27,6 +26,7 @@ from alma.people.demo import (
     demo_size,
     seed_university,
 )
+from alma.lib.errors import ApplicationError
 from alma.people.models import (
     Chapter,
     ChapterMembership,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max
 
-from alma.people.demo import MAX_CHAPTERS, SeedSize, seed_university
+from alma.demo.people import MAX_CHAPTERS, SeedSize, seed_university
 from alma.people.models import Person
 
 

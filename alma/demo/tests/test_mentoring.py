@@ -2,20 +2,22 @@
 
 import pytest
 
+from alma.demo import mentoring, people
+from alma.demo.builders import DemoRun
 from alma.mentoring import services
-from alma.mentoring.demo import mentoring_demo_load
 from alma.mentoring.models import Cycle
-from alma.people.demo import DEMO_SEED, demo_load
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_cycle_is_open_and_matches():
-    demo_load(scale=0.03)
-    cycle = mentoring_demo_load(seed=DEMO_SEED)
-    assert cycle is not None and cycle.phase == Cycle.Phase.APPLICATIONS
+    people.build(DemoRun(scale=0.03))
+    mentoring.build(DemoRun())
+    cycle = Cycle.objects.get(program__name=mentoring.PROGRAM)
+    assert cycle.phase == Cycle.Phase.APPLICATIONS
     assert cycle.mentors.count() >= 5 and cycle.mentees.count() >= 5
-    assert mentoring_demo_load(seed=DEMO_SEED) is None  # once
+    mentoring.build(DemoRun())  # once
+    assert Cycle.objects.count() == 1
     outcome = services.matching_run(cycle=cycle, by=None, solver="optimal")
     assert outcome.run.matched > 0
     assert cycle.mentorships.exclude(reasons=[]).exists()

@@ -2,8 +2,8 @@
 
 `seed_university` writes alumni, students, staff, organisations, chapters and a year of staff
 service-log activities in chunks with bulk inserts (a constant number of queries per chunk), so
-`alma seed --alumni 1000000` runs in bounded memory on SQLite and PostgreSQL. `demo_load` builds
-the demo university of `alma demo` on top of it, with a sign-in for every role.
+`alma seed --alumni 1000000` runs in bounded memory on SQLite and PostgreSQL. `build` makes
+the people of the demo university (`alma demo`) with it, with a sign-in for every role.
 
 Everything is drawn from one `random.Random(seed)` and seeded Faker instances, so the same seed
 (and the same day) gives the same people. Faker is slow per call, so names and company prefixes
@@ -31,6 +31,7 @@ from faker import Faker
 from pypinyin import Style, lazy_pinyin
 
 from alma.activity.services import POST_PRIORITY
+from alma.demo.builders import DemoRun
 from alma.lib.bulk import insert_rows, sequence_ids
 from alma.people.models import (
     Audience,
@@ -1842,7 +1843,6 @@ def seed_university(
 
 # --- The demo university of `alma demo` ------------------------------------------------------
 
-DEMO_SEED = 2026
 DEMO_SIZE = SeedSize(
     alumni=3000, students=1000, staff=60, organizations=40, chapters=8, activities_per_staff=40
 )
@@ -1888,12 +1888,21 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(email=DEMO_ACCOUNTS[0].email).exists()
 
 
-def demo_load(*, scale: float = 1.0, progress: Progress | None = None) -> SeedResult:
-    """Load the demo university and its sign-ins, all or nothing."""
+TITLE = "Loading the people of the demo university…"
+
+
+def build(run: DemoRun) -> None:
+    """The demo university's people and their sign-ins, all or nothing; once."""
+    if demo_is_loaded():
+        return
+    size = demo_size(run.scale)
+    run.say(
+        f"  seed {run.seed}: {size.alumni:,} alumni, {size.students:,} students, "
+        f"{size.staff} staff, {size.organizations} organisations, {size.chapters} chapters"
+    )
     with transaction.atomic():
-        result = seed_university(size=demo_size(scale), seed=DEMO_SEED, progress=progress)
+        seed_university(size=size, seed=run.seed, progress=run.say)
         _demo_accounts()
-    return result
 
 
 def _demo_accounts() -> None:

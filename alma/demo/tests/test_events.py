@@ -4,25 +4,25 @@ import pytest
 from django.utils import timezone
 
 from alma.activity.models import Activity
-from alma.events.demo import events_demo_load
+from alma.demo import events as events_demo
+from alma.demo import people as people_demo
+from alma.demo.builders import DemoRun
 from alma.events.models import (
     Event,
     EventMessage,
     EventRole,
-    GraduateDestination,
-    ParentsGroup,
     Program,
     Registration,
 )
-from alma.people.demo import DEMO_SEED, demo_load
+from alma.lifecycle.models import GraduateDestination, ParentsGroup
 from alma.people.models import PersonRelation
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_year_of_events_across_all_stages():
-    demo_load(scale=0.03)
-    events_demo_load(seed=DEMO_SEED)
+    people_demo.build(DemoRun(scale=0.03))
+    events_demo.build(DemoRun())
     now = timezone.now()
     assert set(Program.objects.values_list("stage", flat=True)) == {
         "pre_entry",
@@ -60,5 +60,5 @@ def test_a_year_of_events_across_all_stages():
     assert GraduateDestination.objects.filter(chapter__isnull=False).exists()
     # Loading again adds nothing.
     count = Event.objects.count()
-    events_demo_load(seed=DEMO_SEED)
+    events_demo.build(DemoRun())
     assert Event.objects.count() == count

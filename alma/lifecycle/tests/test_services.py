@@ -7,18 +7,23 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alma.events.lifecycle import (
+from alma.events.models import Event
+from alma.lib.errors import ApplicationError
+from alma.lifecycle.models import GraduateDestination, ParentsGroup
+from alma.lifecycle.selectors import admissions_by_hometown, lifecycle_gaps
+from alma.lifecycle.services import (
     chapter_send_off_create,
     chapter_welcome_create,
     chapters_assign_by_city,
+    cohort_enrol,
+    cohort_enrolment_plan,
+    cohort_graduate,
+    cohort_graduation_plan,
     destination_from_token,
     destination_token,
     graduate_destination_answer,
     graduation_run,
 )
-from alma.events.models import Event, GraduateDestination, ParentsGroup
-from alma.events.selectors import admissions_by_hometown, lifecycle_gaps
-from alma.lib.errors import ApplicationError
 from alma.people.models import (
     ChapterMembership,
     ConsentPurpose,
@@ -29,14 +34,7 @@ from alma.people.models import (
     Stage,
     StageTransition,
 )
-from alma.people.services import (
-    cohort_enrol,
-    cohort_enrolment_plan,
-    cohort_graduate,
-    cohort_graduation_plan,
-    consent_record,
-    person_relation_add,
-)
+from alma.people.services import consent_record, person_relation_add
 from alma.testing import factories as f
 
 pytestmark = pytest.mark.django_db

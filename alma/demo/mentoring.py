@@ -1,6 +1,6 @@
 """Mentoring for the demo university: a career-mentoring program with a cycle open for applications.
 
-`mentoring_demo_load(seed=...)` runs after the people are loaded (alma/people/demo.py) and uses
+`build` runs after the people are loaded (alma/demo/people.py) and uses
 them: alumni with a current job and a few staff sign up as mentors with topics from their
 expertise; students apply with goals and target industries. Most give mentoring consent, so
 their education, work and city count in the match. The demo student's sign-in has not applied,
@@ -13,8 +13,9 @@ import random
 from django.db import transaction
 from django.db.models import Prefetch
 
+from alma.demo.builders import DemoRun
+from alma.demo.people import DEMO_DOMAIN, INDUSTRIES
 from alma.mentoring.models import Cycle, MenteeApplication, MentoringProgram, MentorProfile
-from alma.people.demo import DEMO_DOMAIN, INDUSTRIES
 from alma.people.models import Consent, ConsentPurpose, Employment, Person, Stage
 
 PROGRAM = "Alumni career mentors"
@@ -32,11 +33,14 @@ GOALS = [
 TOPICS = ["careers", "internships", "graduate school", "interviews", "leadership", "study abroad"]
 
 
-def mentoring_demo_load(*, seed: int) -> Cycle | None:
+TITLE = "Opening a mentoring cycle…"
+
+
+def build(run: DemoRun) -> None:
     """The demo program and its open cycle; once (a second call is a no-op)."""
     if MentoringProgram.objects.filter(name=PROGRAM).exists():
-        return None
-    rng = random.Random(seed)
+        return
+    rng = random.Random(run.seed)
     with transaction.atomic():
         program = MentoringProgram.objects.create(
             name=PROGRAM,
@@ -116,4 +120,3 @@ def mentoring_demo_load(*, seed: int) -> Cycle | None:
             ],
             batch_size=1000,
         )
-    return cycle

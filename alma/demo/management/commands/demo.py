@@ -8,14 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alma.people.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    DEMO_SEED,
-    demo_is_loaded,
-    demo_load,
-    demo_size,
-)
+from alma.activity.models import Activity
+from alma.demo.builders import DEMO_SEED, DemoRun, demo_build
+from alma.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded
+from alma.people.models import Person
 
 
 def port_number(value: str) -> int:
@@ -73,28 +69,15 @@ class Command(BaseCommand):
         if demo_is_loaded():
             say("The demo university is already loaded; reusing it (--reset loads it afresh).")
         else:
-            size = demo_size(options["scale"])
-            say(
-                f"Loading the demo university (seed {DEMO_SEED}): {size.alumni:,} alumni, "
-                f"{size.students:,} students, {size.staff} staff, {size.organizations} "
-                f"organisations, {size.chapters} chapters…"
-            )
+            say(f"Loading the demo university (seed {DEMO_SEED})…")
             started = time.perf_counter()
-            result = demo_load(scale=options["scale"], progress=say if verbose else None)
-            from alma.events.demo import events_demo_load
-
-            say("Loading a year of programs and events…")
-            events_demo_load(seed=DEMO_SEED)
-            from alma.mentoring.demo import mentoring_demo_load
-
-            say("Opening a mentoring cycle…")
-            mentoring_demo_load(seed=DEMO_SEED)
+            demo_build(DemoRun(seed=DEMO_SEED, scale=options["scale"], say=say))
             # The bulk-loaded people enter directory search here (see `alma seed`).
             call_command("directory_rebuild", verbosity=0)
             say(
                 self.style.SUCCESS(
-                    f"Loaded {result.people:,} people, {len(DEMO_ACCOUNTS)} demo sign-ins and "
-                    f"{result.activities:,} activities in "
+                    f"Loaded {Person.objects.count():,} people, {len(DEMO_ACCOUNTS)} demo "
+                    f"sign-ins and {Activity.objects.count():,} activities in "
                     f"{time.perf_counter() - started:.1f} s."
                 )
             )

@@ -1,6 +1,6 @@
 """A year of programs and events for the demo university, across every stage of the lifecycle.
 
-`events_demo_load(seed=...)` runs after the people are loaded (alma/people/demo.py) and uses
+`build` runs after the people are loaded (alma/demo/people.py) and uses
 them: chapters send off their region's new students and welcome new graduates, alumni speak,
 judge and volunteer, students register and attend. Six months back and six months ahead of
 the day it runs; past events have check-ins, and attendance is in the activity ledger.
@@ -18,19 +18,19 @@ from django.utils import timezone
 
 from alma.accounts.models import User
 from alma.activity.services import activity_record_bulk
-from alma.events.lifecycle import SEND_OFF_PROGRAM, WELCOME_PROGRAM
+from alma.demo.builders import DemoRun
 from alma.events.models import (
     Event,
     EventKind,
     EventMessage,
     EventRole,
-    GraduateDestination,
-    ParentsGroup,
     Program,
     Registration,
     RegistrationQuestion,
 )
 from alma.events.services import attendance_activity, host_provider_of, service_activity
+from alma.lifecycle.models import GraduateDestination, ParentsGroup
+from alma.lifecycle.services import SEND_OFF_PROGRAM, WELCOME_PROGRAM
 from alma.people.models import (
     Chapter,
     ChapterMembership,
@@ -782,13 +782,16 @@ def _lifecycle(*, seed: int, today: dt.date) -> None:
     ChapterMembership.objects.bulk_create(memberships, batch_size=500, ignore_conflicts=True)
 
 
-def events_demo_load(*, seed: int) -> None:
+TITLE = "Loading a year of programs and events…"
+
+
+def build(run: DemoRun) -> None:
     """A year of programs and events for the people already loaded; once (a second call is a no-op)."""
     if Event.objects.exists():
         return
     today = timezone.localdate()
     with transaction.atomic():
-        _lifecycle(seed=seed, today=today)
-        builder = _Builder(seed=seed, today=today)
+        _lifecycle(seed=run.seed, today=today)
+        builder = _Builder(seed=run.seed, today=today)
         builder.build()
         builder.write()

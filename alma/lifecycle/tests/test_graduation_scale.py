@@ -1,6 +1,6 @@
 """Graduating a cohort of 5,000 is one operation with a bounded number of queries.
 
-Rows are read and written in chunks of 500 (people.services.COHORT_CHUNK), never one by one.
+Rows are read and written in chunks of 500 (lifecycle.services.COHORT_CHUNK), never one by one.
 The pinned counts are Alma's own queries; the directory's re-indexing of the graduates (its
 own module) is bounded separately. SQLite inserts fewer rows per statement (999 variables).
 """
@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alma.events.lifecycle import graduation_run
-from alma.events.models import GraduateDestination
+from alma.lifecycle.models import GraduateDestination
+from alma.lifecycle.services import graduation_run
 from alma.people.models import Education, Person, Stage, StageTransition
 
 pytestmark = pytest.mark.django_db
