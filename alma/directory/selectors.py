@@ -33,12 +33,12 @@ def directory_page(*, viewer: Any, query: DirectoryQuery) -> DirectoryPage:
     )
     by_id = {p.pk: p for p in people}
     hits = []
-    shown_people = []
+    shown_people: list[Person] = []
     shown: dict[int, set[str]] = {}
     for pk in result.person_ids:
         person = by_id.get(pk)
         view = person_view_for(viewer, person) if person else None
-        if view is None:  # changed between search and fetch: show nothing rather than too much
+        if person is None or view is None:  # changed between search and fetch: show nothing
             continue
         hits.append(view)
         shown_people.append(person)
