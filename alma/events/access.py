@@ -75,6 +75,20 @@ def audience_q(facts: PersonFacts | None) -> Q:
     )
 
 
+def audience_everyone_q() -> Q:
+    """Events whose audience admits everyone: the only ones a public listing may name."""
+    return Q(
+        open_to_prospective=True,
+        open_to_students=True,
+        open_to_alumni=True,
+        open_to_others=True,
+        audience_entry_year__isnull=True,
+        audience_graduation_year__isnull=True,
+        audience_city="",
+        audience_chapter__isnull=True,
+    )
+
+
 def event_admits(event: Event, person: Person) -> bool:
     return Event.objects.filter(pk=event.pk).filter(audience_q(facts_of(person))).exists()
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alma.events.access import audience_q, facts_of, reach_of
+from alma.events.access import audience_everyone_q, audience_q, facts_of, reach_of
 from alma.events.models import (
     Event,
     EventRole,
@@ -164,8 +164,10 @@ def feed_events_of(*, person: Person) -> QuerySet[Event]:
 
 
 def chapter_feed_events(*, chapter: Chapter) -> QuerySet[Event]:
+    """A chapter's public calendar: anyone may read it, so only events open to everyone."""
     return (
         Event.objects.filter(host_chapter=chapter)
+        .filter(audience_everyone_q())
         .select_related("host_chapter", "host_unit")
         .order_by("starts_at", "id")
     )

@@ -20,6 +20,7 @@ from alma.people.models import (
     PersonRelation,
 )
 from alma.people.privacy import PRIVATE_FIELDS
+from alma.people.validation import validate_date_of_birth
 
 # Fields a person may edit on their own profile (the office edits the rest in the admin).
 SELF_EDITABLE_FIELDS = (
@@ -52,6 +53,10 @@ def person_update_profile(*, person: Person, by: User, data: dict[str, Any]) -> 
     for name, value in data.items():
         setattr(person, name, value)
     person.full_clean(exclude=["privacy"])
+    try:
+        validate_date_of_birth(person.date_of_birth)
+    except ValidationError as error:
+        raise ValidationError({"date_of_birth": error.messages}) from None
     person._change_reason = "profile edit"  # type: ignore[attr-defined]
     person.save()
     return person
