@@ -431,8 +431,7 @@ def _index_rows_insert(
 ) -> None:
     """Insert index rows, drawn as they are sent: COPY on PostgreSQL; on SQLite one statement
     reading them from a JSON array, as its full-text tables write their pending words out at
-    every statement (a statement per row, as executemany runs, made writing words ten times
-    slower)."""
+    every statement, so a statement per row (as executemany runs) would be far slower)."""
     if connection.vendor == "postgresql":
         insert_rows(model._meta.db_table, columns, rows)
         return
