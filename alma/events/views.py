@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.activity.models import Aspect, ProcessStage
 from alma.events import access, selectors, services
@@ -39,7 +40,7 @@ from alma.events.models import (
 )
 from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
 from alma.lib.errors import ApplicationError
-from alma.lib.views import form_error_show, login_required, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.people.models import Chapter, Person
 from alma.people.privacy import people_visible_to
 
