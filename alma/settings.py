@@ -118,8 +118,7 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker writes; IMMEDIATE avoids lock-upgrade deadlocks.
     # A page cache of up to ~100 MB (the default is 2 MB), taken only as pages are read: large
-    # imports and re-indexing write many index pages at once (the directory's bulk write of
-    # 100,000 people took 10-13 s with the default, 8.6-9.6 s with it).
+    # imports and re-indexing write many index pages at once (bench/ measures it).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": (
@@ -129,8 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Alma's queries are short; compiling one with LLVM takes longer than running it (the
-    # directory's counts on a million people spent 10-50 ms compiling). No JIT.
+    # Alma's queries are short; compiling one with LLVM takes longer than running it. No JIT.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -640,7 +640,8 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/chapters/": Route(
-        {"lifecycle:chapters"}, [Request("get", "/events/chapters/", page(403, alice=200, erin=200))]
+        {"lifecycle:chapters"},
+        [Request("get", "/events/chapters/", page(403, alice=200, erin=200))],
     ),
     "events/chapters/<int:pk>/": Route(
         {"lifecycle:chapter"},

@@ -744,7 +744,7 @@ class Weighted(Generic[T]):
         return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
 
 
-def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
+def _batch_bounds(total: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, total, size):
         yield start, min(size, total - start)
 
@@ -1806,7 +1806,7 @@ def seed_university(
     say(f"  {result.organizations} organisations, {result.chapters} chapters")
 
     staff: list[tuple[int, str]] = []
-    for start, n in _chunks(size.staff, chunk_size):
+    for start, n in _batch_bounds(size.staff, chunk_size):
         with transaction.atomic():
             pending = [gen.staff_member(start + i) for i in range(n)]
             writer.insert(pending, result)
@@ -1816,14 +1816,14 @@ def seed_university(
         result.staff += n
     report("staff", result.staff, size.staff)
 
-    for start, n in _chunks(size.alumni, chunk_size):
+    for start, n in _batch_bounds(size.alumni, chunk_size):
         with transaction.atomic():
             writer.insert([gen.alumnus(start + i) for i in range(n)], result)
         result.alumni += n
         report("alumni", result.alumni, size.alumni)
 
     students = _StudentIndex()
-    for start, n in _chunks(size.students, chunk_size):
+    for start, n in _batch_bounds(size.students, chunk_size):
         with transaction.atomic():
             pending = [gen.student(start + i) for i in range(n)]
             writer.insert(pending, result)

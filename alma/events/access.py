@@ -94,7 +94,7 @@ def event_admits(event: Event, person: Person) -> bool:
 
 
 @dataclass(frozen=True)
-class Reach:
+class ManagedScope:
     """What a user manages: everything (office), or some chapters and units."""
 
     office: bool
@@ -123,8 +123,8 @@ class Reach:
         return q
 
 
-def reach_of(user: Any) -> Reach:
-    cached = getattr(user, "_alma_event_reach", None)
+def managed_scope_of(user: Any) -> ManagedScope:
+    cached = getattr(user, "_alma_managed_scope", None)
     if cached is not None:
         return cached
     held = roles_of(user)
@@ -143,19 +143,19 @@ def reach_of(user: Any) -> Reach:
                 "unit_id", flat=True
             )
         )
-    reach = Reach(
+    scope = ManagedScope(
         office=Role.ALUMNI_OFFICE in held,
         person_id=person.pk if person is not None else None,
         chapter_ids=chapter_ids,
         unit_ids=unit_ids,
     )
     if getattr(user, "is_authenticated", False):
-        user._alma_event_reach = reach
-    return reach
+        user._alma_managed_scope = scope
+    return scope
 
 
 def may_manage(user: Any, event: Event) -> bool:
-    return reach_of(user).manages(event)
+    return managed_scope_of(user).manages(event)
 
 
 def may_check_in(user: Any, event: Event) -> bool:
@@ -174,11 +174,11 @@ def may_check_in(user: Any, event: Event) -> bool:
 
 
 def may_manage_chapter(user: Any, chapter: Chapter) -> bool:
-    reach = reach_of(user)
-    return reach.office or chapter.pk in reach.chapter_ids
+    scope = managed_scope_of(user)
+    return scope.office or chapter.pk in scope.chapter_ids
 
 
-def may_see(user: Any, event: Event) -> bool:
+def may_see_event(user: Any, event: Event) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if may_manage(user, event):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alma.activity.models import Aspect, ProcessStage
-from alma.events.access import Reach
+from alma.events.access import ManagedScope
 from alma.events.models import Event, EventKind, EventRole, Program, RegistrationQuestion
 from alma.events.services import EVENT_FIELDS
 from alma.people.models import Chapter, Organization
@@ -48,14 +48,14 @@ class EventForm(ServiceValidatedModelForm):
             "registration_closes_at": DATETIME,
         }
 
-    def __init__(self, *args: Any, reach: Reach, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: ManagedScope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
         chapters = Chapter.objects.order_by("name")
         units = Organization.objects.filter(kind=Organization.Kind.SCHOOL_UNIT).order_by("name")
-        if not reach.office:
-            chapters = chapters.filter(pk__in=reach.chapter_ids)
-            units = units.filter(pk__in=reach.unit_ids)
+        if not scope.office:
+            chapters = chapters.filter(pk__in=scope.chapter_ids)
+            units = units.filter(pk__in=scope.unit_ids)
         self.fields["host_chapter"].queryset = chapters  # type: ignore[attr-defined]
         self.fields["host_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["audience_chapter"].queryset = Chapter.objects.order_by("name")  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alma.events.access import audience_everyone_q, audience_q, facts_of, reach_of
+from alma.events.access import audience_everyone_q, audience_q, facts_of, managed_scope_of
 from alma.events.models import (
     Event,
     EventRole,
@@ -51,12 +51,12 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     events = Event.objects.select_related("program", "host_chapter", "host_unit")
     if not getattr(user, "is_authenticated", False):
         return events.none()
-    reach = reach_of(user)
-    if reach.office:
+    scope = managed_scope_of(user)
+    if scope.office:
         return events
     person = user.person
     facts = facts_of(person) if person is not None else None
-    return events.filter(audience_q(facts) | reach.managed_q())
+    return events.filter(audience_q(facts) | scope.managed_q())
 
 
 def events_listed_for(

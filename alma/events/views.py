@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.activity.models import Aspect, ProcessStage
 from alma.events import access, selectors, services
@@ -39,7 +40,7 @@ from alma.events.models import (
 )
 from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
 from alma.lib.errors import ApplicationError
-from alma.lib.views import form_error_show, login_required, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.people.models import Chapter, Person
 from alma.people.privacy import people_visible_to
 
@@ -127,7 +128,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "may_host": access.reach_of(request.user).hosts_anything,
+            "may_host": access.managed_scope_of(request.user).hosts_anything,
         },
     )
 
@@ -149,7 +150,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         {
             "stages": stages,
             "aspects": Aspect.choices,
-            "may_add": access.reach_of(request.user).office,
+            "may_add": access.managed_scope_of(request.user).office,
         },
     )
 
@@ -240,7 +241,7 @@ def feed_chapter(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _visible_event(request: HttpRequest, pk: int) -> Event:
     event = _event_or_404(pk)
-    if not access.may_see(request.user, event):
+    if not access.may_see_event(request.user, event):
         raise Http404  # a hidden event's existence is private too
     return event
 
@@ -360,9 +361,9 @@ def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*HOSTS)
 def event_new(request: HttpRequest) -> HttpResponse:
-    reach = access.reach_of(request.user)
+    scope = access.managed_scope_of(request.user)
     form = EventForm(
-        request.POST or None, reach=reach, initial={"program": request.GET.get("program")}
+        request.POST or None, scope=scope, initial={"program": request.GET.get("program")}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,14 +375,14 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 request, _("Event %(title)s is open for registration.") % {"title": event.title}
             )
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": None})
+    return render(request, "events/event_form.html", {"form": form, "scope": scope, "event": None})
 
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for_manager(request, pk)
-    reach = access.reach_of(request.user)
-    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), reach=reach)
+    scope = access.managed_scope_of(request.user)
+    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=signed_in_user(request), **form.service_fields())
@@ -390,7 +391,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The event was saved."))
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": event})
+    return render(request, "events/event_form.html", {"form": form, "scope": scope, "event": event})
 
 
 def _manager_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from alma.events.access import reach_of
+from alma.events.access import managed_scope_of
 from alma.lifecycle.models import GraduateDestination
 from alma.people.models import (
     Chapter,
@@ -104,10 +104,10 @@ def new_alumni_of(*, chapter: Chapter, graduation_year: int) -> QuerySet[Graduat
 
 
 def chapters_managed_by(user: Any) -> QuerySet[Chapter]:
-    reach = reach_of(user)
+    scope = managed_scope_of(user)
     chapters = Chapter.objects.all()
-    if not reach.office:
-        chapters = chapters.filter(pk__in=reach.chapter_ids)
+    if not scope.office:
+        chapters = chapters.filter(pk__in=scope.chapter_ids)
     return chapters.annotate(
         member_count=Count(
             "memberships", filter=Q(memberships__role=ChapterMembership.Role.MEMBER), distinct=True

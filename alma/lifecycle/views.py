@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.events.access import may_manage_chapter
 from alma.events.selectors import chapter_upcoming_events
 from alma.lib.errors import ApplicationError
-from alma.lib.views import form_error_show, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.lifecycle import selectors, services
 from alma.lifecycle.forms import (
     DestinationForm,

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role, roles_of
 from alma.lib.errors import ApplicationError
-from alma.lib.views import form_error_show, login_required, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.mentoring import selectors, services
 from alma.mentoring.forms import (
     CycleForm,

@@ -21,6 +21,7 @@ from alma.people.models import (
     PersonRelation,
 )
 from alma.people.privacy import PRIVATE_FIELDS
+from alma.people.signals import people_bulk_changed
 from alma.people.validation import validate_date_of_birth
 
 # Fields a person may edit on their own profile (the office edits the rest in the admin).
@@ -104,15 +105,10 @@ def consent_record(
 
 
 def people_reindex(*, person_ids: list[int]) -> None:
-    """Bulk writes bypass the directory's signals: they re-index the people they wrote here
-    (the directory is an optional app; it writes large numbers the bulk way itself)."""
-    from django.apps import apps
-
-    if not apps.is_installed("alma.directory") or not person_ids:
-        return
-    from alma.directory.indexing import directory_index_people
-
-    directory_index_people(person_ids=person_ids)
+    """Tell the apps that copy people's records (the directory's index) that a bulk write
+    changed these people: bulk writes fire no model signals. People imports no such app."""
+    if person_ids:
+        people_bulk_changed.send(sender=Person, person_ids=person_ids)
 
 
 # --- Chapters and relatives -----------------------------------------------------------------

@@ -14,8 +14,6 @@ from alma.activity.kinds import all_kinds
 from alma.activity.models import Activity, Aspect, ProcessStage, Provider
 from alma.activity.services import (
     POST_PRIORITY,
-    activity_record,
-    activity_record_bulk,
     process_stage_of,
 )
 from alma.demo.people import (
@@ -26,7 +24,6 @@ from alma.demo.people import (
     demo_size,
     seed_university,
 )
-from alma.lib.errors import ApplicationError
 from alma.people.models import (
     Chapter,
     ChapterMembership,
@@ -41,7 +38,6 @@ from alma.people.models import (
     Stage,
 )
 from alma.people.privacy import PRIVATE_FIELDS
-from alma.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -220,69 +216,6 @@ def test_seeded_activities_are_valid_ledger_rows():
     assert {ProcessStage.PRE_ENTRY, ProcessStage.IN_SCHOOL} <= stages
     assert {a.aspect for a in activities} == set(Aspect.values)
     assert any(a.rating for a in activities) and any(a.rating is None for a in activities)
-
-
-def test_activity_record_bulk_records_what_activity_record_would():
-    teacher = f.PersonFactory()
-    f.StaffPostFactory(person=teacher, post=Post.LOGISTICS)
-    f.StaffPostFactory(person=teacher, post=Post.TEACHING)
-    student = f.StudentFactory()
-    when = timezone.now() - dt.timedelta(days=3)
-    one = activity_record(
-        kind="staff.service", actor=teacher, beneficiary=student, aspect="study", occurred_at=when
-    )
-    assert (
-        activity_record_bulk(
-            rows=[
-                {
-                    "kind": "staff.service",
-                    "actor_id": teacher.pk,
-                    "beneficiary": student,
-                    "aspect": "study",
-                    "occurred_at": when,
-                    "rating": 4,
-                }
-            ]
-        )
-        == 1
-    )
-    bulk = Activity.objects.exclude(pk=one.pk).get()
-    for field in ("kind", "provider", "beneficiary_stage", "aspect", "engagement_mode"):
-        assert getattr(bulk, field) == getattr(one, field), field
-    assert bulk.rating == 4 and bulk.rated_at is not None
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"kind": "nope.unknown"},
-        {"aspect": "leisure"},
-        {"rating": 6},
-        {"rating": True},
-        {"note": "x" * 2001},
-        {"provider": "astronaut"},
-        {"actor": None, "actor_id": 10**9},
-        {"beneficiary_id": 1},  # and the beneficiary object: which one?
-        {"colour": "blue"},
-    ],
-)
-def test_activity_record_bulk_rejects_a_bad_row_and_records_nothing(bad):
-    staff = f.PersonFactory()
-    f.StaffPostFactory(person=staff, post=Post.TEACHING)
-    student = f.StudentFactory()
-    good = {"kind": "staff.service", "actor": staff, "beneficiary": student, "aspect": "life"}
-    with pytest.raises(ApplicationError, match="Row 2|No such person"):
-        activity_record_bulk(rows=[good, {**good, **bad}])
-    assert not Activity.objects.exists()
-
-
-def test_activity_record_bulk_needs_someone_to_credit():
-    nobody = f.PersonFactory()  # holds no post, not an alumnus, represents nothing
-    with pytest.raises(ApplicationError, match="no post"):
-        activity_record_bulk(
-            rows=[{"kind": "staff.service", "actor": nobody, "aspect": "life", "note": "hi"}]
-        )
-    assert not Activity.objects.exists()
 
 
 @pytest.mark.parametrize(

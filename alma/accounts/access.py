@@ -1,4 +1,5 @@
-"""Small helpers shared by views: role checks that answer 403 (or the sign-in page)."""
+"""Who may open a page: role checks that answer 403 (or the sign-in page), and the signed-in
+user, typed, for the views behind them."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
-from alma.lib.errors import ApplicationError
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -38,8 +38,3 @@ def role_required(
 
 
 login_required = role_required()
-
-
-def form_error_show(form: Any, error: ApplicationError) -> None:
-    """Show a service's ApplicationError on the form: at its field if the form has one."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
