@@ -12,8 +12,8 @@ from alma.activity.kinds import all_kinds
 from alma.activity.models import Activity, Aspect
 from alma.activity.selectors import activities_received
 from alma.activity.services import activity_rate, staff_service_log
-from alma.api.openapi import errors
 from alma.lib.errors import ApplicationError
+from alma.lib.openapi import errors
 from alma.people.models import Person
 
 router = Router(tags=["activity"])

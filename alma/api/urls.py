@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 
 from alma.api.auth import API_AUTH
-from alma.api.openapi import AlmaAPI
 from alma.lib.errors import ApplicationError
+from alma.lib.openapi import AlmaAPI
 
 api = AlmaAPI(
     title="Alma API",

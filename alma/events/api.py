@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from alma.api.openapi import ErrorOut, errors
 from alma.events import access, selectors, services
 from alma.events.models import Event, Program, Registration
 from alma.events.qr import checkin_url, registration_id_from_token
+from alma.lib.openapi import ErrorOut, errors
 from alma.people.models import Person
 
 router = Router(tags=["events"])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from alma.accounts.roles import Role, roles_of
-from alma.api.openapi import ErrorOut
+from alma.lib.openapi import ErrorOut
 from alma.mentoring import selectors
 from alma.mentoring.models import Cycle
 

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from alma.api.openapi import errors
 from alma.lib.errors import ApplicationError
+from alma.lib.openapi import errors
 from alma.people.models import Person
 from alma.people.privacy import PRIVATE_FIELDS, audience_of, person_view_for
 from alma.people.schemas import PersonOut, PrivacyIn, PrivacyOut, ProfileIn

@@ -3,7 +3,7 @@
 Every operation may answer 401 (no session or token) and 422 (invalid input, named by `loc`);
 one with a request body also 400 (a body that is not JSON). Answers only some operations give
 (403, 404) are declared where they happen, with `errors(403, 404)` as the operation's
-`openapi_extra`. A new router needs nothing more: `AlmaAPI` adds the common answers to its
+`openapi_extra`. A new router needs nothing more: `AlmaAPI` (alma/api/urls.py uses it) adds the common answers to its
 operations when the document is made.
 """
 
