@@ -367,13 +367,16 @@ def test_no_persona_sees_or_finds_what_the_canaries_keep_to_themselves(
     assert findings.pages >= (1 if persona == "anonymous" else 10)
 
 
-def test_the_canaries_can_see_their_own_markers(canaries):
-    """The check would see a leak: each canary's own profile shows every marker of theirs."""
+def test_the_check_sees_a_marker_once_the_canary_shares_it(canaries, dave):
+    """The crawler's check can fail: with the alumna's fields opened to everyone signed in, her
+    profile shows her markers to dave and the check reports each one."""
     people, _world = canaries
-    for canary in people:
-        user = f.UserFactory(email=f"{canary.person.pk}@canary.example", person=canary.person)
-        text = client_for(user).get(f"/people/{canary.person.pk}/").content.decode()
-        findings = Findings()
-        _check(text, "own profile", [canary], findings)
-        shown = {problem.rsplit("(", 1)[1].rstrip(")") for problem in findings.problems}
-        assert {m for m, name in canary.markers.items() if name != "date_of_birth"} <= shown
+    alumna = people[0]
+    alumna.person.privacy = {key: Audience.SIGNED_IN.value for key in PRIVATE_FIELDS}
+    alumna.person.save()
+    text = client_for(dave).get(f"/people/{alumna.person.pk}/").content.decode()
+    findings = Findings()
+    _check(text, "dave GET profile", [alumna], findings)
+    reported = {problem.rsplit("(", 1)[1].rstrip(")") for problem in findings.problems}
+    for name in ("headline", "email", "school", "major", "employer", "jobtitle", "currentcity"):
+        assert f"zqa{name}zq" in reported
