@@ -77,9 +77,9 @@ def _text_attributes() -> list[str]:
     for private in PRIVATE_FIELDS.values():
         for attribute in private.attributes:
             model_field = Person._meta.get_field(attribute)
-            if model_field.get_internal_type() in ("CharField", "TextField", "EmailField"):
-                if not getattr(model_field, "choices", None):
-                    names.append(attribute)
+            kind = model_field.get_internal_type()
+            if kind in ("CharField", "TextField", "EmailField") and not model_field.choices:
+                names.append(attribute)
     return names
 
 
