@@ -18,9 +18,11 @@ def insert_rows(
     table: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
+    *,
+    using: Any = None,
 ) -> None:
-    """Insert the rows into the table's columns."""
-    db = connection
+    """Insert the rows into the table's columns (on `using`, a connection; else the default)."""
+    db = using or connection
     quote = db.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     with db.cursor() as cursor:
@@ -42,13 +44,13 @@ def insert_rows(
         )
 
 
-def sequence_ids(table: str, column: str, count: int) -> list[int]:
+def sequence_ids(table: str, column: str, count: int, *, using: Any = None) -> list[int]:
     """PostgreSQL: `count` new ids from the table's own sequence, so rows written with them by
     COPY are unique alongside any other writer's. The ids come back as one text: a row per id
     costs the client more than the server's nextval."""
     if not count:
         return []
-    db = connection
+    db = using or connection
     with db.cursor() as cursor:
         # One statement: the sequence is looked up once (a scalar subquery), then drawn from.
         cursor.execute(
