@@ -31,7 +31,12 @@ class ImportBatch(models.Model):
     """One uploaded file and what became of it; the file lives under var/, outside media."""
 
     class Status(models.TextChoices):
+        """A batch's jobs (preview, then import) are claimed by moving it from the queued status
+        to the running one in one conditional UPDATE: one worker, or one request, runs each."""
+
         UPLOADED = "uploaded", _("Uploaded")
+        PREVIEW_QUEUED = "preview_queued", _("Waiting to be checked")
+        PREVIEWING = "previewing", _("Being checked")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")

@@ -34,8 +34,13 @@ from alma.lib.errors import ApplicationError
 from alma.people.privacy import person_view_for
 
 OFFICE = Role.ALUMNI_OFFICE
-# Files up to this many rows are committed in the request; larger ones go to `alma worker`.
-INLINE_ROWS = 2000
+WORKING = (
+    ImportBatch.Status.PREVIEW_QUEUED,
+    ImportBatch.Status.PREVIEWING,
+    ImportBatch.Status.QUEUED,
+    ImportBatch.Status.RUNNING,
+)
+FIRST_VALUES = 3  # rows shown beside each column while it is mapped
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
 # Each segment on the list is searched for its current size: keep the page short.
@@ -74,27 +79,32 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(OFFICE)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm or edit the mapping, optionally save it, and see the preview."""
+    """Confirm or edit the mapping, optionally save it, and see the preview (checked in the
+    request for a small file, by the worker for a large one)."""
     batch = get_object_or_404(ImportBatch, pk=pk)
-    table = services.import_batch_table(batch)
+    table = services.import_batch_table(batch, lazy=True)
+    table.read(FIRST_VALUES)  # the header and the first rows only: the file may be large
     form = MappingForm(request.POST or None, headers=table.headers, initial_columns=batch.columns)
-    report = batch.report or None
     if request.method == "POST" and form.is_valid():
         saved = form.cleaned_data.get("use_saved")
         columns = services.mapping_load(saved, headers=table.headers) if saved else form.columns()
-        services.import_batch_set_mapping(batch=batch, columns=columns)
         if form.cleaned_data.get("save_as"):
             services.mapping_save(
                 name=form.cleaned_data["save_as"], columns=columns, by=signed_in_user(request)
             )
             messages.success(request, _("Mapping saved."))
         try:
-            report = services.import_batch_preview(batch=batch)
+            batch = services.import_batch_request_preview(batch=batch, columns=columns)
         except ApplicationError as error:
             form.add_error(None, error.message)
-            report = None
         else:
-            return redirect("imports:detail", pk=batch.pk)
+            if batch.report.get("error"):
+                form.add_error(None, batch.report["error"])
+            else:
+                return redirect("imports:detail", pk=batch.pk)
+    report = batch.report if batch.report and "error" not in batch.report else None
+    if batch.report.get("error") and request.method != "POST":
+        form.add_error(None, batch.report["error"])
     return render(
         request,
         "imports/detail.html",
@@ -103,10 +113,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "headers": table.headers,
             "columns": [
-                (field, [cell_text(cells[i]) for _line, cells in table.rows[:3] if i < len(cells)])
+                (field, [cell_text(cells[i]) for _line, cells in table.rows if i < len(cells)])
                 for i, field in enumerate(form.column_fields())
             ],
-            "rows": len(table.rows),
             "report": report,
             "errors": (report or {}).get("errors", [])[:ERRORS_SHOWN],
             "progress": _progress(batch),
@@ -139,30 +148,26 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OFFICE)
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
-    if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.FAILED):
-        messages.info(request, _("This import has already been started."))
+    try:
+        batch = services.import_batch_request_commit(
+            batch=batch, skip_invalid=request.POST.get("skip_invalid") == "on"
+        )
+    except ApplicationError as error:
+        messages.info(request, error.message)
         return redirect("imports:detail", pk=batch.pk)
-    batch.skip_invalid = request.POST.get("skip_invalid") == "on"
-    rows = (batch.report or {}).get("rows", 0)
-    if rows <= INLINE_ROWS:
-        batch.save(update_fields=["skip_invalid"])
-        batch = services.import_batch_run(batch_id=batch.pk)
-        if batch.status == ImportBatch.Status.DONE:
-            messages.success(
-                request, _("Imported: %(created)d created, %(updated)d updated.") % batch.report
-            )
-        else:
-            messages.error(
-                request,
-                _("Nothing was imported: fix the errors or choose to skip the invalid rows."),
-            )
-        return redirect("imports:detail", pk=batch.pk)
-    from alma.imports.tasks import import_batch_commit
-
-    batch.status = ImportBatch.Status.QUEUED
-    batch.save(update_fields=["skip_invalid", "status"])
-    transaction.on_commit(lambda: import_batch_commit.enqueue(batch.pk))
-    messages.info(request, _("The import runs in the background; this page shows its progress."))
+    if batch.status == ImportBatch.Status.DONE:
+        messages.success(
+            request, _("Imported: %(created)d created, %(updated)d updated.") % batch.report
+        )
+    elif batch.status == ImportBatch.Status.FAILED:
+        messages.error(
+            request,
+            _("Nothing was imported: fix the errors or choose to skip the invalid rows."),
+        )
+    else:
+        messages.info(
+            request, _("The import runs in the background; this page shows its progress.")
+        )
     return redirect("imports:detail", pk=batch.pk)
 
 
@@ -172,9 +177,12 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     progress = _progress(batch)
     percent = int(100 * progress["done"] / progress["total"]) if progress.get("total") else 0
-    return render(
+    response = render(
         request, "imports/progress.html", {"batch": batch, "progress": progress, "percent": percent}
     )
+    if request.headers.get("HX-Request") and batch.status not in WORKING:
+        response["HX-Refresh"] = "true"  # the job is over: show its report on the whole page
+    return response
 
 
 def _download(result: exporting.Export, *, fmt: str, name: str, title: str = "") -> HttpResponse:

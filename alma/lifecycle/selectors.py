@@ -75,8 +75,11 @@ def parents_of(*, student_ids: list[int]) -> tuple[dict[int, list[PersonRelation
     by_student: dict[int, list[PersonRelation]] = defaultdict(list)
     for relation in relations:
         by_student[relation.person_id].append(relation)
-    shared = consenting(
-        person_ids=[r.relative_id for r in relations], purpose=ConsentPurpose.CHAPTER_SHARING
+    # A parent shares their contact by joining the new parents group (asked on admission, and
+    # recorded by imports) or by sharing it with their chapter.
+    relative_ids = [r.relative_id for r in relations]
+    shared = consenting(person_ids=relative_ids, purpose=ConsentPurpose.NEW_PARENTS) | consenting(
+        person_ids=relative_ids, purpose=ConsentPurpose.CHAPTER_SHARING
     )
     return by_student, shared
 

@@ -176,8 +176,6 @@ class Organization(models.Model):
 class Education(models.Model):
     """A course of study at this university: one row per degree (a person may have several)."""
 
-    # On PostgreSQL the database checks this reference once per statement, not by a foreign-key
-    # constraint row by row (bulk imports write one per person): people migration 0005.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="educations")
     degree_level = models.CharField(_("degree level"), max_length=20, choices=DegreeLevel.choices)
     school = models.CharField(_("school / college"), max_length=120)
@@ -224,7 +222,6 @@ class Education(models.Model):
 
 
 class Employment(models.Model):
-    # Checked once per statement on PostgreSQL, as an education's person is.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     # Indexed only where set (Meta): imported jobs name an employer without linking it.
     organization = models.ForeignKey(
@@ -337,6 +334,9 @@ class ConsentPurpose(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring matches")
     FUNDRAISING = "fundraising", _("Fundraising appeals")
     CHAPTER_SHARING = "chapter_sharing", _("Sharing my contact with my chapter's officers")
+    # A parent's or guardian's: asked by the school on admission (imports record it).
+    SEND_OFF = "send_off", _("Invitations to my child's send-off seminar")
+    NEW_PARENTS = "new_parents", _("Joining my region's new parents group")
 
 
 class Consent(models.Model):
