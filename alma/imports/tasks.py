@@ -14,4 +14,4 @@ def import_batch_commit(batch_id: int) -> str:
 def duplicates_find_task(threshold: float) -> int:
     from alma.imports.linkage import duplicates_find
 
-    return len(duplicates_find(threshold=threshold))
+    return len(duplicates_find(threshold=threshold).pairs)
