@@ -9,7 +9,7 @@ from alma.people.models import Person
 from alma.people.privacy import person_view_for
 
 
-def duplicate_groups() -> QuerySet[DuplicateCandidate, dict[str, Any]]:
+def duplicate_groups() -> QuerySet[Any, Any]:
     """Open groups as {group, top, pairs}: the most likely first (for a paginator)."""
     return (
         DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
@@ -32,7 +32,9 @@ def duplicate_group_details(*, keys: list[int], viewer: Any) -> list[dict[str, A
     ids = {pair.person_a_id for pair in pairs} | {pair.person_b_id for pair in pairs}
     people = {
         person.pk: person
-        for person in Person.objects.filter(pk__in=ids).prefetch_related("educations")
+        for person in Person.objects.filter(pk__in=ids).prefetch_related(
+            "educations", "employments"
+        )
     }
     groups: dict[int, dict[str, Any]] = {
         key: {"key": key, "pairs": [], "members": [], "top": 0.0} for key in keys
