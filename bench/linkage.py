@@ -208,6 +208,8 @@ def alma_path(path: Path, names: list[str], threshold: float) -> dict[str, Any]:
     from alma.people.models import Person
 
     settings.ALMA_IMPORT_MAX_BYTES = max(max_bytes(), path.stat().st_size)
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
     started = time.perf_counter()
     out = StringIO()
     with contextlib.suppress(SystemExit):  # it exits 2 after printing a refusal as JSON
@@ -218,6 +220,7 @@ def alma_path(path: Path, names: list[str], threshold: float) -> dict[str, Any]:
     call_command("dedup", "--json", "--threshold", str(threshold), stdout=out)
     result = json.loads(out.getvalue())
     finished = time.perf_counter()
+    cpu = time.process_time() - cpu
     # People are created in the file's order: the n-th person is the n-th valid row.
     refused = {error["row"] for error in report.get("errors", [])}
     valid = [i for i in range(len(names)) if i + 2 not in refused]  # row 1 is the header
@@ -239,6 +242,10 @@ def alma_path(path: Path, names: list[str], threshold: float) -> dict[str, Any]:
         "import_seconds": round(imported - started, 2),
         "dedup_seconds": round(finished - imported, 2),
         "seconds": round(finished - started, 2),
+        # this process's CPU time (every thread, DuckDB's included) and the machine's load
+        # when it started: on a shared machine the wall time says more about the neighbours
+        "cpu_seconds": round(cpu, 2),
+        "load_average": round(load, 1),
     }
 
 
@@ -348,6 +355,8 @@ def measure(data: str, threshold: float | None) -> dict[str, Any]:
         "import_seconds": alma["import_seconds"],
         "dedup_seconds": alma["dedup_seconds"],
         "seconds": alma["seconds"],
+        "cpu_seconds": alma["cpu_seconds"],
+        "load_average": alma["load_average"],
     }
     if data.startswith("febrl"):
         splink = plain_splink(rows, alma["mapped"], threshold)

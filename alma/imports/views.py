@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alma.accounts.roles import Role
@@ -406,7 +407,11 @@ def duplicate_group_merge(request: HttpRequest, group: int) -> HttpResponse:
     merges = merging.duplicate_group_merge(group=group, person_ids=person_ids, by=request.user)
     messages.success(
         request,
-        _("Merged %(n)d records into record %(id)d.")
+        ngettext(
+            "Merged %(n)d record into record %(id)d.",
+            "Merged %(n)d records into record %(id)d.",
+            len(merges),
+        )
         % {"n": len(merges), "id": merges[0].survivor_id},
     )
     return redirect("imports:duplicates")
