@@ -1176,6 +1176,26 @@ EXPECTATIONS: dict[str, Route] = {
             Request("post", "/imports/duplicates/999999/dismiss/", page(403, alice=404)),
         ],
     ),
+    "imports/duplicates/groups/<int:group>/merge/": Route(
+        {"imports:group-merge"},
+        [
+            Request("get", "/imports/duplicates/groups/999999/merge/", outcomes(405)),
+            # an unknown group: a clear message, nothing merged
+            Request(
+                "post",
+                "/imports/duplicates/groups/999999/merge/",
+                page(403, alice=400),
+                data={"person": ["999999", "999998"]},
+            ),
+        ],
+    ),
+    "imports/duplicates/groups/<int:group>/dismiss/": Route(
+        {"imports:group-dismiss"},
+        [
+            Request("get", "/imports/duplicates/groups/999999/dismiss/", outcomes(405)),
+            Request("post", "/imports/duplicates/groups/999999/dismiss/", page(403, alice=400)),
+        ],
+    ),
     "imports/duplicates/merge-above/": Route(
         {"imports:merge-above"},
         [

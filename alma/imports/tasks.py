@@ -21,4 +21,4 @@ def import_batch_preview_task(batch_id: int) -> str:
 def duplicates_find_task(threshold: float) -> int:
     from alma.imports.linkage import duplicates_find
 
-    return len(duplicates_find(threshold=threshold))
+    return len(duplicates_find(threshold=threshold).pairs)

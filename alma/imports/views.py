@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alma.accounts.access import role_required, signed_in_user
@@ -19,7 +20,7 @@ from alma.accounts.roles import Role
 from alma.directory.search import DirectoryQuery, clean_query
 from alma.imports import export as exporting
 from alma.imports import merge as merging
-from alma.imports import services
+from alma.imports import selectors, services
 from alma.imports.forms import MappingForm, SegmentForm, UploadForm
 from alma.imports.models import (
     COMPARISON_LABELS,
@@ -31,7 +32,6 @@ from alma.imports.models import (
 )
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
-from alma.people.privacy import person_view_for
 
 OFFICE = Role.ALUMNI_OFFICE
 WORKING = (
@@ -42,6 +42,8 @@ WORKING = (
 )
 FIRST_VALUES = 3  # rows shown beside each column while it is mapped
 PAGE_SIZE = 50
+# Groups of possible duplicates per page of the review queue.
+GROUPS_PAGE_SIZE = 20
 ERRORS_SHOWN = 200
 # Each segment on the list is searched for its current size: keep the page short.
 SEGMENTS_PAGE_SIZE = 20
@@ -320,46 +322,47 @@ def segment_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(OFFICE)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    from alma.imports.linkage import available
+    """The review queue: groups of records that may be one person, most likely first."""
+    from alma.imports.linkage import DEFAULT_THRESHOLD, available
 
     if request.method == "POST":
         from alma.imports.tasks import duplicates_find_task
 
-        threshold = _threshold(request.POST.get("threshold"), 0.9)
+        threshold = _threshold(request.POST.get("threshold"), DEFAULT_THRESHOLD)
         transaction.on_commit(lambda: duplicates_find_task.enqueue(threshold))
         messages.info(request, _("Looking for duplicates in the background; reload in a while."))
         return redirect("imports:duplicates")
-    pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).select_related(
-        "person_a", "person_b"
+    page = Paginator(selectors.duplicate_groups(), GROUPS_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each record as the office may see it (a hidden field is left out, never printed).
-    rows = [
-        (
-            pair,
-            person_view_for(request.user, pair.person_a) or {"id": pair.person_a_id},
-            person_view_for(request.user, pair.person_b) or {"id": pair.person_b_id},
-            _comparison(pair),
-        )
-        for pair in page.object_list
-    ]
-    merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
-        :20
-    ]
+    groups = selectors.duplicate_group_details(
+        keys=[row["group"] for row in page.object_list], viewer=request.user
+    )
+    for group in groups:
+        group["pairs"] = [(pair, _comparison(pair)) for pair in group["pairs"]]
+    merges = Merge.objects.filter(undone_at__isnull=True).select_related("merged_by")[:20]
     return render(
         request,
         "imports/duplicates.html",
-        {"page": page, "rows": rows, "merges": merges, "available": available()},
+        {
+            "page": page,
+            "groups": groups,
+            "merges": merges,
+            "available": available(),
+            "default_threshold": DEFAULT_THRESHOLD,
+        },
     )
 
 
 def _comparison(pair: DuplicateCandidate) -> list[tuple[Any, str, Any]]:
-    """(field label, state, state label) for each field linkage compares, in its order."""
+    """(field label, state, state label) for each field linkage compared, in its order."""
     from alma.imports.linkage import KEYS
 
     result = []
     for key in KEYS:
-        state = pair.comparison.get(key, "missing")
+        if key not in pair.comparison:
+            continue
+        state = pair.comparison[key]
         if state not in COMPARISON_STATES:
             state = "missing"
         label = COMPARISON_LABELS.get(key) or key.replace("_", " ").capitalize()
@@ -396,6 +399,37 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(DuplicateCandidate, pk=pk)
     merging.duplicate_dismiss(candidate=candidate, by=request.user)
     messages.success(request, _("Marked as different people."))
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_group_merge(request: HttpRequest, group: int) -> HttpResponse:
+    """Merge the records ticked in one group into the oldest of them."""
+    person_ids = []
+    for value in request.POST.getlist("person"):
+        try:
+            person_ids.append(int(value))
+        except ValueError:
+            raise ApplicationError(_("Choose records of this group.")) from None
+    merges = merging.duplicate_group_merge(group=group, person_ids=person_ids, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "Merged %(n)d record into record %(id)d.",
+            "Merged %(n)d records into record %(id)d.",
+            len(merges),
+        )
+        % {"n": len(merges), "id": merges[0].survivor_id},
+    )
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_group_dismiss(request: HttpRequest, group: int) -> HttpResponse:
+    merging.duplicate_group_dismiss(group=group, by=request.user)
+    messages.success(request, _("Marked the group's records as different people."))
     return redirect("imports:duplicates")
 
 
