@@ -10,6 +10,6 @@ def fill_groups(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("imports", "0003_duplicate_candidate_group")]
+    dependencies = [("imports", "0004_duplicate_candidate_group")]
 
     operations = [migrations.RunPython(fill_groups, migrations.RunPython.noop)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("imports", "0002_segments_and_segment_exports"),
+        ("imports", "0003_preview_runs_as_a_claimed_job"),
     ]
 
     operations = [
