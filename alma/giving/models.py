@@ -7,6 +7,8 @@ Ledger entries are never updated or deleted: database triggers refuse it on SQLi
 PostgreSQL (migration 0002), and a correction is a reversal plus a new entry.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from alma.activity.models import Aspect
 from alma.people.models import Organization, Person
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
+
+def money_field(verbose_name: Any, **options: Any) -> models.DecimalField:
+    """An amount in the school's currency: two places in the database, up to 10^13."""
+    return models.DecimalField(verbose_name, max_digits=15, decimal_places=2, **options)
 
 
 class Purpose(models.TextChoices):
@@ -116,7 +121,7 @@ class Fund(models.Model):
         Donor, verbose_name=_("founding donors"), blank=True, related_name="founded_funds"
     )
     # The sum of the fund's ledger entries, kept under the fund's row lock (reconciled).
-    balance = models.DecimalField(_("balance"), default=0, editable=False, **MONEY)
+    balance = money_field(_("balance"), default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -145,7 +150,7 @@ class Pledge(models.Model):
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="pledges")
-    total = models.DecimalField(_("total pledged"), **MONEY)
+    total = money_field(_("total pledged"))
     pledged_on = models.DateField(_("pledged on"), default=timezone.localdate)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -169,7 +174,7 @@ class Pledge(models.Model):
 class PledgeInstalment(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="instalments")
     due_on = models.DateField(_("due on"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -198,7 +203,7 @@ class RecurringGift(models.Model):
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="recurring_gifts")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="recurring_gifts")
-    amount = models.DecimalField(_("amount each time"), **MONEY)
+    amount = money_field(_("amount each time"))
     interval = models.CharField(_("every"), max_length=10, choices=Interval.choices)
     starts_on = models.DateField(_("starts on"))
     next_due_on = models.DateField(_("next due on"))
@@ -225,7 +230,7 @@ class MatchingOffer(models.Model):
     ratio = models.DecimalField(
         _("ratio"), max_digits=5, decimal_places=2, help_text=_("1.00 matches one for one.")
     )
-    cap_per_person_per_year = models.DecimalField(_("yearly cap per person"), **MONEY)
+    cap_per_person_per_year = money_field(_("yearly cap per person"))
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -260,9 +265,9 @@ class Gift(models.Model):
     source = models.CharField(_("source"), max_length=30, choices=Source.choices)
     received_on = models.DateField(_("received on"))
     # In the school's currency: the money received, converted, or the valuation of a gift in kind.
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
-    original_amount = models.DecimalField(_("amount in its currency"), **MONEY)
+    original_amount = money_field(_("amount in its currency"))
     exchange_rate = models.DecimalField(
         _("exchange rate"), max_digits=18, decimal_places=8, default=1
     )
@@ -325,7 +330,7 @@ class SoftCredit(models.Model):
 
     gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="soft_credits")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="soft_credits")
-    amount = models.DecimalField(_("amount credited"), **MONEY)
+    amount = money_field(_("amount credited"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -352,7 +357,7 @@ class AwardRound(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
     name = models.CharField(_("name"), max_length=200)
     criteria = models.TextField(_("criteria"))
-    amount = models.DecimalField(_("amount per award"), **MONEY)
+    amount = money_field(_("amount per award"))
     places = models.PositiveSmallIntegerField(_("awards"), default=1)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
@@ -469,7 +474,7 @@ class Award(models.Model):
     """The committee's decision for one application; paid through the fund's ledger."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -492,7 +497,7 @@ class Transfer(models.Model):
 
     from_fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transfers_out")
     to_fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transfers_in")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     reason = models.CharField(_("reason"), max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -529,8 +534,8 @@ class LedgerEntry(models.Model):
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    balance_after = models.DecimalField(_("balance after"), **MONEY)
+    amount = money_field(_("amount"))
+    balance_after = money_field(_("balance after"))
     occurred_on = models.DateField(_("date"))
     gift = models.ForeignKey(
         Gift, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"

@@ -146,15 +146,15 @@ def gift_totals(*, fund: Fund | None = None, year: int | None = None) -> list[To
         rows.setdefault(key, [ZERO, ZERO, 0])
         rows[key][0] += row["t"] or ZERO
         rows[key][2] += row["n"]
-    for row in (
+    for valued in (
         in_kind.annotate(y=ExtractYear("received_on"))
         .values("y", "fund__purpose", "source")
         .annotate(t=Sum("amount"), n=Count("id"))
     ):
-        key = (row["y"], row["fund__purpose"], row["source"])
+        key = (valued["y"], valued["fund__purpose"], valued["source"])
         rows.setdefault(key, [ZERO, ZERO, 0])
-        rows[key][1] += row["t"] or ZERO
-        rows[key][2] += row["n"]
+        rows[key][1] += valued["t"] or ZERO
+        rows[key][2] += valued["n"]
     return [
         TotalRow(year=k[0], purpose=k[1], source=k[2], money=v[0], in_kind=v[1], gifts=v[2])
         for k, v in sorted(rows.items(), key=lambda item: (-item[0][0], item[0][1], item[0][2]))

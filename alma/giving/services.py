@@ -191,7 +191,7 @@ def donor_is_mine(user: Any, donor: Donor) -> bool:
     if donor.person_id is not None:
         return bool(donor.person_id == person_id)
     return Organization.representatives.through.objects.filter(
-        organization_id=donor.organization_id, person_id=person_id
+        organization_id=donor.organization_id or 0, person_id=person_id
     ).exists()
 
 
@@ -1005,7 +1005,9 @@ def may_review(user: Any, award_round: AwardRound) -> bool:
     if Role.ALUMNI_OFFICE in roles_of(user):
         return True
     person_id = getattr(user, "person_id", None)
-    return bool(person_id) and award_round.committee.filter(pk=person_id).exists()
+    if not person_id:
+        return False
+    return award_round.committee.filter(pk=person_id).exists()
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         from alma.giving.selectors import ledger_reconcile
 
         checks = ledger_reconcile()
-        report = {
+        report: dict[str, Any] = {
             "funds": len(checks),
             "entries": sum(c.entries for c in checks),
             "mismatches": sum(1 for c in checks if c.mismatch),
