@@ -173,8 +173,10 @@ def donor_gifts(*, donor: Donor) -> QuerySet[Gift]:
 
 
 def gifts_listed(*, fund: Fund | None = None) -> QuerySet[Gift]:
-    gifts = Gift.objects.select_related(
-        "fund", "donor__person", "donor__organization", "receipt"
+    gifts = (
+        Gift.objects.select_related("fund", "donor__person", "donor__organization", "receipt")
+        # What the privacy module may show of each donor, read once per page.
+        .prefetch_related("donor__person__educations", "donor__person__employments")
     ).annotate(reversed_count=Count("entries", filter=Q(entries__kind=LedgerEntry.Kind.REVERSAL)))
     if fund is not None:
         gifts = gifts.filter(fund=fund)

@@ -678,8 +678,13 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(OFFICE)
 def letter_list(request: HttpRequest) -> HttpResponse:
-    letters = ThankYouLetter.objects.filter(status=ThankYouLetter.Status.SUBMITTED).select_related(
-        "award__application__student", "award__application__round__fund"
+    letters = (
+        ThankYouLetter.objects.filter(status=ThankYouLetter.Status.SUBMITTED)
+        .select_related("award__application__student", "award__application__round__fund")
+        .prefetch_related(
+            "award__application__student__educations",
+            "award__application__student__employments",
+        )
     )
     page = Paginator(letters.order_by("written_at", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
