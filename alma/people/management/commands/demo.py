@@ -89,6 +89,10 @@ class Command(BaseCommand):
 
             say("Opening a mentoring cycle…")
             mentoring_demo_load(seed=DEMO_SEED)
+            from alma.demo.giving import giving_demo_load
+
+            say("Five years of gifts, awards and thanks…")
+            giving_demo_load(seed=DEMO_SEED)
             # The bulk-loaded people enter directory search here (see `alma seed`).
             call_command("directory_rebuild", verbosity=0)
             say(
