@@ -1,6 +1,6 @@
 """Giving for the demo university: ten funds of every purpose and five years of their life.
 
-`giving_demo_load(seed=...)` runs after the people and events are loaded and uses them: alumni,
+`build` runs after the people and events are loaded and uses them: alumni,
 families' friends and alumni enterprises give (some in US or Hong Kong dollars, some in kind,
 some through pledges, standing monthly gifts, soft credits and an employer's matching), award
 rounds each year pick students through a committee's scores, awards are paid from the funds,
@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from alma.accounts.models import User
+from alma.demo.builders import DemoRun
+from alma.demo.people import DEMO_DOMAIN
 from alma.events.models import Event, EventKind, Program, Registration
 from alma.events.services import event_create
 from alma.giving import services
@@ -35,7 +37,6 @@ from alma.giving.models import (
     ThankYouLetter,
 )
 from alma.lib.errors import ApplicationError
-from alma.people.demo import DEMO_DOMAIN
 from alma.people.models import Employment, Organization, Person, Post, Stage
 
 YEARS = 5
@@ -98,13 +99,17 @@ def _day(rng: random.Random, year: int, last: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
-def giving_demo_load(*, seed: int) -> None:
+TITLE = "Five years of gifts, awards and thanks…"
+
+
+def build(run: DemoRun) -> None:
+    """Funds, gifts, awards, letters and ceremonies; once (a second call is a no-op)."""
     if Fund.objects.filter(code="li-family").exists():
         return
     office = User.objects.filter(email=f"office@{DEMO_DOMAIN}").select_related("person").first()
     if office is None:
         return
-    rng = random.Random(seed)
+    rng = random.Random(run.seed)
     today = timezone.localdate()
     first_year = today.year - YEARS + 1
     with transaction.atomic():

@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from alma.directory.search import clean_query
 from alma.directory.selectors import directory_page
+from alma.directory.services import private_views_log
 from alma.people.schemas import PersonOut
 
 router = Router(tags=["directory"])
@@ -30,8 +31,8 @@ class SearchOut(Schema):
 @router.get(
     "/search",
     response=SearchOut,
-    # Nested results lose pydantic's "unset" marks, so hidden fields are dropped as nulls.
-    exclude_none=True,
+    # A hit holds only the fields its viewer may see: the others are unset and left out.
+    exclude_unset=True,
     summary="Search the directory",
     description=(
         "Free text in `q` (names in Chinese or pinyin, employer, title, expertise, city), facet filters "
@@ -44,7 +45,8 @@ class SearchOut(Schema):
     ),
 )
 def search(request: HttpRequest) -> dict:
-    page = directory_page(viewer=request.user, query=clean_query(request.GET), context="api")
+    page = directory_page(viewer=request.user, query=clean_query(request.GET))
+    private_views_log(viewer=request.user, people=page.people, shown=page.shown, context="api")
     return {
         "total": page.result.total,
         "approximate": page.result.approximate,

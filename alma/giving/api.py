@@ -5,12 +5,15 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from alma.api.openapi import errors
 from alma.giving import selectors, services
 from alma.giving.models import Award, Donor, Fund
+from alma.lib.errors import ApplicationError
 from alma.people.privacy import people_visible_to
 
 router = Router(tags=["giving"])
@@ -93,10 +96,10 @@ class PaymentOut(Schema):
 
 def _require_office(request: HttpRequest) -> None:
     if not selectors.is_office(request.user):
-        raise HttpError(403, "Only the alumni office can do this.")
+        raise HttpError(403, _("Only the alumni office can do this."))
 
 
-@router.get("/funds", response=list[FundOut])
+@router.get("/funds", response=list[FundOut], summary="Education funds")
 def funds(request: HttpRequest) -> list[FundOut]:
     office = selectors.is_office(request.user)
     listed = selectors.funds_listed()
@@ -117,7 +120,7 @@ def funds(request: HttpRequest) -> list[FundOut]:
     ]
 
 
-@router.get("/impact", response=list[ImpactOut])
+@router.get("/impact", response=list[ImpactOut], summary="My giving and whom it helped")
 def my_impact(request: HttpRequest) -> list[ImpactOut]:
     """What I (and organisations I represent) gave, whom it helped, and their letters."""
     result = []
@@ -150,13 +153,18 @@ def my_impact(request: HttpRequest) -> list[ImpactOut]:
     return result
 
 
-@router.post("/gifts", response={201: GiftOut})
+@router.post(
+    "/gifts",
+    response={201: GiftOut},
+    summary="Record a gift (alumni office)",
+    openapi_extra=errors(403, 404),
+)
 def record_gift(request: HttpRequest, payload: GiftIn) -> Status:
     _require_office(request)
     fund = get_object_or_404(Fund, pk=payload.fund_id)
     donor: Donor
     if (payload.person_id is None) == (payload.organization_id is None):
-        raise HttpError(422, "Give person_id or organization_id.")
+        raise ApplicationError(_("Give person_id or organization_id."), field="person_id")
     if payload.person_id is not None:
         person = get_object_or_404(people_visible_to(request.user), pk=payload.person_id)
         donor = services.donor_for_person(person=person)
@@ -193,7 +201,12 @@ def record_gift(request: HttpRequest, payload: GiftIn) -> Status:
     )
 
 
-@router.post("/awards/{award_id}/payments", response={201: PaymentOut})
+@router.post(
+    "/awards/{award_id}/payments",
+    response={201: PaymentOut},
+    summary="Pay an award from its fund (alumni office)",
+    openapi_extra=errors(403, 404),
+)
 def pay_award(request: HttpRequest, award_id: int, payload: PaymentIn) -> Status:
     _require_office(request)
     award = get_object_or_404(Award, pk=award_id)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from alma.giving.models import Donor, Fund, Purpose, Source
 from alma.giving.selectors import donor_gifts, fund_statement, gift_totals
-from alma.imports.export import csv_bytes, escape_cell, xlsx_bytes
 from alma.lib.errors import ApplicationError
+from alma.lib.sheets import csv_bytes, escape_cell, xlsx_bytes
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

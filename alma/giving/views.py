@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.events.models import Event, EventKind
 from alma.giving import reports, selectors, services
@@ -43,7 +44,6 @@ from alma.giving.models import (
 from alma.giving.receipts import annual_summary_pdf, default_wording, receipt_pdf, wording_for
 from alma.lib.errors import ApplicationError
 from alma.lib.money import format_money
-from alma.lib.views import login_required, role_required, signed_in_user
 from alma.people.models import Organization
 from alma.people.privacy import people_visible_to, person_shown_by_consent
 
