@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from alma.accounts.roles import Role, roles_of
 from alma.giving.models import (
@@ -25,6 +24,7 @@ from alma.giving.models import (
     Pledge,
     ThankYouLetter,
 )
+from alma.lib.money import exact_sum
 from alma.people.models import Organization, Person
 from alma.people.privacy import person_shown_by_consent, person_view_for
 
@@ -75,16 +75,14 @@ def fund_statement(
 
     closing = opening + gifts - payments + transfers in - transfers out, each net of reversals.
     """
-    opening = (
-        LedgerEntry.objects.filter(fund=fund, occurred_on__lt=start).aggregate(t=Sum("amount"))["t"]
-        or ZERO
-    )
+    opening = exact_sum(LedgerEntry.objects.filter(fund=fund, occurred_on__lt=start))
     period = LedgerEntry.objects.filter(fund=fund, occurred_on__gte=start, occurred_on__lte=end)
+    # Added in Python: exact on both engines (see alma.lib.money.exact_sum).
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in (
-        period.annotate(effective=_effective_kind()).values("effective").annotate(t=Sum("amount"))
+    for effective, amount in period.annotate(effective=_effective_kind()).values_list(
+        "effective", "amount"
     ):
-        sums[row["effective"]] += row["t"] or ZERO
+        sums[effective] += amount
     gifts = sums[LedgerEntry.Kind.GIFT]
     payments = -sums[LedgerEntry.Kind.AWARD_PAYMENT]
     transfers_in = sums[LedgerEntry.Kind.TRANSFER_IN]
@@ -136,25 +134,22 @@ def gift_totals(*, fund: Fund | None = None, year: int | None = None) -> list[To
     if year is not None:
         money = money.filter(occurred_on__year=year)
         in_kind = in_kind.filter(received_on__year=year)
+    # Added in Python, row by row: exact on both engines (see alma.lib.money.exact_sum).
     rows: dict[tuple[int, str, str], list[Any]] = {}
-    for row in (
-        money.annotate(y=ExtractYear("occurred_on"))
-        .values("y", "fund__purpose", "gift__source")
-        .annotate(t=Sum("amount"), n=Count("id", filter=Q(kind=LedgerEntry.Kind.GIFT)))
+    for day, purpose, source, kind, amount in money.values_list(
+        "occurred_on", "fund__purpose", "gift__source", "kind", "amount"
     ):
-        key = (row["y"], row["fund__purpose"], row["gift__source"])
+        key = (day.year, purpose, source)
         rows.setdefault(key, [ZERO, ZERO, 0])
-        rows[key][0] += row["t"] or ZERO
-        rows[key][2] += row["n"]
-    for valued in (
-        in_kind.annotate(y=ExtractYear("received_on"))
-        .values("y", "fund__purpose", "source")
-        .annotate(t=Sum("amount"), n=Count("id"))
+        rows[key][0] += amount
+        rows[key][2] += kind == LedgerEntry.Kind.GIFT
+    for day, purpose, source, amount in in_kind.values_list(
+        "received_on", "fund__purpose", "source", "amount"
     ):
-        key = (valued["y"], valued["fund__purpose"], valued["source"])
+        key = (day.year, purpose, source)
         rows.setdefault(key, [ZERO, ZERO, 0])
-        rows[key][1] += valued["t"] or ZERO
-        rows[key][2] += valued["n"]
+        rows[key][1] += amount
+        rows[key][2] += 1
     return [
         TotalRow(year=k[0], purpose=k[1], source=k[2], money=v[0], in_kind=v[1], gifts=v[2])
         for k, v in sorted(rows.items(), key=lambda item: (-item[0][0], item[0][1], item[0][2]))

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,14 @@ from alma.giving.models import (
     Transfer,
 )
 from alma.lib.errors import ApplicationError
-from alma.lib.money import convert, format_money, parse_amount, places_of, school_currency
+from alma.lib.money import (
+    convert,
+    exact_sum,
+    format_money,
+    parse_amount,
+    places_of,
+    school_currency,
+)
 from alma.people.models import Employment, Organization, Person, Stage
 
 STATEMENT_MAX = 5000
@@ -568,9 +575,11 @@ def matching_gift_record(
     if gift_is_reversed(original):
         raise ApplicationError(_("This gift was reversed."))
     year = original.received_on.year
-    matched_this_year = Gift.objects.filter(
-        donor=offer.donor, matches__donor__person=person, matches__received_on__year=year
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    matched_this_year = exact_sum(
+        Gift.objects.filter(
+            donor=offer.donor, matches__donor__person=person, matches__received_on__year=year
+        )
+    )
     home = school_currency()
     wanted = convert(original.amount, rate=offer.ratio, to=home)
     room = offer.cap_per_person_per_year - matched_this_year
@@ -661,15 +670,19 @@ def pledge_create(
 
 def pledge_paid(pledge_id: int) -> Decimal:
     """Money received against a pledge, reversed gifts left out."""
-    return Gift.objects.filter(instalment__pledge_id=pledge_id).exclude(
-        entries__kind=LedgerEntry.Kind.REVERSAL
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return exact_sum(
+        Gift.objects.filter(instalment__pledge_id=pledge_id).exclude(
+            entries__kind=LedgerEntry.Kind.REVERSAL
+        )
+    )
 
 
 def instalment_paid(instalment_id: int) -> Decimal:
-    return Gift.objects.filter(instalment_id=instalment_id).exclude(
-        entries__kind=LedgerEntry.Kind.REVERSAL
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return exact_sum(
+        Gift.objects.filter(instalment_id=instalment_id).exclude(
+            entries__kind=LedgerEntry.Kind.REVERSAL
+        )
+    )
 
 
 def _pledge_update_status(pledge_id: int) -> None:
@@ -1092,10 +1105,7 @@ def round_finish(*, award_round: AwardRound, by: User | None) -> AwardRound:
 
 def award_paid(award: Award) -> Decimal:
     """Paid to the student so far, reversals included (a reversed payment is money back)."""
-    return -(
-        LedgerEntry.objects.filter(award=award).aggregate(total=Sum("amount"))["total"]
-        or Decimal(0)
-    )
+    return -exact_sum(LedgerEntry.objects.filter(award=award))
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from alma.lib.errors import ApplicationError
@@ -95,3 +97,15 @@ def format_money(amount: Decimal | None, currency: str | None = None) -> str:
     text = f"{abs(amount):,.{places}f}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+def exact_sum(queryset: QuerySet[Any], field: str = "amount") -> Decimal:
+    """The exact sum of a money column.
+
+    PostgreSQL adds numerics exactly. SQLite keeps them as binary floating point and its SUM
+    is a float sum (2.01 plus a few entries can come back as 2.01000000000022); there each value
+    is read (Django rounds a column to its places) and added as a Decimal.
+    """
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.aggregate(total=Sum(field))["total"] or Decimal(0)
+    return sum(queryset.values_list(field, flat=True), Decimal(0))

@@ -454,3 +454,28 @@ def test_reconcile_finds_a_history_that_went_below_zero(alice, dave):
     assert checks[fund.pk].mismatch  # balance_after 0 where the running sum was -200
     report, code = reconcile_json()
     assert (report["negative"], code) == (1, 1)
+
+
+def test_sums_are_exact_to_the_cent_on_every_database(alice, dave):
+    """SQLite adds its stored numbers as binary floats (123456.78 + 2.01 - 123456.78 comes back
+    as 2.00999999999476): statements, totals and what is left to pay must stay exact."""
+    fund = FundFactory()
+    donor = services.donor_for_person(person=dave.person)
+    big = services.gift_record(donor=donor, fund=fund, by=alice, amount="123456.78")
+    services.gift_record(donor=donor, fund=fund, by=alice, amount="2.01")
+    services.gift_reverse(gift=big, reason="bounced", by=alice)
+    today = timezone.localdate()
+    statement = fund_statement(fund=fund, start=dt.date(2000, 1, 1), end=today)
+    assert statement.gifts == statement.closing == Decimal("2.01")
+    later = fund_statement(fund=fund, start=today + dt.timedelta(days=1), end=today)
+    assert later.opening == Decimal("2.01")
+    assert sum((t.money for t in gift_totals()), Decimal(0)) == Decimal("2.01")
+    services.gift_record(donor=donor, fund=fund, by=alice, amount="123456.78")
+    award = award_for(alice, fund, "123458.79")
+    services.award_pay(award=award, by=alice, amount="123456.78")
+    services.award_pay(award=award, by=alice, amount="0.01")
+    # What is left is exactly 2.00: paid, and then nothing is left to pay.
+    assert services.award_paid(award) == Decimal("123456.79")
+    services.award_pay(award=award, by=alice)
+    assert services.award_paid(award) == Decimal("123458.79")
+    assert balance(fund) == Decimal("0.00")
