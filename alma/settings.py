@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "alma.lifecycle",
     "alma.mentoring",
     "alma.imports",
+    "alma.giving",
     "alma.api",
     "alma.demo",
 ]
@@ -162,6 +163,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ALMA_TIME_ZONE", "Asia/Shanghai")
 # The largest spreadsheet the import accepts (a million rows of CSV is about 100 MB).
 ALMA_IMPORT_MAX_BYTES = int(float(os.environ.get("ALMA_IMPORT_MAX_MB", "50")) * 1024 * 1024)
+# The currency the school keeps its books in (ISO 4217; alma/lib/money.py lists those accepted).
+ALMA_CURRENCY = os.environ.get("ALMA_CURRENCY", "CNY").strip().upper()
+# The largest document a student may attach to an award application.
+ALMA_UPLOAD_MAX_BYTES = int(float(os.environ.get("ALMA_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
 USE_I18N = True
 USE_TZ = True
 

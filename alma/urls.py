@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/", include("alma.lifecycle.urls")),
     path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
+    path("giving/", include("alma.giving.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -23,7 +23,22 @@ from alma.accounts.models import ApiToken, User
 from alma.accounts.services import api_token_create
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
+from alma.events.models import Registration
 from alma.events.tests import world as ew
+from alma.giving.models import (
+    Application,
+    Award,
+    AwardRound,
+    Donor,
+    Fund,
+    Gift,
+    LedgerEntry,
+    Pledge,
+    ReceiptWording,
+    Score,
+    ThankYouLetter,
+)
+from alma.giving.tests.world import giving_world
 from alma.imports.models import ExportLog, Segment
 from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Person
@@ -132,6 +147,70 @@ def doomed_segment_exists(world: dict[str, Any]) -> bool:
 
 def segment_export_count(world: dict[str, Any]) -> int:
     return ExportLog.objects.filter(segment_id=world["segment"]).count()
+
+
+def fund_count(world: dict[str, Any]) -> int:
+    return Fund.objects.count()
+
+
+def entry_count(world: dict[str, Any]) -> int:
+    return LedgerEntry.objects.count()
+
+
+def gift_count(world: dict[str, Any]) -> int:
+    return Gift.objects.count()
+
+
+def round_count(world: dict[str, Any]) -> int:
+    return AwardRound.objects.count()
+
+
+def open_round_status(world: dict[str, Any]) -> str:
+    return AwardRound.objects.get(pk=world["open_round"]).status
+
+
+def round_status(world: dict[str, Any]) -> str:
+    return AwardRound.objects.get(pk=world["round"]).status
+
+
+def application_count(world: dict[str, Any]) -> int:
+    return Application.objects.count()
+
+
+def score_count(world: dict[str, Any]) -> int:
+    return Score.objects.count()
+
+
+def award_count(world: dict[str, Any]) -> int:
+    return Award.objects.count()
+
+
+def carol_named(world: dict[str, Any]) -> bool:
+    return Application.objects.get(pk=world["carol_application"]).named_to_donors
+
+
+def dave_anonymous(world: dict[str, Any]) -> bool:
+    return Donor.objects.get(pk=world["dave_donor"]).anonymous
+
+
+def pledge_count(world: dict[str, Any]) -> int:
+    return Pledge.objects.count()
+
+
+def letter_count(world: dict[str, Any]) -> int:
+    return ThankYouLetter.objects.count()
+
+
+def pending_letter_status(world: dict[str, Any]) -> str:
+    return ThankYouLetter.objects.get(pk=world["pending_letter"]).status
+
+
+def wording_count(world: dict[str, Any]) -> int:
+    return ReceiptWording.objects.count()
+
+
+def ceremony_guests(world: dict[str, Any]) -> int:
+    return Registration.objects.filter(event_id=world["ceremony"]).count()
 
 
 ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
@@ -1287,6 +1366,410 @@ EXPECTATIONS: dict[str, Route] = {
             Request("get", "/imports/segments/999999/export/", page(403, alice=404)),
         ],
     ),
+    # Giving (alma/giving). The world: dave gave to the Li Family Scholarship, frank's company
+    # to the hardship fund; carol holds a paid award and wrote two letters (one approved); gina
+    # applied without letting donors see her name. See alma/giving/tests/world.py.
+    "giving/": Route({"giving:funds"}, [Request("get", "/giving/", page())]),
+    "giving/funds/new/": Route(
+        {"giving:fund-new"},
+        [
+            Request("get", "/giving/funds/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/giving/funds/new/",
+                page(403, alice=302),
+                data={
+                    "name": "Wang Exchange Fund",
+                    "code": "wang-exchange",
+                    "purpose": "study_abroad",
+                },
+                state=fund_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/funds/<int:pk>/": Route(
+        {"giving:fund"},
+        [
+            Request("get", "/giving/funds/{fund}/", page()),
+            Request("get", "/giving/funds/999999/", page(404)),
+        ],
+    ),
+    "giving/funds/<int:pk>/statement/": Route(
+        {"giving:statement"},
+        [
+            Request("get", "/giving/funds/{fund}/statement/", page(403, alice=200)),
+            Request(
+                "get",
+                "/giving/funds/{fund}/statement/?start=2020-01-01&end={today}&format=csv",
+                page(403, alice=200),
+            ),
+            Request(
+                "get",
+                "/giving/funds/{fund}/statement/?start={today}&end=2020-01-01",
+                page(403, alice=400),
+            ),
+        ],
+    ),
+    "giving/funds/<int:pk>/transfer/": Route(
+        {"giving:transfer"},
+        [
+            Request("get", "/giving/funds/{fund}/transfer/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/funds/{fund}/transfer/",
+                page(403, alice=302),
+                data={"to_fund": "{other_fund}", "amount": "100.00", "reason": "Rebalance"},
+                state=entry_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/funds/<int:pk>/rounds/new/": Route(
+        {"giving:round-new"},
+        [
+            Request("get", "/giving/funds/{fund}/rounds/new/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/funds/{fund}/rounds/new/",
+                page(403, alice=302),
+                data={
+                    "name": "Autumn round",
+                    "criteria": "Excellent grades",
+                    "amount": "2000",
+                    "places": "2",
+                    "opens_on": "{today}",
+                    "closes_on": "{today}",
+                },
+                state=round_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/gifts/": Route(
+        {"giving:gifts"}, [Request("get", "/giving/gifts/", page(403, alice=200))]
+    ),
+    "giving/gifts/new/": Route(
+        {"giving:gift-new"},
+        [
+            Request("get", "/giving/gifts/new/?q=Dave", page(403, alice=200)),
+            Request("get", "/giving/gifts/new/?person={dave_person}", page(403, alice=200)),
+            Request(
+                "post",
+                "/giving/gifts/new/",
+                page(403, alice=302),
+                data={
+                    "person": "{dave_person}",
+                    "fund": "{fund}",
+                    "kind": "money",
+                    "amount": "88.80",
+                    "currency": "CNY",
+                    "received_on": "{today}",
+                },
+                state=gift_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/gifts/<int:pk>/reverse/": Route(
+        {"giving:gift-reverse"},
+        [
+            Request("get", "/giving/gifts/{company_gift}/reverse/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/gifts/{company_gift}/reverse/",
+                page(403, alice=302),
+                data={"reason": "Returned to the donor"},
+                state=entry_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # A receipt is the donor's (an organisation's: its representatives') and the office's.
+    "giving/receipts/<int:pk>.pdf": Route(
+        {"giving:receipt"},
+        [
+            Request("get", "/giving/receipts/{dave_receipt}.pdf", page(404, alice=200, dave=200)),
+            Request(
+                "get", "/giving/receipts/{company_receipt}.pdf", page(404, alice=200, frank=200)
+            ),
+            Request("get", "/giving/receipts/999999.pdf", page(404)),
+        ],
+    ),
+    "giving/receipts/wording/": Route(
+        {"giving:wording"},
+        [
+            Request("get", "/giving/receipts/wording/", page(403, alice=200)),
+            Request(
+                "post",
+                "/giving/receipts/wording/",
+                page(403, alice=Redirect("/giving/receipts/wording/")),
+                data={
+                    "organisation": "Education Foundation",
+                    "title": "Thank you",
+                    "body": "Thank you, {{donor}}, for {{amount}}.",
+                    "footer": "Not a donation invoice.",
+                },
+                state=wording_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/donors/<int:pk>/": Route(
+        {"giving:donor"},
+        [
+            Request("get", "/giving/donors/{dave_donor}/", page(403, alice=200)),
+            Request("get", "/giving/donors/{company_donor}/?format=xlsx", page(403, alice=200)),
+        ],
+    ),
+    "giving/donors/<int:pk>/summary/<int:year>.pdf": Route(
+        {"giving:summary"},
+        [
+            Request(
+                "get",
+                "/giving/donors/{dave_donor}/summary/{year}.pdf",
+                page(404, alice=200, dave=200),
+            ),
+            Request(
+                "get",
+                "/giving/donors/{company_donor}/summary/{year}.pdf",
+                page(404, alice=200, frank=200),
+            ),
+        ],
+    ),
+    "giving/donors/<int:pk>/anonymity/": Route(
+        {"giving:anonymity"},
+        [
+            Request("get", "/giving/donors/{dave_donor}/anonymity/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/donors/{dave_donor}/anonymity/",
+                page(404, alice=Redirect("/giving/impact/"), dave=Redirect("/giving/impact/")),
+                data={"anonymous": "1"},
+                state=dave_anonymous,
+                changed_for=frozenset({"alice", "dave"}),
+            ),
+        ],
+    ),
+    "giving/reports/": Route(
+        {"giving:reports"},
+        [
+            Request("get", "/giving/reports/", page(403, alice=200)),
+            Request("get", "/giving/reports/?year={year}&format=pdf", page(403, alice=200)),
+        ],
+    ),
+    "giving/impact/": Route({"giving:impact"}, [Request("get", "/giving/impact/", page())]),
+    "giving/give/": Route(
+        {"giving:give"},
+        [
+            Request("get", "/giving/give/", page(200, hank=404)),
+            Request(
+                "post",
+                "/giving/give/",
+                page(Redirect("/giving/impact/"), hank=404),
+                data={
+                    "fund": "{fund}",
+                    "total": "1200",
+                    "instalments": "12",
+                    "months_between": "1",
+                    "first_due_on": "{today}",
+                },
+                state=pledge_count,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+        ],
+    ),
+    "giving/rounds/<int:pk>/": Route(
+        {"giving:round"},
+        [
+            Request("get", "/giving/rounds/{round}/", page()),
+            Request("get", "/giving/rounds/{open_round}/", page()),
+            Request("get", "/giving/rounds/999999/", page(404)),
+        ],
+    ),
+    "giving/rounds/<int:pk>/apply/": Route(
+        {"giving:apply"},
+        [
+            Request("get", "/giving/rounds/{open_round}/apply/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/rounds/{open_round}/apply/",
+                page(403, carol=302, gina=302),
+                data={"statement": "I would use it well."},
+                state=application_count,
+                changed_for=frozenset({"carol", "gina"}),
+            ),
+        ],
+    ),
+    "giving/rounds/<int:pk>/close/": Route(
+        {"giving:round-close"},
+        [
+            Request("get", "/giving/rounds/{open_round}/close/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/rounds/{open_round}/close/",
+                page(403, alice=302),
+                state=open_round_status,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    # The committee (here the office) scores and decides gina's application, then finishes.
+    "giving/applications/<int:pk>/score/": Route(
+        {"giving:score"},
+        [
+            Request("get", "/giving/applications/{gina_application}/score/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/applications/{gina_application}/score/",
+                page(403, alice=302),
+                data={"score": "8", "comment": "Promising"},
+                state=score_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/applications/<int:pk>/decide/": Route(
+        {"giving:decide"},
+        [
+            Request("get", "/giving/applications/{gina_application}/decide/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/applications/{gina_application}/decide/",
+                page(403, alice=302),
+                data={"decision": "award"},
+                state=award_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/rounds/<int:pk>/finish/": Route(
+        {"giving:round-finish"},
+        [
+            Request("get", "/giving/rounds/{round}/finish/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/rounds/{round}/finish/",
+                page(403, alice=302),
+                state=round_status,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/rounds/<int:pk>/ceremony/": Route(
+        {"giving:ceremony"},
+        [
+            Request("get", "/giving/rounds/{round}/ceremony/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/rounds/{round}/ceremony/",
+                page(403, alice=302),
+                data={"event": "{ceremony}"},
+                state=ceremony_guests,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/applications/<int:pk>/named/": Route(
+        {"giving:named"},
+        [
+            Request("get", "/giving/applications/{carol_application}/named/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/applications/{carol_application}/named/",
+                page(404, carol=Redirect("/giving/awards/")),
+                data={"named": "0"},
+                state=carol_named,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    # Private uploads: the applicant, the office and the committee; a 404 for everyone else.
+    "giving/documents/<int:pk>/": Route(
+        {"giving:document"},
+        [
+            Request("get", "/giving/documents/{carol_document}/", page(404, alice=200, carol=200)),
+            Request("get", "/giving/documents/999999/", page(404)),
+        ],
+    ),
+    "giving/awards/": Route(
+        {"giving:my-awards"}, [Request("get", "/giving/awards/", page(200, hank=404))]
+    ),
+    "giving/awards/<int:pk>/pay/": Route(
+        {"giving:pay"},
+        [
+            Request("get", "/giving/awards/{award}/pay/", outcomes(405)),
+            # Paid in full already: the office is told so and nothing is written.
+            Request(
+                "post",
+                "/giving/awards/{award}/pay/",
+                page(403, alice=302),
+                state=entry_count,
+            ),
+        ],
+    ),
+    "giving/awards/<int:pk>/letters/": Route(
+        {"giving:letter-new"},
+        [
+            Request("get", "/giving/awards/{award}/letters/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/awards/{award}/letters/",
+                page(404, carol=Redirect("/giving/awards/")),
+                data={"text": "Thank you for believing in me."},
+                state=letter_count,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "giving/letters/": Route(
+        {"giving:letters"}, [Request("get", "/giving/letters/", page(403, alice=200))]
+    ),
+    "giving/letters/<int:pk>/review/": Route(
+        {"giving:letter-review"},
+        [
+            Request("get", "/giving/letters/{pending_letter}/review/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/letters/{pending_letter}/review/",
+                page(403, alice=Redirect("/giving/letters/")),
+                data={"decision": "approve"},
+                state=pending_letter_status,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "api/giving/funds": Route({"api:funds"}, [Request("get", "/api/giving/funds", api())]),
+    "api/giving/impact": Route({"api:my_impact"}, [Request("get", "/api/giving/impact", api())]),
+    "api/giving/gifts": Route(
+        {"api:record_gift"},
+        [
+            Request("get", "/api/giving/gifts", outcomes(405)),
+            Request(
+                "post",
+                "/api/giving/gifts",
+                api(403, alice=201),
+                data={"fund_id": "{fund}", "person_id": "{dave_person}", "amount": "500.00"},
+                json=True,
+                state=gift_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "api/giving/awards/<award_id>/payments": Route(
+        {"api:pay_award"},
+        [
+            # Paid in full: the office gets the reason as a 422.
+            Request(
+                "post",
+                "/api/giving/awards/{award}/payments",
+                api(403, alice=422),
+                data={},
+                json=True,
+                state=entry_count,
+            ),
+        ],
+    ),
     # Not in the resolver: WhiteNoise serves static files; nothing serves media yet.
     "static": Route(
         set(),
@@ -1366,6 +1849,7 @@ def world(persona_users) -> dict[str, Any]:
     return {
         **ew.events_world(users),
         **mw.mentoring_world(users),
+        **giving_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "carol_user": carol.pk,

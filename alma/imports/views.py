@@ -31,6 +31,7 @@ from alma.imports.models import (
     Segment,
 )
 from alma.imports.reading import cell_text
+from alma.lib import sheets
 from alma.lib.errors import ApplicationError
 
 OFFICE = Role.ALUMNI_OFFICE
@@ -134,9 +135,9 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for error in (batch.report or {}).get("errors", []):
         writer.writerow(
             [
-                exporting.escape_cell(error["row"]),
-                exporting.escape_cell(error["column"]),
-                exporting.escape_cell(error["message"]),
+                sheets.escape_cell(error["row"]),
+                sheets.escape_cell(error["column"]),
+                sheets.escape_cell(error["message"]),
             ]
         )
     response = HttpResponse(
@@ -190,10 +191,10 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def _download(result: exporting.Export, *, fmt: str, name: str, title: str = "") -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        body = exporting.xlsx_bytes(result.columns, result.rows, title=title)
+        body = sheets.xlsx_bytes(result.columns, result.rows, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = exporting.csv_bytes(result.columns, result.rows)
+        body = sheets.csv_bytes(result.columns, result.rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
