@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alma.events",
     "alma.mentoring",
     "alma.imports",
+    "alma.comms",
     "alma.api",
 ]
 

@@ -23,6 +23,8 @@ from alma.accounts.models import ApiToken, User
 from alma.accounts.services import api_token_create
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
+from alma.comms.models import Notification, NotificationPreference
+from alma.comms.tests import world as cw
 from alma.events.tests import world as ew
 from alma.imports.models import ExportLog, Segment
 from alma.mentoring.tests import world as mw
@@ -134,7 +136,90 @@ def segment_export_count(world: dict[str, Any]) -> int:
     return ExportLog.objects.filter(segment_id=world["segment"]).count()
 
 
+def carol_notification_read(world: dict[str, Any]) -> bool:
+    return Notification.objects.get(pk=world["carol_notification"]).read_at is not None
+
+
+def carol_unread(world: dict[str, Any]) -> int:
+    return Notification.objects.filter(
+        recipient_id=world["carol_person"], read_at__isnull=True
+    ).count()
+
+
+def notification_preferences(world: dict[str, Any]) -> list[tuple[int, str, str]]:
+    return sorted(NotificationPreference.objects.values_list("person_id", "kind", "email"))
+
+
 ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
+
+# Communications: the inbox (everyone with a person record), mail links (no sign-in).
+COMMS_EXPECTATIONS: dict[str, Route] = {
+    "inbox/": Route({"inbox:index"}, [Request("get", "/inbox/", page(200, hank=404))]),
+    "inbox/unread/": Route({"inbox:unread"}, [Request("get", "/inbox/unread/", page(200))]),
+    "inbox/<int:pk>/open/": Route(
+        {"inbox:open"},
+        [
+            Request("get", "/inbox/{carol_notification}/open/", page(405)),
+            # Only carol's own notification opens (and is marked read); others get 404.
+            Request(
+                "post",
+                "/inbox/{carol_notification}/open/",
+                page(404, carol=Redirect("/mentoring/")),
+                state=carol_notification_read,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "inbox/read-all/": Route(
+        {"inbox:read-all"},
+        [
+            Request("get", "/inbox/read-all/", page(405)),
+            Request(
+                "post",
+                "/inbox/read-all/",
+                page(Redirect("/inbox/"), hank=404),
+                state=carol_unread,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "inbox/preferences/": Route(
+        {"inbox:preferences"},
+        [
+            Request("get", "/inbox/preferences/", page(200, hank=404)),
+            Request(
+                "post",
+                "/inbox/preferences/",
+                page(Redirect("/inbox/preferences/"), hank=404),
+                data={"email:mentoring.reminder": "digest"},
+                state=notification_preferences,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+        ],
+    ),
+    "comms/preferences/<str:token>/": Route(
+        {"comms:preference-centre"},
+        [
+            Request("get", "/comms/preferences/{carol_preferences_token}/", outcomes(200)),
+            Request("get", "/comms/preferences/not-a-token/", outcomes(404)),
+        ],
+    ),
+    "comms/unsubscribe/<str:token>/": Route(
+        {"comms:unsubscribe"},
+        [
+            Request("get", "/comms/unsubscribe/{carol_unsubscribe_token}/", outcomes(200)),
+            Request("get", "/comms/unsubscribe/not-a-token/", outcomes(404)),
+            # One click from the mail, whoever holds it (RFC 8058): no sign-in, no CSRF token.
+            Request(
+                "post",
+                "/comms/unsubscribe/{carol_unsubscribe_token}/",
+                outcomes(200),
+                state=notification_preferences,
+                changed_for=frozenset(PERSONAS),
+            ),
+        ],
+    ),
+}
 
 EXPECTATIONS: dict[str, Route] = {
     "": Route({"home"}, [Request("get", "/", outcomes(200))]),
@@ -1279,6 +1364,7 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     "media": Route(set(), [Request("get", "/media/photo.jpg", outcomes(404))], in_resolver=False),
 }
+EXPECTATIONS.update(COMMS_EXPECTATIONS)
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -1345,6 +1431,7 @@ def world(persona_users) -> dict[str, Any]:
     return {
         **ew.events_world(users),
         **mw.mentoring_world(users),
+        **cw.comms_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "carol_user": carol.pk,

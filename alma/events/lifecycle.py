@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -302,34 +301,49 @@ def destination_from_token(token: str) -> GraduateDestination | None:
 
 def graduate_destinations_send(*, destination_ids: list[int]) -> int:
     """Mail each graduate the short destination form (a signed link, no sign-in needed)."""
+    from alma.comms.services import Notice, mailed, notifications_send
+    from alma.events.notifications import GRADUATION
+    from alma.events.selectors import cohort_messages
+
     destinations = list(
         GraduateDestination.objects.filter(pk__in=destination_ids, answered_at__isnull=True)
         .select_related("person")
         .exclude(person__email="")
     )
-    messages = []
+    subject = _("Congratulations, graduate! Where are you headed?")
+    # The messages distinguished alumni wrote to this year's graduates travel with the mail.
+    by_year: dict[int, list] = {}
+    notices = []
     for destination in destinations:
+        year = destination.graduation_year
+        if year not in by_year:
+            by_year[year] = list(cohort_messages(cohort="graduates", year=year))
         link = settings.SITE_URL + reverse(
             "events:destination", args=[destination_token(destination)]
         )
         body = render_to_string(
             "events/email/destination_ask.txt",
-            {"destination": destination, "person": destination.person, "link": link},
+            {
+                "destination": destination,
+                "person": destination.person,
+                "link": link,
+                "cohort_messages": by_year[year],
+            },
         )
-        messages.append(
-            EmailMessage(
-                _("Congratulations, graduate! Where are you headed?"),
-                body,
-                None,
-                [destination.person.email],
+        notices.append(
+            Notice(
+                recipient=destination.person,
+                kind=GRADUATION.slug,
+                subject=subject,
+                body=body,
+                link=reverse("events:destination", args=[destination_token(destination)]),
             )
         )
-    if messages:
-        get_connection().send_messages(messages)
+    sent = mailed(notifications_send(notices))
     GraduateDestination.objects.filter(pk__in=[d.pk for d in destinations]).update(
         asked_at=timezone.now()
     )
-    return len(messages)
+    return sent
 
 
 @transaction.atomic
@@ -407,11 +421,14 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
         GraduateDestination.objects.filter(pk__in=[d.pk for d in pending]).update(
             officers_notified_at=timezone.now()
         )
+    from alma.comms.services import Notice, mailed, notifications_send
+    from alma.events.notifications import NEW_ALUMNI
+
     officers = list(
         Person.objects.filter(
             chapter_memberships__chapter=chapter,
             chapter_memberships__role=ChapterMembership.Role.OFFICER,
-        ).exclude(email="")
+        )
     )
     if not officers:
         return 0
@@ -423,10 +440,14 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
         "n": len(pending),
         "chapter": chapter.name,
     }
-    get_connection().send_messages(
-        [EmailMessage(subject, body, None, [officer.email]) for officer in officers]
+    return mailed(
+        notifications_send(
+            [
+                Notice(recipient=officer, kind=NEW_ALUMNI.slug, subject=subject, body=body)
+                for officer in officers
+            ]
+        )
     )
-    return len(officers)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alma.events.access import audience_q, facts_of, reach_of
 from alma.events.models import (
     Event,
+    EventMessage,
     EventRole,
     GraduateDestination,
     Program,
@@ -328,3 +329,19 @@ def lifecycle_gaps(*, today: dt.date | None = None) -> dict[str, QuerySet[Person
             stage=Stage.ALUMNUS, chapter_memberships__isnull=True
         ),
     }
+
+
+def cohort_messages(*, cohort: str, year: int) -> QuerySet[EventMessage]:
+    """Approved alumni messages to a cohort (freshmen of an entry year, graduates of a year):
+    those written to the cohort, and those attached to a ceremony for it."""
+    for_ceremony = (
+        Q(event__audience_graduation_year=year)
+        if cohort == EventMessage.Cohort.GRADUATES
+        else Q(event__audience_entry_year=year)
+    )
+    return (
+        EventMessage.objects.filter(status=EventMessage.Status.APPROVED)
+        .filter(Q(cohort=cohort, cohort_year=year) | for_ceremony)
+        .select_related("author", "event")
+        .order_by("created_at", "id")
+    )
