@@ -1,5 +1,6 @@
 """Alma's URL map: pages by app, the JSON API under /api/, django-admin for the alumni office."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -22,3 +23,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+if settings.ANYMAIL_WEBHOOKS:  # the ESP's tracking webhooks: bounces (see alma/comms/signals.py)
+    urlpatterns.append(path("anymail/", include("anymail.urls")))

@@ -345,8 +345,11 @@ def bounce_record(
 ) -> int:
     """An address bounced: remember it on everyone who has it, so it is not mailed again
     (until the address changes). Returns the people it concerned."""
+    from alma.comms.mailings import bounce_to_recipient
+
     at = at or timezone.now()
     email = email.strip()
+    bounce_to_recipient(message_id=message_id, reason=reason, at=at)
     people = (
         list(Person.objects.filter(email__iexact=email).values_list("pk", flat=True))
         if email

@@ -337,6 +337,7 @@ class ConsentPurpose(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring matches")
     FUNDRAISING = "fundraising", _("Fundraising appeals")
     CHAPTER_SHARING = "chapter_sharing", _("Sharing my contact with my chapter's officers")
+    PUBLICITY = "publicity", _("Being named in the alumni magazine and official account")
 
 
 class Consent(models.Model):
