@@ -264,8 +264,9 @@ def audience_count(mailing: Mailing) -> int:
 @dataclass
 class Rendered:
     subject: str
-    html: str
+    html: str  # the whole mail's HTML part
     text: str
+    fragment: str = ""  # the text's HTML alone (for the preview page)
 
 
 _templates: dict[tuple[int, str, str], tuple[str, BodyTemplate]] = {}
@@ -308,6 +309,7 @@ def render_for(
         click_url(recipient_id, url) if recipient_id is not None else url for url in template.links
     ]
     html_part, text_part = template.fill(name=name, links=links)
+    fragment = html_part
     footer_context = {
         "mailing": mailing,
         "unsubscribe": recipient_unsubscribe_url(recipient_id)
@@ -322,7 +324,7 @@ def render_for(
         text_part = render_to_string(
             "comms/email/mailing.txt", {**footer_context, "body": text_part}
         )
-    return Rendered(subject=subject, html=html_part, text=text_part)
+    return Rendered(subject=subject, html=html_part, text=text_part, fragment=fragment)
 
 
 def _message(mailing: Mailing, recipient: MailingRecipient, name: str) -> EmailMultiAlternatives:
@@ -397,7 +399,7 @@ def mailing_schedule(*, mailing: Mailing, by: User, at: dt.datetime | None = Non
 
 
 def _enqueue_queue(mailing_id: int, at: dt.datetime | None) -> None:
-    from alma.comms.tasks import mailing_queue_task
+    from alma.comms.mailing_tasks import mailing_queue_task
 
     if at is not None and mailing_queue_task.get_backend().supports_defer:
         mailing_queue_task.using(run_after=at).enqueue(mailing_id)
@@ -447,7 +449,7 @@ def mailing_queue(*, mailing_id: int) -> int:
 
 
 def _enqueue_send(mailing_id: int, at: dt.datetime | None) -> None:
-    from alma.comms.tasks import mailing_send_task
+    from alma.comms.mailing_tasks import mailing_send_task
 
     if at is not None and mailing_send_task.get_backend().supports_defer:
         mailing_send_task.using(run_after=at).enqueue(mailing_id)

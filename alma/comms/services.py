@@ -345,11 +345,8 @@ def bounce_record(
 ) -> int:
     """An address bounced: remember it on everyone who has it, so it is not mailed again
     (until the address changes). Returns the people it concerned."""
-    from alma.comms.mailings import bounce_to_recipient
-
     at = at or timezone.now()
     email = email.strip()
-    bounce_to_recipient(message_id=message_id, reason=reason, at=at)
     people = (
         list(Person.objects.filter(email__iexact=email).values_list("pk", flat=True))
         if email
@@ -373,11 +370,7 @@ class UnsubscribeTarget:
 
 
 def unsubscribe_target(value: dict) -> UnsubscribeTarget | None:
-    """What a signed unsubscribe token stands for, or None if it names nothing that exists."""
-    if "r" in value:
-        from alma.comms.mailings import recipient_unsubscribe_target
-
-        return recipient_unsubscribe_target(value["r"])
+    """What a signed unsubscribe token of a notification kind stands for, or None."""
     person = Person.objects.filter(pk=int(value.get("p") or 0)).first()
     try:
         kind = get_notification_kind(str(value.get("k")))
@@ -391,12 +384,7 @@ def unsubscribe_target(value: dict) -> UnsubscribeTarget | None:
 
 
 def unsubscribe(value: dict) -> None:
-    """Apply a one-click unsubscribe (harmless to repeat)."""
-    if "r" in value:
-        from alma.comms.mailings import recipient_unsubscribe
-
-        recipient_unsubscribe(recipient_id=value["r"])
-        return
+    """Apply a one-click unsubscribe from a notification kind (harmless to repeat)."""
     target = unsubscribe_target(value)
     if target is not None and not get_notification_kind(value["k"]).transactional:
         notification_preference_set(person=target.person, kind=value["k"], email=EmailDelivery.OFF)

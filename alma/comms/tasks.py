@@ -20,17 +20,3 @@ def digest_send(person_id: int) -> int:
     from alma.comms.services import notification_digest_send
 
     return notification_digest_send(person_id=person_id)
-
-
-@task()
-def mailing_queue_task(mailing_id: int) -> int:
-    from alma.comms.mailings import mailing_queue
-
-    return mailing_queue(mailing_id=mailing_id)
-
-
-@task()
-def mailing_send_task(mailing_id: int) -> int:
-    from alma.comms.mailings import mailing_send_step
-
-    return mailing_send_step(mailing_id=mailing_id)

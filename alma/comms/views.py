@@ -36,7 +36,7 @@ from alma.events import services as event_services
 from alma.events.models import EventMessage
 from alma.events.selectors import cohort_messages
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required, signed_in_user
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.people.models import ConsentPurpose, Person
 from alma.people.privacy import person_view_for
 from alma.people.services import consent_current, consent_record
@@ -185,12 +185,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     value = tokens.read(token, tokens.UNSUBSCRIBE_SALT)
     if not isinstance(value, dict):
         raise Http404
-    target = services.unsubscribe_target(value)
+    from_mailing = "r" in value
+    target = (
+        mailings.recipient_unsubscribe_target(value["r"])
+        if from_mailing
+        else services.unsubscribe_target(value)
+    )
     if target is None:
         raise Http404
     done = False
     if request.method == "POST":
-        services.unsubscribe(value)
+        if from_mailing:
+            mailings.recipient_unsubscribe(recipient_id=value["r"])
+        else:
+            services.unsubscribe(value)
         done = True
     return render(
         request,

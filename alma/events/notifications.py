@@ -41,17 +41,7 @@ INVITATION = NotificationKind(
     module=MODULE,
     consent_purpose=ConsentPurpose.EVENTS,
 )
-GRADUATION = NotificationKind(
-    slug="events.graduation",
-    label=gettext_lazy("Graduation: where are you headed?"),
-    module=MODULE,
-)
-NEW_ALUMNI = NotificationKind(
-    slug="events.new_alumni",
-    label=gettext_lazy("New alumni who joined my chapter (officers)"),
-    module=MODULE,
-)
-KINDS = [REGISTRATION_CODE, REGISTRATION, REMINDER, INVITATION, GRADUATION, NEW_ALUMNI]
+KINDS = [REGISTRATION_CODE, REGISTRATION, REMINDER, INVITATION]
 
 
 def register_notification_kinds() -> None:
