@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0001_events_and_programs'),
+        ('events', '0002_lifecycle_models_move_to_lifecycle'),
         ('people', '0005_person_references_checked_per_statement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
