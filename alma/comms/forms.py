@@ -144,7 +144,9 @@ class MessageWriteForm(forms.Form):
     text = forms.CharField(
         label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 10})
     )
-    link = forms.URLField(label=_("A link (video or article)"), required=False, assume_scheme="https")
+    link = forms.URLField(
+        label=_("A link (video or article)"), required=False, assume_scheme="https"
+    )
 
 
 class DigestForm(forms.Form):

@@ -17,9 +17,7 @@ def tracking_received(sender: Any, event: Any, esp_name: str = "", **kwargs: Any
     from alma.comms.mailings import bounce_to_recipient
     from alma.comms.services import bounce_record
 
-    reason = (getattr(event, "description", "") or getattr(event, "reject_reason", "") or "")[
-        :300
-    ]
+    reason = (getattr(event, "description", "") or getattr(event, "reject_reason", "") or "")[:300]
     at = getattr(event, "timestamp", None) or timezone.now()
     bounce_to_recipient(message_id=getattr(event, "message_id", "") or "", reason=reason, at=at)
     bounce_record(email=getattr(event, "recipient", "") or "", reason=reason, at=at)

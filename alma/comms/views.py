@@ -293,7 +293,7 @@ def mailing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mailing": mailing,
         "stats": mailings.mailing_stats(mailing),
         "schedule_form": ScheduleForm(),
-        "languages": [("en", _("English")), ("zh-hans", _("Chinese"))],
+        "preview_languages": [("en", _("English")), ("zh-hans", _("Chinese"))],
     }
     if mailing.status == Mailing.Status.DRAFT:
         try:
