@@ -188,6 +188,33 @@ OFFICE_POST = page(403, alice=302)
 # Communications: the inbox (everyone with a person record), mail links (no sign-in),
 # mailings and the magazine's desk (alumni office), the public web edition (everyone).
 COMMS_EXPECTATIONS: dict[str, Route] = {
+    "api/comms/notifications": Route(
+        {"api:notifications"},
+        [Request("get", "/api/comms/notifications", api(200, hank=404))],
+    ),
+    "api/comms/notifications/unread": Route(
+        {"api:unread"}, [Request("get", "/api/comms/notifications/unread", api())]
+    ),
+    "api/comms/notifications/<notification_id>/read": Route(
+        {"api:notification_read"},
+        [
+            Request(
+                "post",
+                "/api/comms/notifications/{carol_api_notification}/read",
+                api(404, carol=200),
+                json=True,
+                state=carol_unread,
+                changed_for=frozenset({"carol"}),
+            )
+        ],
+    ),
+    "api/comms/mailings/<mailing_id>/status": Route(
+        {"api:mailing_status"},
+        [
+            Request("get", "/api/comms/mailings/{sent_mailing}/status", api(403, alice=200)),
+            Request("get", "/api/comms/mailings/999999/status", api(403, alice=404)),
+        ],
+    ),
     "inbox/": Route({"inbox:index"}, [Request("get", "/inbox/", page(200, hank=404))]),
     "inbox/unread/": Route({"inbox:unread"}, [Request("get", "/inbox/unread/", page(200))]),
     "inbox/<int:pk>/open/": Route(

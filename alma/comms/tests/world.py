@@ -21,6 +21,7 @@ def comms_world(users: dict[str, Any]) -> dict[str, Any]:
         link="/mentoring/",
     )
     notification_send(recipient=carol.person, kind="mentoring.reminder", subject="Time to meet?")
+    for_api = notification_send(recipient=carol.person, kind="mentoring.accepted", subject="Pair")
     draft = mailing_create(
         by=alice, name="Draft news", purpose="newsletter", subject_en="News", body_en="Hello"
     )
@@ -58,6 +59,7 @@ def comms_world(users: dict[str, Any]) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "carol_notification": notice.pk,
+        "carol_api_notification": for_api.pk,
         "carol_preferences_token": tokens.make({"p": carol.person_id}, tokens.PREFERENCES_SALT),
         "carol_unsubscribe_token": tokens.make(
             {"p": carol.person_id, "k": "mentoring.proposal"}, tokens.UNSUBSCRIBE_SALT
