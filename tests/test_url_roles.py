@@ -30,8 +30,8 @@ from alma.comms.models import (
     Notification,
     NotificationPreference,
 )
-from alma.events.models import EventMessage
 from alma.comms.tests import world as cw
+from alma.events.models import EventMessage
 from alma.events.tests import world as ew
 from alma.imports.models import ExportLog, Segment
 from alma.mentoring.tests import world as mw

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role, has_role
 from alma.comms import magazine, mailings, selectors, services, tokens, wechat
 from alma.comms.forms import (
@@ -36,7 +37,6 @@ from alma.events import services as event_services
 from alma.events.models import EventMessage
 from alma.events.selectors import cohort_messages
 from alma.lib.errors import ApplicationError
-from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.people.models import ConsentPurpose, Person
 from alma.people.privacy import person_view_for
 from alma.people.services import consent_current, consent_record

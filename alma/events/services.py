@@ -842,7 +842,7 @@ def event_message_submit(*, message: EventMessage, text: str, link: str = "") ->
 
 
 @transaction.atomic
-def event_message_review(*, message: EventMessage, by: User, approve: bool) -> EventMessage:
+def event_message_review(*, message: EventMessage, by: User | None, approve: bool) -> EventMessage:
     locked = EventMessage.objects.select_for_update().get(pk=message.pk)
     if locked.status != EventMessage.Status.SUBMITTED:
         raise ApplicationError(_("Only a written message waiting for review can be reviewed."))
