@@ -116,6 +116,7 @@ def issue_digest_mailing(*, issue: MagazineIssue, by: User) -> Mailing:
     """A draft newsletter with the issue's contents and links to the web edition."""
     from alma.comms.mailings import mailing_create
 
+    issue = MagazineIssue.objects.get(pk=issue.pk)
     if not issue.is_published:
         raise ApplicationError(_("Publish the issue first: its links must open for everyone."))
     lines_en = [f"# {issue.title}", "", issue.summary, ""]

@@ -18,8 +18,7 @@ from pathlib import Path
 
 RECIPIENTS = 300
 
-SETUP = (
-    """
+SETUP = """
 from alma.accounts.models import User
 from alma.comms.mailings import mailing_create, mailing_queue
 from alma.comms.models import Mailing
@@ -27,16 +26,14 @@ from alma.people.models import Person
 office = User.objects.create(email="office@example.edu")
 Person.objects.bulk_create(
     [Person(full_name=f"Alumnus {n}", email=f"a{n}@example.edu", stage="alumnus")
-     for n in range(%d)]
+     for n in range(RECIPIENTS_N)]
 )
 mailing = mailing_create(by=office, name="News", purpose="newsletter", subject_en="News",
                          body_en="Hello {{ name }}, [news](https://example.edu/news)",
                          audience={"stages": ["alumnus"]})
 Mailing.objects.filter(pk=mailing.pk).update(status="scheduled")
 print(mailing_queue(mailing_id=mailing.pk), mailing.pk)
-"""
-    % RECIPIENTS
-)
+""".replace("RECIPIENTS_N", str(RECIPIENTS))
 
 
 def _alma(*args: str, env: dict[str, str], **kwargs):  # type: ignore[no-untyped-def]
