@@ -14,6 +14,8 @@ queues the next job a minute after it started.
 """
 
 import datetime as dt
+import functools
+import html
 import os
 import socket
 import time
@@ -45,11 +47,7 @@ from alma.comms.models import (
 )
 from alma.comms.rendering import BodyTemplate, body_template
 from alma.comms.selectors import latest_consent
-from alma.comms.services import (
-    UnsubscribeTarget,
-    list_unsubscribe_headers,
-    preference_centre_url,
-)
+from alma.comms.services import UnsubscribeTarget, list_unsubscribe_headers
 from alma.lib.errors import ApplicationError
 from alma.people.models import ConsentPurpose, Person, Stage
 
@@ -290,14 +288,51 @@ def _template(mailing: Mailing, language: str) -> tuple[str, BodyTemplate]:
     return _templates[key]
 
 
+@functools.cache
+def _url_pattern(name: str) -> str:
+    """The absolute address of a token route with a placeholder: reverse() once, not per mail."""
+    return settings.SITE_URL + reverse(name, args=["TOKEN"])
+
+
 def click_url(recipient_id: int, url: str) -> str:
     token = tokens.make({"r": recipient_id, "u": url}, tokens.CLICK_SALT)
-    return settings.SITE_URL + reverse("comms:click", args=[token])
+    return _url_pattern("comms:click").replace("TOKEN", token)
 
 
 def recipient_unsubscribe_url(recipient_id: int) -> str:
     token = tokens.make({"r": recipient_id}, tokens.UNSUBSCRIBE_SALT)
-    return settings.SITE_URL + reverse("comms:unsubscribe", args=[token])
+    return _url_pattern("comms:unsubscribe").replace("TOKEN", token)
+
+
+def _preferences_url(person_id: int) -> str:
+    token = tokens.make({"p": person_id}, tokens.PREFERENCES_SALT)
+    return _url_pattern("comms:preference-centre").replace("TOKEN", token)
+
+
+_FRAMES: dict[tuple[int, str, str, bool, bool], tuple[str, str]] = {}
+BODY, UNSUBSCRIBE, PREFERENCES = "almaBODYx", "almaUNSUBSCRIBEx", "almaPREFERENCESx"
+
+
+def _frame(
+    mailing: Mailing, language: str, subject: str, unsubscribe: bool, preferences: bool
+) -> tuple[str, str]:
+    """The mail around the text (footer links), rendered once per language with placeholders."""
+    key = (mailing.pk or 0, language, subject, unsubscribe, preferences)
+    if key not in _FRAMES:
+        if len(_FRAMES) > 64:
+            _FRAMES.clear()
+        context = {
+            "mailing": mailing,
+            "subject": subject,
+            "unsubscribe": UNSUBSCRIBE if unsubscribe else "",
+            "preferences": PREFERENCES if preferences else "",
+        }
+        with translation.override(language):
+            _FRAMES[key] = (
+                render_to_string("comms/email/mailing.html", {**context, "body": BODY}),
+                render_to_string("comms/email/mailing.txt", {**context, "body": BODY}),
+            )
+    return _FRAMES[key]
 
 
 def render_for(
@@ -309,22 +344,26 @@ def render_for(
         click_url(recipient_id, url) if recipient_id is not None else url for url in template.links
     ]
     html_part, text_part = template.fill(name=name, links=links)
-    fragment = html_part
-    footer_context = {
-        "mailing": mailing,
-        "unsubscribe": recipient_unsubscribe_url(recipient_id)
+    unsubscribe = (
+        recipient_unsubscribe_url(recipient_id)
         if recipient_id is not None and not mailing.is_transactional
-        else "",
-        "preferences": preference_centre_url(person_id) if person_id is not None else "",
-    }
-    with translation.override(language):
-        html_part = render_to_string(
-            "comms/email/mailing.html", {**footer_context, "body": html_part, "subject": subject}
-        )
-        text_part = render_to_string(
-            "comms/email/mailing.txt", {**footer_context, "body": text_part}
-        )
-    return Rendered(subject=subject, html=html_part, text=text_part, fragment=fragment)
+        else ""
+    )
+    preferences = _preferences_url(person_id) if person_id is not None else ""
+    html_frame, text_frame = _frame(
+        mailing, language, subject, bool(unsubscribe), bool(preferences)
+    )
+    whole_html = (
+        html_frame.replace(UNSUBSCRIBE, html.escape(unsubscribe))
+        .replace(PREFERENCES, html.escape(preferences))
+        .replace(BODY, html_part)
+    )
+    whole_text = (
+        text_frame.replace(UNSUBSCRIBE, unsubscribe)
+        .replace(PREFERENCES, preferences)
+        .replace(BODY, text_part)
+    )
+    return Rendered(subject=subject, html=whole_html, text=whole_text, fragment=html_part)
 
 
 def _message(mailing: Mailing, recipient: MailingRecipient, name: str) -> EmailMultiAlternatives:
