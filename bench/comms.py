@@ -197,7 +197,9 @@ def naive() -> dict[str, float]:
         )
         message.attach_alternative(html, "text/html")
         connection.send_messages([message])
-        MailingRecipient.objects.filter(pk=recipient.pk).update(state="sent", sent_at=timezone.now())
+        MailingRecipient.objects.filter(pk=recipient.pk).update(
+            state="sent", sent_at=timezone.now()
+        )
     done = time.perf_counter()
     return {"sent": _backend().sent, "queue": queued - started, "send": done - queued}
 
