@@ -50,9 +50,9 @@ lint: setup
 # Refresh alma/locale/zh_Hans from alma/ only (not .venv, not tests), then compile the .mo we ship.
 # Translate every new or fuzzy entry in the .po, run this again; tests/test_translations.py checks.
 messages: setup
-	cd alma && ../$(BIN)/alma makemessages -l zh_Hans --no-obsolete --add-location=file \
+	cd alma && DJANGO_SETTINGS_MODULE=alma.testing.settings ../$(BIN)/alma makemessages -l zh_Hans --no-obsolete --add-location=file \
 	  --ignore=tests --ignore=testing
-	cd alma && ../$(BIN)/alma compilemessages -l zh_Hans
+	cd alma && DJANGO_SETTINGS_MODULE=alma.testing.settings ../$(BIN)/alma compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django.views.i18n import set_language
 
 from alma.accounts import views as account_views
@@ -26,3 +29,13 @@ urlpatterns = [
 ]
 if settings.ANYMAIL_WEBHOOKS:  # the ESP's tracking webhooks: bounces (see alma/comms/signals.py)
     urlpatterns.append(path("anymail/", include("anymail.urls")))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address under /api/ that names no operation answers in JSON, as the API does."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not Found")}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -1,8 +1,9 @@
 """The staff service log: staff record services to students; students rate them."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from alma.activity.selectors import activities_given, activities_received
 from alma.activity.services import activity_rate, staff_service_log
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person, Stage
+from alma.people.privacy import lookup_q, people_visible_to, person_views_for
 
 STAFF_ROLES = (Role.STAFF, Role.ALUMNI_OFFICE)
 LOOKUP_LIMIT = 10
@@ -77,18 +79,16 @@ def service_new(request: HttpRequest) -> HttpResponse:
 def student_lookup(request: HttpRequest) -> HttpResponse:
     """Htmx fragment: students matching a name or student number, to pick one for the log."""
     query = request.GET.get("q", "").strip()
-    students: list[Person] = []
+    students: list[dict[str, Any]] = []
     if len(query) >= 2:
-        students = list(
-            Person.objects.filter(stage__in=[Stage.PROSPECTIVE, Stage.STUDENT])
-            .filter(
-                Q(full_name__icontains=query)
-                | Q(name_latin__icontains=query)
-                | Q(educations__student_number__iexact=query)
-            )
-            .distinct()
+        # Found by what this staff member may see of them, shown as they may see them.
+        students = person_views_for(
+            request.user,
+            people_visible_to(request.user)
+            .filter(stage__in=[Stage.PROSPECTIVE, Stage.STUDENT])
+            .filter(lookup_q(request.user, query))
             .prefetch_related("educations")
-            .order_by("full_name", "pk")[:LOOKUP_LIMIT]
+            .order_by("full_name", "pk")[:LOOKUP_LIMIT],
         )
     return render(request, "activity/student_lookup.html", {"students": students, "query": query})
 

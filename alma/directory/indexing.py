@@ -24,15 +24,9 @@ from django.db import connection, transaction
 from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
 from alma.directory.text import document, facet_token, name_tokens, sort_key
 from alma.lib.bulk import insert_rows, one_of, select_one_of
-from alma.people.models import Audience, ChapterMembership, Education, Employment, Person
-from alma.people.privacy import PRIVATE_FIELDS
+from alma.people.models import ChapterMembership, Education, Employment, Person
+from alma.people.privacy import audience_rank
 
-AUDIENCE_RANK = {
-    Audience.SIGNED_IN.value: 1,
-    Audience.MEMBERS.value: 2,
-    Audience.ALUMNI_OFFICE.value: 3,
-    Audience.ONLY_ME.value: 4,
-}
 LEVELS = (1, 2, 3)
 REBUILD_CHUNK = 5000
 YEAR_BUCKET = 5
@@ -139,12 +133,8 @@ class SampleRow(NamedTuple):
     words3: str
 
 
-def _rank(privacy: dict[str, Any] | None, key: str) -> int:
-    value = (privacy or {}).get(key)
-    # Hand-typed JSON (the admin) may hold anything, even a list: read it as the default.
-    if not isinstance(value, str) or value not in AUDIENCE_RANK:
-        value = PRIVATE_FIELDS[key].default.value
-    return AUDIENCE_RANK[value]
+# A field's rank comes from people.privacy (audience_rank), the one place that reads settings.
+_rank = audience_rank
 
 
 RANK_KEYS = ("profile", *TEXT_GROUPS)

@@ -23,11 +23,11 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
 from alma.directory import indexing
 from alma.directory.indexing import FACET_RANKS, SINGLE_FACETS, YEAR_BUCKET
 from alma.directory.text import facet_token, query_tokens
 from alma.people.models import Chapter, DegreeLevel
+from alma.people.privacy import viewer_rank
 
 ENTRY = "directory_directoryentry"
 TEXT = "directory_directorytext"
@@ -95,14 +95,7 @@ class SearchResult:
 
 def viewer_level(viewer: Any) -> int:
     """0: may not search; 1: signed in; 2: verified member; 3: alumni office."""
-    if viewer is None or not viewer.is_authenticated:
-        return 0
-    held = roles_of(viewer)
-    if Role.ALUMNI_OFFICE in held:
-        return 3
-    if held & MEMBER_ROLES:
-        return 2
-    return 1
+    return viewer_rank(viewer)  # the audiences' ranks are people.privacy's
 
 
 def clean_query(raw: Any) -> DirectoryQuery:

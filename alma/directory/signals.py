@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from alma.directory.indexing import directory_forget_people, directory_index_people
 from alma.people.models import ChapterMembership, Education, Employment, Person
-from alma.people.signals import people_bulk_changed
+from alma.people.signals import people_bulk_changed, private_fields_shown
 
 Part = Education | Employment | ChapterMembership
 _deleting = threading.local()
@@ -52,8 +52,17 @@ def _people_bulk_changed(sender: Any, person_ids: list[int], **kwargs: Any) -> N
     directory_index_people(person_ids=person_ids)
 
 
+def _private_fields_shown(
+    sender: Any, *, viewer: Any, people: Any, shown: dict[int, set[str]], context: str, **_: Any
+) -> None:
+    from alma.directory.services import private_views_log
+
+    private_views_log(viewer=viewer, people=people, shown=shown, context=context)
+
+
 def connect() -> None:
     people_bulk_changed.connect(_people_bulk_changed, dispatch_uid="directory_people_bulk")
+    private_fields_shown.connect(_private_fields_shown, dispatch_uid="directory_private_shown")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="directory_person_saved")
     pre_delete.connect(_person_deleting, sender=Person, dispatch_uid="directory_person_deleting")
     post_delete.connect(_person_deleted, sender=Person, dispatch_uid="directory_person_deleted")

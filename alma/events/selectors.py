@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,9 +18,9 @@ from alma.events.models import (
 )
 from alma.people.models import (
     Chapter,
-    Education,
     Person,
 )
+from alma.people.privacy import lookup_q
 
 
 def seats_taken_of(event: Event) -> int:
@@ -113,8 +113,9 @@ def programs_catalogue() -> dict[tuple[str, str], list[Program]]:
     return grid
 
 
-def event_registrations(*, event: Event, query: str = "") -> QuerySet[Registration]:
-    """An event's registrations for the manage page: search by name, email or student number."""
+def event_registrations(*, event: Event, viewer: Any, query: str = "") -> QuerySet[Registration]:
+    """An event's registrations for the manage page: search by name, and by email or student
+    number where the viewer may see them (people.privacy.lookup_q)."""
     registrations = (
         Registration.objects.filter(event=event)
         .select_related("person", "checked_in_by")
@@ -122,13 +123,7 @@ def event_registrations(*, event: Event, query: str = "") -> QuerySet[Registrati
     )
     query = query.strip()
     if query:
-        numbers = Education.objects.filter(person=OuterRef("person"), student_number__iexact=query)
-        registrations = registrations.filter(
-            Q(person__full_name__icontains=query)
-            | Q(person__name_latin__icontains=query)
-            | Q(person__email__iexact=query)
-            | Exists(numbers)
-        )
+        registrations = registrations.filter(lookup_q(viewer, query, prefix="person__"))
     return registrations
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +42,7 @@ from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
 from alma.lib.errors import ApplicationError
 from alma.lib.forms import form_error_show
 from alma.people.models import Chapter, Person
-from alma.people.privacy import people_visible_to
+from alma.people.privacy import lookup_q, people_visible_to
 
 PAGE_SIZE = 20
 MANAGE_PAGE_SIZE = 50
@@ -423,7 +423,7 @@ def event_cancel(request: HttpRequest, event: Event) -> HttpResponse:
 def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for_check_in(request, pk)
     query = request.GET.get("q", "")
-    registrations = selectors.event_registrations(event=event, query=query)
+    registrations = selectors.event_registrations(event=event, viewer=request.user, query=query)
     page = Paginator(registrations, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     questions = list(event.questions.all())
     _with_answers(list(page.object_list), questions)
@@ -560,11 +560,7 @@ def person_lookup(request: HttpRequest, pk: int) -> HttpResponse:
     if len(query) >= 2:
         people = list(
             people_visible_to(request.user)
-            .filter(
-                Q(full_name__icontains=query)
-                | Q(name_latin__icontains=query)
-                | Q(email__iexact=query)
-            )
+            .filter(lookup_q(request.user, query))
             .order_by("full_name", "pk")[:LOOKUP_LIMIT]
         )
     return render(

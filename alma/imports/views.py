@@ -31,6 +31,7 @@ from alma.imports.models import (
 )
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
+from alma.people.privacy import person_view_for
 
 OFFICE = Role.ALUMNI_OFFICE
 # Files up to this many rows are committed in the request; larger ones go to `alma worker`.
@@ -324,7 +325,16 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         "person_a", "person_b"
     )
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(pair, _comparison(pair)) for pair in page.object_list]
+    # Each record as the office may see it (a hidden field is left out, never printed).
+    rows = [
+        (
+            pair,
+            person_view_for(request.user, pair.person_a) or {"id": pair.person_a_id},
+            person_view_for(request.user, pair.person_b) or {"id": pair.person_b_id},
+            _comparison(pair),
+        )
+        for pair in page.object_list
+    ]
     merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
         :20
     ]

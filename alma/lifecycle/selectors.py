@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from alma.events.access import managed_scope_of
@@ -22,6 +22,7 @@ from alma.people.models import (
     StaffPost,
     Stage,
 )
+from alma.people.privacy import field_visible_q, people_visible_to
 
 
 def region_q(chapter: Chapter, prefix: str = "hometown") -> Q:
@@ -35,10 +36,13 @@ def region_q(chapter: Chapter, prefix: str = "hometown") -> Q:
     return Q(pk__in=[])
 
 
-def new_students_of(*, chapter: Chapter, entry_year: int) -> QuerySet[Person]:
-    """Admitted students of that year from the chapter's region (grouped by hometown)."""
+def new_students_of(*, chapter: Chapter, entry_year: int, viewer: Any) -> QuerySet[Person]:
+    """Admitted students of that year from the chapter's region (grouped by hometown), found by
+    what the viewer may see: their profile, hometown and education."""
     return (
-        Person.objects.filter(region_q(chapter))
+        people_visible_to(viewer)
+        .filter(region_q(chapter))
+        .filter(field_visible_q(viewer, "hometown"), field_visible_q(viewer, "education"))
         .filter(
             stage=Stage.PROSPECTIVE,
             educations__entry_year=entry_year,
@@ -115,18 +119,48 @@ def chapters_managed_by(user: Any) -> QuerySet[Chapter]:
     ).order_by("name")
 
 
-def admissions_by_hometown(*, entry_year: int) -> list[dict[str, Any]]:
-    """Admitted students of a year, counted by hometown, each with its regional chapter."""
+def admissions_by_hometown(*, entry_year: int, viewer: Any) -> list[dict[str, Any]]:
+    """Admitted students of a year, counted by hometown, each with its regional chapter. Only
+    what the viewer may see counts: a hidden education is not found, a hidden hometown is
+    counted as unknown."""
+    hometown_seen = field_visible_q(viewer, "hometown")
     counts = (
         Person.objects.filter(
+            field_visible_q(viewer, "education"),
             stage=Stage.PROSPECTIVE,
             educations__entry_year=entry_year,
             educations__graduation_year__isnull=True,
         )
-        .values("hometown_country", "hometown_province", "hometown_city")
+        .annotate(
+            seen_country=Case(
+                When(hometown_seen, then=F("hometown_country")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            seen_province=Case(
+                When(hometown_seen, then=F("hometown_province")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            seen_city=Case(
+                When(hometown_seen, then=F("hometown_city")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .values("seen_country", "seen_province", "seen_city")
         .annotate(students=Count("pk", distinct=True))
-        .order_by("-students", "hometown_province", "hometown_city")
+        .order_by("-students", "seen_province", "seen_city")
     )
+    rows = [
+        {
+            "hometown_country": row["seen_country"],
+            "hometown_province": row["seen_province"],
+            "hometown_city": row["seen_city"],
+            "students": row["students"],
+        }
+        for row in counts
+    ]
     chapters = list(Chapter.objects.filter(kind=Chapter.Kind.REGIONAL))
     by_city = {c.city.lower(): c for c in chapters if c.city}
     by_province = {c.province.lower(): c for c in chapters if c.province and not c.city}
@@ -136,7 +170,7 @@ def admissions_by_hometown(*, entry_year: int) -> list[dict[str, Any]]:
             "chapter": by_city.get((row["hometown_city"] or "").lower())
             or by_province.get((row["hometown_province"] or "").lower()),
         }
-        for row in counts
+        for row in rows
     ]
 
 

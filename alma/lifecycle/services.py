@@ -530,7 +530,8 @@ def chapter_send_off_create(
     this_year = timezone.localdate().year
     if not this_year - 1 <= entry_year <= this_year + 1:
         raise ApplicationError(_("Choose this year's or next year's intake."), field="entry_year")
-    students = list(new_students_of(chapter=chapter, entry_year=entry_year))
+    # The students the officer sees on the chapter page: no one found by a hidden hometown.
+    students = list(new_students_of(chapter=chapter, entry_year=entry_year, viewer=by))
     if not students:
         raise ApplicationError(
             _("No admitted students of %(year)d come from this chapter's region yet.")

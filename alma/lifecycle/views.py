@@ -29,7 +29,7 @@ from alma.lifecycle.forms import (
     WelcomeForm,
 )
 from alma.people.models import Chapter
-from alma.people.privacy import may_see
+from alma.people.privacy import person_views_for
 
 PAGE_SIZE = 20
 
@@ -60,22 +60,21 @@ def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry_year = _year(request, "entry_year", selectors.intake_year())
     graduation_year = _year(request, "graduation_year", this_year)
     students_page = Paginator(
-        selectors.new_students_of(chapter=chapter, entry_year=entry_year).prefetch_related(
-            "educations"
-        ),
+        selectors.new_students_of(
+            chapter=chapter, entry_year=entry_year, viewer=request.user
+        ).prefetch_related("educations"),
         PAGE_SIZE,
     ).get_page(request.GET.get("students_page"))
     students = list(students_page.object_list)
     relations, sharing = selectors.parents_of(student_ids=[s.pk for s in students])
+    # Each student as this officer may see them: hidden contacts are left out, not blanked.
     student_rows = [
         {
-            "person": s,
-            "email": s.email if may_see(request.user, s, "email") else "",
-            "phone": s.phone if may_see(request.user, s, "phone") else "",
-            "educations": [e for e in s.educations.all() if e.entry_year == entry_year],
-            "parents": [(r, r.relative_id in sharing) for r in relations.get(s.pk, [])],
+            "person": view,
+            "educations": [e for e in view.get("educations", []) if e.entry_year == entry_year],
+            "parents": [(r, r.relative_id in sharing) for r in relations.get(view["id"], [])],
         }
-        for s in students
+        for view in person_views_for(request.user, students)
     ]
     alumni_page = Paginator(
         selectors.new_alumni_of(chapter=chapter, graduation_year=graduation_year), PAGE_SIZE
@@ -169,7 +168,7 @@ def chapter_welcome(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.ALUMNI_OFFICE)
 def admissions(request: HttpRequest) -> HttpResponse:
     entry_year = _year(request, "entry_year", selectors.intake_year())
-    rows = selectors.admissions_by_hometown(entry_year=entry_year)
+    rows = selectors.admissions_by_hometown(entry_year=entry_year, viewer=request.user)
     page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
     return render(
         request,
@@ -281,7 +280,13 @@ def gaps(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lifecycle/gaps.html",
-        {"counts": counts, "section": section, "section_label": GAP_LABELS[section], "page": page},
+        {
+            "counts": counts,
+            "section": section,
+            "section_label": GAP_LABELS[section],
+            "page": page,
+            "people": person_views_for(request.user, page.object_list),
+        },
     )
 
 

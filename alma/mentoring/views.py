@@ -32,6 +32,7 @@ from alma.mentoring.models import (
     MentorProfile,
     Mentorship,
 )
+from alma.people.privacy import person_view_for
 
 PAGE_SIZE = 25
 OFFICE = Role.ALUMNI_OFFICE
@@ -199,6 +200,9 @@ def mentor_list(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
     mentors = selectors.mentors_with_free_places(cycle)
     page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
+    for mentor in page.object_list:
+        # The card shows the person as this viewer may see them (a hidden headline stays out).
+        mentor.person_view = person_view_for(request.user, mentor.person) or {}  # type: ignore[attr-defined]
     return render(
         request,
         "mentoring/mentors.html",

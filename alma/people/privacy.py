@@ -1,17 +1,20 @@
 """Per-field privacy: the one place that decides what a viewer may see of a person.
 
-Pages, search, exports and the API all go through `person_view_for` (one person) or
-`people_visible_to` (a queryset); nothing else reads private fields for display.
+Pages, search, exports, emails, the admin and the API all go through `person_view_for` (one
+person; `person_views_for` for a list) or `people_visible_to` (a queryset); lookups and filters
+by a private field are narrowed with `field_visible_q` / `lookup_q`, and the directory's index
+takes its audience ranks from `audience_rank` / `viewer_rank`. Nothing else reads private fields
+for display.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
-from alma.people.models import Audience, Person
+from alma.people.models import Audience, Education, Person
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,31 @@ PRIVATE_FIELDS: dict[str, PrivateField] = {
 ALWAYS_SHOWN = ("id", "full_name", "name_latin", "stage")
 
 
-def audience_of(person: Person, key: str) -> Audience:
-    value = (person.privacy or {}).get(key)
-    if value in Audience.values:
+# Audiences in order of how few see a field: a viewer of rank R sees fields of rank <= R. The
+# directory's index stores these ranks per person; its queries compare them with viewer_rank.
+AUDIENCE_RANK = {
+    Audience.SIGNED_IN: 1,
+    Audience.MEMBERS: 2,
+    Audience.ALUMNI_OFFICE: 3,
+    Audience.ONLY_ME: 4,
+}
+
+
+def audience_in(privacy: Any, key: str) -> Audience:
+    """The audience a person's privacy settings (as stored) give the field."""
+    value = privacy.get(key) if isinstance(privacy, dict) else None
+    # Hand-typed JSON (the admin) may hold anything, even a list: read it as the default.
+    if isinstance(value, str) and value in Audience.values:
         return Audience(value)
     return PRIVATE_FIELDS[key].default
+
+
+def audience_of(person: Person, key: str) -> Audience:
+    return audience_in(person.privacy, key)
+
+
+def audience_rank(privacy: Any, key: str) -> int:
+    return AUDIENCE_RANK[audience_in(privacy, key)]
 
 
 def audiences_of(viewer: Any) -> frozenset[Audience]:
@@ -79,6 +102,12 @@ def audiences_of(viewer: Any) -> frozenset[Audience]:
     if Role.ALUMNI_OFFICE in held:
         reach.add(Audience.ALUMNI_OFFICE)
     return frozenset(reach)
+
+
+def viewer_rank(viewer: Any) -> int:
+    """The highest audience rank the viewer belongs to: 0 (nobody), 1 signed in, 2 member,
+    3 alumni office. ('Only me' depends on the person: see is_self.)"""
+    return max((AUDIENCE_RANK[a] for a in audiences_of(viewer)), default=0)
 
 
 def is_self(viewer: Any, person: Person) -> bool:
@@ -107,6 +136,44 @@ def people_visible_to(viewer: Any, queryset: QuerySet[Person] | None = None) -> 
     if viewer.person_id:
         condition |= Q(pk=viewer.person_id)
     return qs.filter(condition)
+
+
+def field_visible_q(viewer: Any, key: str, *, prefix: str = "") -> Q:
+    """People (or rows whose person is reached by `prefix`, e.g. "person__") whose field `key`
+    the viewer may see: every lookup or filter by a private field is narrowed by this."""
+    reach = [a.value for a in audiences_of(viewer)]
+    condition = Q(pk__in=[])
+    if reach:
+        condition = Q(**{f"{prefix}privacy__{key}__in": reach})
+        if PRIVATE_FIELDS[key].default in reach:
+            # Unset or unreadable means the default, as in audience_in.
+            condition |= ~Q(**{f"{prefix}privacy__has_key": key}) | ~Q(
+                **{f"{prefix}privacy__{key}__in": Audience.values}
+            )
+    person_id = getattr(viewer, "person_id", None) if viewer is not None else None
+    if person_id and viewer.is_authenticated:
+        condition |= Q(**{f"{prefix}pk": person_id})
+    return condition
+
+
+def lookup_q(viewer: Any, text: str, *, prefix: str = "") -> Q:
+    """People a viewer finds by typing `text`: by name (always shown with the profile), and by
+    an exact email or student number only where the viewer may see that field."""
+    numbers = Education.objects.filter(
+        person=OuterRef(f"{prefix}pk"), student_number__iexact=text
+    ).exclude(student_number="")
+    return (
+        Q(**{f"{prefix}full_name__icontains": text})
+        | Q(**{f"{prefix}name_latin__icontains": text})
+        | (Q(**{f"{prefix}email__iexact": text}) & field_visible_q(viewer, "email", prefix=prefix))
+        | (Exists(numbers) & field_visible_q(viewer, "education", prefix=prefix))
+    )
+
+
+def person_views_for(viewer: Any, people: Any) -> list[dict[str, Any]]:
+    """The views of those people the viewer may see at all, in order (lists, lookups)."""
+    views = (person_view_for(viewer, person) for person in people)
+    return [view for view in views if view is not None]
 
 
 def person_view_for(viewer: Any, person: Person) -> dict[str, Any] | None:

@@ -289,16 +289,28 @@ def test_the_welcome_event_invites_the_new_alumni(erin, django_capture_on_commit
     ).event_created
 
 
-def test_admitted_students_are_grouped_by_hometown_with_their_chapter():
+def test_admitted_students_are_grouped_by_hometown_with_their_chapter(alice):
     chapter = f.ChapterFactory(city="Wuhan")
     for i in range(3):
         admitted(f"w{i}@example.edu", hometown="Wuhan")
     admitted("h@example.edu", hometown="Harbin")
-    rows = admissions_by_hometown(entry_year=THIS_YEAR)
+    rows = admissions_by_hometown(entry_year=THIS_YEAR, viewer=alice)
     assert [(r["hometown_city"], r["students"], r["chapter"]) for r in rows] == [
         ("Wuhan", 3, chapter),
         ("Harbin", 1, None),
     ]
+
+
+def test_admissions_count_only_what_the_office_may_see(alice):
+    admitted("w@example.edu", hometown="Wuhan")
+    private_hometown = admitted("p@example.edu", hometown="Wuhan")
+    private_hometown.privacy = {"hometown": "only_me"}
+    private_hometown.save()
+    private_education = admitted("e@example.edu", hometown="Wuhan")
+    private_education.privacy = {"education": "only_me"}
+    private_education.save()
+    rows = admissions_by_hometown(entry_year=THIS_YEAR, viewer=alice)
+    assert sorted((r["hometown_city"], r["students"]) for r in rows) == [("", 1), ("Wuhan", 1)]
 
 
 def test_the_gaps_report_finds_people_between_stages_and_chapters_fill_by_city(alice, bob, frank):
