@@ -1,5 +1,6 @@
 """Alma's one settings module: every choice comes from the environment, SQLite in var/ by default."""
 
+import json
 import os
 from pathlib import Path
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "alma.mentoring",
     "alma.imports",
     "alma.giving",
+    "alma.comms",
     "alma.api",
     "alma.demo",
 ]
@@ -197,6 +199,20 @@ EMAIL_HOST_USER = os.environ.get("ALMA_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ALMA_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ALMA_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ALMA_DEFAULT_FROM_EMAIL", "alma@localhost")
+# The file backend (ALMA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes here.
+EMAIL_FILE_PATH = os.environ.get("ALMA_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# With an ESP through django-anymail (ALMA_EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend),
+# its settings come as JSON, e.g. {"MAILGUN_API_KEY": "...", "WEBHOOK_SECRET": "user:pass"};
+# ALMA_ANYMAIL_WEBHOOKS=1 serves the ESP's tracking webhook under /anymail/ (bounces recorded).
+ANYMAIL = json.loads(os.environ.get("ALMA_ANYMAIL", "{}"))
+ANYMAIL_WEBHOOKS = env_bool("ALMA_ANYMAIL_WEBHOOKS", False)
+
+# The school's WeChat Official Account (optional): articles are published through its HTTP API
+# when an app id and secret are set; ALMA_WECHAT_API is the API's address (a test server in tests).
+WECHAT_APP_ID = os.environ.get("ALMA_WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("ALMA_WECHAT_APP_SECRET", "")
+WECHAT_THUMB_MEDIA_ID = os.environ.get("ALMA_WECHAT_THUMB_MEDIA_ID", "")
+WECHAT_API = os.environ.get("ALMA_WECHAT_API", "https://api.weixin.qq.com")
 
 SECURE = env_bool("ALMA_SECURE", False)
 SESSION_COOKIE_SECURE = SECURE

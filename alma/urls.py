@@ -1,5 +1,6 @@
 """Alma's URL map: pages by app, the JSON API under /api/, django-admin for the alumni office."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
@@ -21,10 +22,14 @@ urlpatterns = [
     path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
     path("giving/", include("alma.giving.urls")),
+    path("comms/", include("alma.comms.urls")),
+    path("inbox/", include("alma.comms.inbox_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+if settings.ANYMAIL_WEBHOOKS:  # the ESP's tracking webhooks: bounces (see alma/comms/signals.py)
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

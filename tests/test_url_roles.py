@@ -23,7 +23,15 @@ from alma.accounts.models import ApiToken, User
 from alma.accounts.services import api_token_create
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
-from alma.events.models import Registration
+from alma.comms.models import (
+    MagazineIssue,
+    Mailing,
+    MailingRecipient,
+    Notification,
+    NotificationPreference,
+)
+from alma.comms.tests import world as cw
+from alma.events.models import EventMessage, Registration
 from alma.events.tests import world as ew
 from alma.giving.models import (
     Application,
@@ -213,7 +221,346 @@ def ceremony_guests(world: dict[str, Any]) -> int:
     return Registration.objects.filter(event_id=world["ceremony"]).count()
 
 
+def carol_notification_read(world: dict[str, Any]) -> bool:
+    return Notification.objects.get(pk=world["carol_notification"]).read_at is not None
+
+
+def carol_unread(world: dict[str, Any]) -> int:
+    return Notification.objects.filter(
+        recipient_id=world["carol_person"], read_at__isnull=True
+    ).count()
+
+
+def mailing_status(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda world: Mailing.objects.get(pk=world[key]).status
+
+
+def mailing_count(world: dict[str, Any]) -> int:
+    return Mailing.objects.count()
+
+
+def draft_issue_published(world: dict[str, Any]) -> bool:
+    return MagazineIssue.objects.get(pk=world["draft_issue"]).published_at is not None
+
+
+def submitted_message_status(world: dict[str, Any]) -> str:
+    return EventMessage.objects.get(pk=world["submitted_message"]).status
+
+
+def message_texts(world: dict[str, Any]) -> list[str]:
+    return sorted(EventMessage.objects.values_list("text", flat=True))
+
+
+def recipient_unsubscribed(world: dict[str, Any]) -> bool:
+    return MailingRecipient.objects.filter(unsubscribed_at__isnull=False).exists()
+
+
+def notification_preferences(world: dict[str, Any]) -> list[tuple[int, str, str]]:
+    return sorted(NotificationPreference.objects.values_list("person_id", "kind", "email"))
+
+
 ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
+
+OFFICE_PAGE = page(403, alice=200)
+OFFICE_POST = page(403, alice=302)
+# Communications: the inbox (everyone with a person record), mail links (no sign-in),
+# mailings and the magazine's desk (alumni office), the public web edition (everyone).
+COMMS_EXPECTATIONS: dict[str, Route] = {
+    "api/comms/notifications": Route(
+        {"api:notifications"},
+        [Request("get", "/api/comms/notifications", api(200, hank=404))],
+    ),
+    "api/comms/notifications/unread": Route(
+        {"api:unread"}, [Request("get", "/api/comms/notifications/unread", api())]
+    ),
+    "api/comms/notifications/<notification_id>/read": Route(
+        {"api:notification_read"},
+        [
+            Request(
+                "post",
+                "/api/comms/notifications/{carol_api_notification}/read",
+                api(404, carol=200),
+                json=True,
+                state=carol_unread,
+                changed_for=frozenset({"carol"}),
+            )
+        ],
+    ),
+    "api/comms/mailings/<mailing_id>/status": Route(
+        {"api:mailing_status"},
+        [
+            Request("get", "/api/comms/mailings/{sent_mailing}/status", api(403, alice=200)),
+            Request("get", "/api/comms/mailings/999999/status", api(403, alice=404)),
+        ],
+    ),
+    "inbox/": Route({"inbox:index"}, [Request("get", "/inbox/", page(200, hank=404))]),
+    "inbox/unread/": Route({"inbox:unread"}, [Request("get", "/inbox/unread/", page(200))]),
+    "inbox/<int:pk>/open/": Route(
+        {"inbox:open"},
+        [
+            Request("get", "/inbox/{carol_notification}/open/", page(405)),
+            # Only carol's own notification opens (and is marked read); others get 404.
+            Request(
+                "post",
+                "/inbox/{carol_notification}/open/",
+                page(404, carol=Redirect("/mentoring/")),
+                state=carol_notification_read,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "inbox/read-all/": Route(
+        {"inbox:read-all"},
+        [
+            Request("get", "/inbox/read-all/", page(405)),
+            Request(
+                "post",
+                "/inbox/read-all/",
+                page(Redirect("/inbox/"), hank=404),
+                state=carol_unread,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "inbox/preferences/": Route(
+        {"inbox:preferences"},
+        [
+            Request("get", "/inbox/preferences/", page(200, hank=404)),
+            Request(
+                "post",
+                "/inbox/preferences/",
+                page(Redirect("/inbox/preferences/"), hank=404),
+                data={"email:mentoring.reminder": "digest"},
+                state=notification_preferences,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+        ],
+    ),
+    "comms/": Route({"comms:index"}, [Request("get", "/comms/", OFFICE_PAGE)]),
+    "comms/mailings/new/": Route(
+        {"comms:mailing-new"},
+        [
+            Request("get", "/comms/mailings/new/", OFFICE_PAGE),
+            # Nothing to send: the form comes back with its errors, nothing is written.
+            Request(
+                "post",
+                "/comms/mailings/new/",
+                OFFICE_PAGE,
+                data={"name": "x", "purpose": "newsletter", "rate_per_minute": "10"},
+                state=mailing_count,
+            ),
+        ],
+    ),
+    "comms/mailings/<int:pk>/": Route(
+        {"comms:mailing"}, [Request("get", "/comms/mailings/{draft_mailing}/", OFFICE_PAGE)]
+    ),
+    "comms/mailings/<int:pk>/edit/": Route(
+        {"comms:mailing-edit"},
+        [Request("get", "/comms/mailings/{draft_mailing}/edit/", OFFICE_PAGE)],
+    ),
+    "comms/mailings/<int:pk>/progress/": Route(
+        {"comms:mailing-progress"},
+        [Request("get", "/comms/mailings/{sent_mailing}/progress/", OFFICE_PAGE)],
+    ),
+    "comms/mailings/<int:pk>/preview/<str:language>/": Route(
+        {"comms:mailing-preview"},
+        [
+            Request("get", "/comms/mailings/{draft_mailing}/preview/en/", OFFICE_PAGE),
+            Request("get", "/comms/mailings/{draft_mailing}/preview/zh-hans/", OFFICE_PAGE),
+            Request("get", "/comms/mailings/{draft_mailing}/preview/fr/", page(403, alice=404)),
+        ],
+    ),
+    "comms/mailings/<int:pk>/test/": Route(
+        {"comms:mailing-test"},
+        [
+            Request("get", "/comms/mailings/{draft_mailing}/test/", page(403, alice=405)),
+            Request("post", "/comms/mailings/{draft_mailing}/test/", OFFICE_POST),
+        ],
+    ),
+    "comms/mailings/<int:pk>/cancel/": Route(
+        {"comms:mailing-cancel"},
+        [
+            Request(
+                "post",
+                "/comms/mailings/{doomed_mailing}/cancel/",
+                OFFICE_POST,
+                state=mailing_status("doomed_mailing"),
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "comms/mailings/<int:pk>/send/": Route(
+        {"comms:mailing-send"},
+        [
+            Request(
+                "post",
+                "/comms/mailings/{draft_mailing}/send/",
+                OFFICE_POST,
+                state=mailing_status("draft_mailing"),
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "comms/mailings/<int:pk>/resume/": Route(
+        {"comms:mailing-resume"},
+        # A sent mailing has nothing to resume: a message, no change.
+        [Request("post", "/comms/mailings/{sent_mailing}/resume/", OFFICE_POST)],
+    ),
+    "comms/mailings/<int:pk>/recipients/": Route(
+        {"comms:mailing-recipients"},
+        [Request("get", "/comms/mailings/{sent_mailing}/recipients/", OFFICE_PAGE)],
+    ),
+    "comms/c/<str:token>/": Route(
+        {"comms:click"},
+        [
+            Request(
+                "get", "/comms/c/{click_token}/", outcomes(Redirect("https://alumni.example.edu/"))
+            ),
+            Request("get", "/comms/c/forged/", outcomes(404)),
+        ],
+    ),
+    "comms/magazine/": Route(
+        {"comms:magazine"}, [Request("get", "/comms/magazine/", outcomes(200))]
+    ),
+    "comms/magazine/feed/": Route(
+        {"comms:magazine-feed"}, [Request("get", "/comms/magazine/feed/", outcomes(200))]
+    ),
+    "comms/magazine/<int:number>/": Route(
+        {"comms:magazine-issue"},
+        [
+            Request("get", "/comms/magazine/1/", outcomes(200)),
+            # A draft issue: only the alumni office sees it before it is published.
+            Request("get", "/comms/magazine/2/", outcomes(404, alice=200)),
+            Request("get", "/comms/magazine/99/", outcomes(404)),
+        ],
+    ),
+    "comms/magazine/<int:number>/<slug:slug>/": Route(
+        {"comms:magazine-article"},
+        [
+            Request("get", "/comms/magazine/1/a-story/", outcomes(200)),
+            Request("get", "/comms/magazine/2/news/", outcomes(404, alice=200)),
+        ],
+    ),
+    "comms/magazine/manage/": Route(
+        {"comms:magazine-manage"}, [Request("get", "/comms/magazine/manage/", OFFICE_PAGE)]
+    ),
+    "comms/magazine/manage/<int:pk>/": Route(
+        {"comms:magazine-manage-issue"},
+        [Request("get", "/comms/magazine/manage/{draft_issue}/", OFFICE_PAGE)],
+    ),
+    "comms/magazine/manage/<int:pk>/publish/": Route(
+        {"comms:magazine-publish"},
+        [
+            Request(
+                "post",
+                "/comms/magazine/manage/{draft_issue}/publish/",
+                OFFICE_POST,
+                state=draft_issue_published,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "comms/magazine/manage/<int:pk>/digest/": Route(
+        {"comms:magazine-digest"},
+        [
+            Request(
+                "post",
+                "/comms/magazine/manage/{published_issue}/digest/",
+                OFFICE_POST,
+                state=mailing_count,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "comms/magazine/articles/<int:pk>/wechat/": Route(
+        {"comms:article-wechat"},
+        # No official account is configured: a clear message, nothing published.
+        [Request("post", "/comms/magazine/articles/{article}/wechat/", OFFICE_POST)],
+    ),
+    "comms/messages/": Route(
+        {"comms:messages"},
+        [
+            Request("get", "/comms/messages/", OFFICE_PAGE),
+            Request(
+                "post",
+                "/comms/messages/",
+                OFFICE_PAGE,
+                data={"author": "999999", "cohort": "graduates", "year": "{year}"},
+                state=message_texts,
+            ),
+        ],
+    ),
+    "comms/messages/<int:pk>/review/": Route(
+        {"comms:message-review"},
+        [
+            Request(
+                "post",
+                "/comms/messages/{submitted_message}/review/",
+                OFFICE_POST,
+                data={"decision": "approve"},
+                state=submitted_message_status,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "comms/messages/write/<str:token>/": Route(
+        {"comms:message-write"},
+        [
+            Request("get", "/comms/messages/write/{message_token}/", outcomes(200)),
+            Request("get", "/comms/messages/write/forged/", outcomes(404)),
+            # Whoever holds the invitation's link writes the message (no sign-in).
+            Request(
+                "post",
+                "/comms/messages/write/{message_token}/",
+                outcomes(302),
+                data={"text": "Be curious."},
+                state=message_texts,
+                changed_for=frozenset(PERSONAS),
+            ),
+        ],
+    ),
+    "comms/cohorts/<str:cohort>/<int:year>/": Route(
+        {"comms:cohort"},
+        [
+            Request("get", "/comms/cohorts/graduates/{year}/", page(200)),
+            Request("get", "/comms/cohorts/wizards/{year}/", page(404)),
+        ],
+    ),
+    "comms/cohorts/<str:cohort>/<int:year>/print/": Route(
+        {"comms:cohort-print"},
+        [Request("get", "/comms/cohorts/freshmen/{year}/print/", OFFICE_PAGE)],
+    ),
+    "comms/preferences/<str:token>/": Route(
+        {"comms:preference-centre"},
+        [
+            Request("get", "/comms/preferences/{carol_preferences_token}/", outcomes(200)),
+            Request("get", "/comms/preferences/not-a-token/", outcomes(404)),
+        ],
+    ),
+    "comms/unsubscribe/<str:token>/": Route(
+        {"comms:unsubscribe"},
+        [
+            Request("get", "/comms/unsubscribe/{carol_unsubscribe_token}/", outcomes(200)),
+            Request("get", "/comms/unsubscribe/not-a-token/", outcomes(404)),
+            # One click from the mail, whoever holds it (RFC 8058): no sign-in, no CSRF token.
+            Request(
+                "post",
+                "/comms/unsubscribe/{carol_unsubscribe_token}/",
+                outcomes(200),
+                state=notification_preferences,
+                changed_for=frozenset(PERSONAS),
+            ),
+            Request("get", "/comms/unsubscribe/{recipient_unsubscribe_token}/", outcomes(200)),
+            Request(
+                "post",
+                "/comms/unsubscribe/{recipient_unsubscribe_token}/",
+                outcomes(200),
+                state=recipient_unsubscribed,
+                changed_for=frozenset(PERSONAS),
+            ),
+        ],
+    ),
+}
 
 EXPECTATIONS: dict[str, Route] = {
     "": Route({"home"}, [Request("get", "/", outcomes(200))]),
@@ -1783,6 +2130,7 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     "media": Route(set(), [Request("get", "/media/photo.jpg", outcomes(404))], in_resolver=False),
 }
+EXPECTATIONS.update(COMMS_EXPECTATIONS)
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -1850,6 +2198,7 @@ def world(persona_users) -> dict[str, Any]:
         **ew.events_world(users),
         **mw.mentoring_world(users),
         **giving_world(users),
+        **cw.comms_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "carol_user": carol.pk,

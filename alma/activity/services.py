@@ -79,28 +79,33 @@ def provider_of(person: Person) -> str:
 
 
 def activity_notify_beneficiary(*, activity_id: int) -> bool:
-    """Email the person served, asking how helpful it was. Returns whether a mail was sent."""
+    """Tell the person served (inbox and mail), asking how helpful it was. Returns whether a
+    mail was sent."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
+
+    from alma.activity.notifications import SERVICE_RECORDED
+    from alma.comms.services import mailed, notification_send
 
     activity = (
         Activity.objects.select_related("actor", "beneficiary").filter(pk=activity_id).first()
     )
-    if activity is None or activity.beneficiary is None or not activity.beneficiary.email:
+    if activity is None or activity.beneficiary is None:
         return False
+    link = reverse("activity:received")
     body = render_to_string(
         "activity/email/service_recorded.txt",
-        {"activity": activity, "link": settings.SITE_URL + reverse("activity:received")},
+        {"activity": activity, "link": settings.SITE_URL + link},
     )
-    send_mail(
-        _("A service was recorded for you — was it helpful?"),
-        body,
-        None,
-        [activity.beneficiary.email],
+    notification = notification_send(
+        recipient=activity.beneficiary,
+        kind=SERVICE_RECORDED.slug,
+        subject=_("A service was recorded for you — was it helpful?"),
+        body=body,
+        link=link,
     )
-    return True
+    return bool(mailed([notification]))
 
 
 def staff_service_log(

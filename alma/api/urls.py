@@ -37,6 +37,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _register() -> None:
     from alma.accounts.api import router as accounts_router
     from alma.activity.api import router as activity_router
+    from alma.comms.api import router as comms_router
     from alma.directory.api import router as directory_router
     from alma.events.api import router as events_router
     from alma.giving.api import router as giving_router
@@ -50,6 +51,7 @@ def _register() -> None:
     api.add_router("/events", events_router)
     api.add_router("/mentoring", mentoring_router)
     api.add_router("/giving", giving_router)
+    api.add_router("/comms", comms_router)
 
 
 _register()

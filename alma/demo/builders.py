@@ -20,6 +20,7 @@ BUILDERS = (
     "alma.demo.events",  # a year of programs and events, send-offs, destinations
     "alma.demo.mentoring",  # a mentoring program with a cycle open for applications
     "alma.demo.giving",  # ten funds, five years of gifts, awards, letters and two ceremonies
+    "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
 )
 
 DEMO_SEED = 2026

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from alma.api.openapi import errors
+from alma.lib.openapi import errors
 from alma.giving import selectors, services
 from alma.giving.models import Award, Donor, Fund
 from alma.lib.errors import ApplicationError

@@ -337,6 +337,7 @@ class ConsentPurpose(models.TextChoices):
     # A parent's or guardian's: asked by the school on admission (imports record it).
     SEND_OFF = "send_off", _("Invitations to my child's send-off seminar")
     NEW_PARENTS = "new_parents", _("Joining my region's new parents group")
+    PUBLICITY = "publicity", _("Being named in the alumni magazine and official account")
 
 
 class Consent(models.Model):
