@@ -10,10 +10,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from alma.lib.openapi import errors
 from alma.giving import selectors, services
 from alma.giving.models import Award, Donor, Fund
 from alma.lib.errors import ApplicationError
+from alma.lib.openapi import errors
 from alma.people.privacy import people_visible_to
 
 router = Router(tags=["giving"])
