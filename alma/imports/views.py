@@ -31,7 +31,7 @@ from alma.imports.models import (
 )
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
-from alma.people.privacy import person_view_for
+from alma.people.privacy import person_views_for
 
 OFFICE = Role.ALUMNI_OFFICE
 # Files up to this many rows are committed in the request; larger ones go to `alma worker`.
@@ -326,14 +326,21 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Each record as the office may see it (a hidden field is left out, never printed).
+    pairs_shown = list(page.object_list)
+    views = {
+        view["id"]: view
+        for view in person_views_for(
+            request.user, [p for pair in pairs_shown for p in (pair.person_a, pair.person_b)]
+        )
+    }
     rows = [
         (
             pair,
-            person_view_for(request.user, pair.person_a) or {"id": pair.person_a_id},
-            person_view_for(request.user, pair.person_b) or {"id": pair.person_b_id},
+            views.get(pair.person_a_id, {"id": pair.person_a_id}),
+            views.get(pair.person_b_id, {"id": pair.person_b_id}),
             _comparison(pair),
         )
-        for pair in page.object_list
+        for pair in pairs_shown
     ]
     merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
         :20
