@@ -10,7 +10,7 @@ for display.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
@@ -171,7 +171,10 @@ def lookup_q(viewer: Any, text: str, *, prefix: str = "") -> Q:
 
 
 def person_views_for(viewer: Any, people: Any) -> list[dict[str, Any]]:
-    """The views of those people the viewer may see at all, in order (lists, lookups)."""
+    """The views of those people the viewer may see at all, in order (lists, lookups); their
+    education and employment are read in one query each for the whole list."""
+    people = list(people)
+    prefetch_related_objects(people, "educations", "employments")
     views = (person_view_for(viewer, person) for person in people)
     return [view for view in views if view is not None]
 

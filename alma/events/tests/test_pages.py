@@ -61,11 +61,12 @@ LIST_PAGES = {
     "/events/{public_event}/manage/": ("alice", 16),
     "/events/{public_event}/manage/?q=Student": ("alice", 15),
     "/events/chapters/": ("alice", 9),
-    "/events/chapters/{erin_chapter}/": ("erin", 16),
+    # Chapter and gaps pages read education and employment once per page (people.privacy).
+    "/events/chapters/{erin_chapter}/": ("erin", 17),
     "/events/lifecycle/admissions/": ("alice", 8),
     "/events/lifecycle/destinations/?year={year}": ("alice", 9),
-    "/events/lifecycle/gaps/": ("alice", 13),
-    "/events/lifecycle/gaps/?section=alumni_without_chapter": ("alice", 13),
+    "/events/lifecycle/gaps/": ("alice", 15),
+    "/events/lifecycle/gaps/?section=alumni_without_chapter": ("alice", 15),
 }
 
 
