@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alma.events",
     "alma.mentoring",
     "alma.imports",
+    "alma.insights",
     "alma.api",
 ]
 
@@ -146,6 +147,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ALMA_TIME_ZONE", "Asia/Shanghai")
 # The largest spreadsheet the import accepts (a million rows of CSV is about 100 MB).
 ALMA_IMPORT_MAX_BYTES = int(float(os.environ.get("ALMA_IMPORT_MAX_MB", "50")) * 1024 * 1024)
+# Insights (CASE Alumni Engagement Metrics): the month the fiscal year starts (a fiscal year is
+# named by the calendar year it ends in), the alumni-relations staff in full-time equivalents, and
+# how old the rollups may grow before a page asks the worker to refresh them.
+ALMA_FISCAL_YEAR_START_MONTH = int(os.environ.get("ALMA_FISCAL_YEAR_START_MONTH", "9"))
+ALMA_ALUMNI_STAFF_FTE = float(os.environ.get("ALMA_ALUMNI_STAFF_FTE", "6"))
+ALMA_INSIGHTS_MAX_AGE_MINUTES = int(os.environ.get("ALMA_INSIGHTS_MAX_AGE_MINUTES", "60"))
 USE_I18N = True
 USE_TZ = True
 

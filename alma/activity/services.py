@@ -231,6 +231,7 @@ ACTIVITY_ROW_KEYS = frozenset(
         "recorded_by_id",
         "rating",
         "rated_at",
+        "beneficiary_stage",
     }
 )
 _LOOKUP_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
@@ -255,7 +256,9 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
 
     A row holds `activity_record`'s keyword arguments; `actor_id`, `beneficiary_id` and
     `recorded_by_id` may stand in for the objects, and a `rating` (1 to 5, for kinds the
-    beneficiary may rate, with an optional `rated_at`) may come with it. Stages and providers
+    beneficiary may rate, with an optional `rated_at`) may come with it. A record of the past
+    (an import of an older system's log) may state the `beneficiary_stage` it had then; otherwise
+    the stage is read off the person as for `activity_record`. Stages and providers
     are read for all rows in a few queries, never one per row. All rows are recorded or none:
     the first bad row raises an ApplicationError that names it. Returns the number recorded.
     """
@@ -286,6 +289,12 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
         provider = row.get("provider")
         if provider is not None and provider not in Provider.values:
             raise ApplicationError(prefix + _("Unknown provider."))
+        stated_stage = row.get("beneficiary_stage")
+        if stated_stage is not None and (
+            stated_stage not in ProcessStage.values
+            or row.get("beneficiary", row.get("beneficiary_id")) is None
+        ):
+            raise ApplicationError(prefix + _("Unknown stage of the person served."))
         rating = row.get("rating")
         if rating is not None:
             if not kind.beneficiary_may_rate:
@@ -347,8 +356,8 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
                     _("Row %(n)d: ") % {"n": number}
                     + _("This person holds no post from which to serve students.")
                 )
-        stage = ""
-        if beneficiary_id is not None:
+        stage = row.get("beneficiary_stage") or ""
+        if beneficiary_id is not None and not stage:
             stage = stage_at(
                 stage=stages[beneficiary_id],
                 expected_graduation=expected_by.get(beneficiary_id),

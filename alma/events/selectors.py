@@ -11,6 +11,7 @@ from django.utils import timezone
 from alma.events.access import audience_q, facts_of, reach_of
 from alma.events.models import (
     Event,
+    EventKind,
     EventRole,
     GraduateDestination,
     Program,
@@ -328,3 +329,14 @@ def lifecycle_gaps(*, today: dt.date | None = None) -> dict[str, QuerySet[Person
             stage=Stage.ALUMNUS, chapter_memberships__isnull=True
         ),
     }
+
+
+def chapters_with_send_off(*, entry_year: int) -> set[int]:
+    """Chapters holding a live send-off seminar for the new students of that entry year."""
+    return set(
+        Event.objects.filter(
+            kind=EventKind.SEND_OFF, audience_entry_year=entry_year, host_chapter__isnull=False
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .values_list("host_chapter_id", flat=True)
+    )
