@@ -45,6 +45,9 @@ class PersonDimension(models.Model):
             models.Index(fields=["stage", "graduation_year"], name="insights_dim_stage_grad_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"dimensions of person {self.person_id}"
+
 
 class CohortSize(models.Model):
     """How many people share one cohort key (people with a course of study here)."""
@@ -59,6 +62,9 @@ class CohortSize(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["entry_year"], name="insights_cohort_entry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_year} {self.school} {self.major}: {self.people}"
 
 
 class CoverageCell(models.Model):
@@ -89,6 +95,9 @@ class CoverageCell(models.Model):
             models.Index(fields=["fiscal_year", "entry_year"], name="insights_cov_year_entry_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.stage}/{self.aspect}/{self.provider}: {self.served}"
+
 
 class EngagedAlumnus(models.Model):
     """One alumnus engaged in one fiscal year, with the CASE modes they engaged in (0 or 1)."""
@@ -109,6 +118,9 @@ class EngagedAlumnus(models.Model):
                 fields=["fiscal_year", "person"], name="insights_engaged_once_per_year"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} engaged in {self.fiscal_year}"
 
 
 class EngagementSummary(models.Model):
@@ -136,6 +148,9 @@ class EngagementSummary(models.Model):
             models.Index(fields=["fiscal_year", "breakdown"], name="insights_aem_year_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"AEM {self.fiscal_year} {self.breakdown} {self.value}: {self.overall}"
+
 
 class RollupState(models.Model):
     """The one row that says when the rollups were built, and the belonging analysis then."""
@@ -146,3 +161,6 @@ class RollupState(models.Model):
     activities = models.PositiveBigIntegerField(default=0)
     belonging = models.JSONField(default=dict)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"rollups of {self.refreshed_at}"

@@ -7,7 +7,7 @@ from alma.insights import selectors
 from alma.insights.models import CoverageCell, EngagedAlumnus
 from alma.insights.selectors import Cohort, Period
 from alma.insights.services import rollups_refresh
-from alma.insights.tests.world import at, person, record, row, staff, test_kinds  # noqa: F401
+from alma.insights.tests.world import at, person, record, row, staff
 from alma.people.models import Post, Stage
 
 pytestmark = pytest.mark.django_db
