@@ -16,6 +16,7 @@ urlpatterns = [
     path("events/", include("alma.events.urls")),
     path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
+    path("insights/", include("alma.insights.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from alma.insights.selectors import (
     STAGES,
     Cohort,
     Coverage,
+    cohort_people,
     median,
 )
 from alma.people.models import Education, Stage
@@ -37,6 +38,7 @@ FAR_BELOW = 0.5
 # A stage and aspect is a blind spot when at least this share of students got nothing there.
 NOTHING_SHARE = 0.5
 LIMIT = 12
+PER_KIND = 4
 
 
 @dataclass
@@ -151,7 +153,13 @@ def _nothing_spots(result: Coverage) -> list[BlindSpot]:
     return spots
 
 
-def _current_students_by_major(cohort: Cohort) -> dict[str, int]:
+def _current_students_by_major(cohort: Cohort, *, from_rollups: bool = True) -> dict[str, int]:
+    if not from_rollups:
+        people = cohort_people(replace(cohort, current_stage="")).filter(
+            stage__in=[Stage.PROSPECTIVE, Stage.STUDENT]
+        )
+        rows = people.exclude(c_major="").order_by().values("c_major").annotate(n=Count("pk"))
+        return {r["c_major"]: r["n"] for r in rows}
     where = cohort.rollup_filter()
     where.pop("current_stage", None)
     rows = (
@@ -163,7 +171,7 @@ def _current_students_by_major(cohort: Cohort) -> dict[str, int]:
     return {r["major"]: r["n"] for r in rows}
 
 
-def _mentor_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
+def _mentor_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[BlindSpot]:
     from alma.mentoring.selectors import alumni_mentor_ids
 
     mentor_majors = set(
@@ -172,7 +180,7 @@ def _mentor_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
         .values_list("major", flat=True)
     )
     spots = []
-    for major, n in _current_students_by_major(cohort).items():
+    for major, n in _current_students_by_major(cohort, from_rollups=from_rollups).items():
         if major in mentor_majors or (shared and n < SMALL_CELL):
             continue
         spots.append(
@@ -269,12 +277,12 @@ def careers_majors_with_jobs(*, since: dt.date) -> set[str] | None:
     return {m for m in found if m}
 
 
-def _jobs_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
+def _jobs_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[BlindSpot]:
     majors = careers_majors_with_jobs(since=timezone.localdate() - dt.timedelta(days=365))
     if majors is None:
         return []
     spots = []
-    for major, n in _current_students_by_major(cohort).items():
+    for major, n in _current_students_by_major(cohort, from_rollups=from_rollups).items():
         if major in majors or (shared and n < SMALL_CELL):
             continue
         spots.append(
@@ -295,12 +303,20 @@ def _jobs_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
 def blind_spots(result: Coverage, *, limit: int = LIMIT) -> list[BlindSpot]:
     """Every blind spot of a cohort, the largest (students left out) first."""
     shared = result.suppressed
+    from_rollups = result.source == "rollups"
     spots = [
         *_cell_spots(result),
         *_nothing_spots(result),
-        *_mentor_spots(result.cohort, shared),
+        *_mentor_spots(result.cohort, shared, from_rollups),
         *_region_spots(result.cohort, shared),
-        *_jobs_spots(result.cohort, shared),
+        *_jobs_spots(result.cohort, shared, from_rollups),
     ]
     spots.sort(key=lambda s: (-s.people, s.kind, s.text))
-    return spots[:limit]
+    # The largest of each kind first, so one kind of gap cannot hide every other kind.
+    seen: dict[str, int] = {}
+    kept = []
+    for spot in spots:
+        seen[spot.kind] = seen.get(spot.kind, 0) + 1
+        if seen[spot.kind] <= PER_KIND:
+            kept.append(spot)
+    return kept[:limit]

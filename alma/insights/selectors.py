@@ -605,6 +605,7 @@ def engaged_people(
 @dataclass
 class Reason:
     mode: str
+    mode_label: str
     kind: str
     label: str
     count: int
@@ -628,6 +629,7 @@ def engagement_of(person: Person, *, years: int = 5) -> EngagementSummaryOfPerso
     reasons = [
         Reason(
             mode=row["engagement_mode"],
+            mode_label=str(EngagementMode(row["engagement_mode"]).label),
             kind=row["kind"],
             label=str(labels.get(row["kind"], row["kind"])),
             count=row["n"],
