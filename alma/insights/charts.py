@@ -35,7 +35,9 @@ def _svg(figure: Figure, title: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    # Links open in the same tab (matplotlib asks for a new one), as SVG 2 links (href).
+    svg = svg[svg.index("<svg") :].replace(' target="_blank"', "")
+    svg = svg.replace("<a xlink:href=", "<a href=")
     # A name for screen readers; the table beside each chart carries the numbers.
     return re.sub(
         r"<svg ",
@@ -132,7 +134,8 @@ def trend_lines(
     axes.grid(axis="y", color="#d9dee5", linewidth=0.6)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.set_title(title, fontsize=10, loc="left")
     return _svg(figure, title)
 

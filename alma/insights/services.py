@@ -234,8 +234,9 @@ def rollups_refresh() -> RollupState:
     return state
 
 
-def rollups_refresh_request() -> bool:
-    """Queue a refresh unless one is queued already. Returns whether this call queued it."""
+def rollups_refresh_request(*, again: bool = False) -> bool:
+    """Queue a refresh unless one was queued in the last half hour (or `again`, the office's
+    explicit request). Returns whether this call queued it."""
     from alma.insights.tasks import insights_rollups_refresh
 
     with transaction.atomic():
@@ -244,7 +245,7 @@ def rollups_refresh_request() -> bool:
             state = RollupState.objects.create()
             state = RollupState.objects.select_for_update().get(pk=state.pk)
         recent = timezone.now() - dt.timedelta(minutes=30)
-        if state.requested_at is not None and state.requested_at > recent:
+        if not again and state.requested_at is not None and state.requested_at > recent:
             return False
         state.requested_at = timezone.now()
         state.save(update_fields=["requested_at"])

@@ -319,8 +319,6 @@ def person_engagement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.ALUMNI_OFFICE)
 def refresh(request: HttpRequest) -> HttpResponse:
-    if services.rollups_refresh_request():
-        messages.success(request, _("The figures are being brought up to date."))
-    else:
-        messages.info(request, _("An update of the figures is already on its way."))
+    services.rollups_refresh_request(again=True)
+    messages.success(request, _("The figures are being brought up to date."))
     return redirect("insights:dashboard")
