@@ -290,7 +290,7 @@ def _jobs_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[BlindS
                 kind="jobs",
                 text=_(
                     "No job or internship offered in the last year asks for %(major)s "
-                    "(%(n)s students)."
+                    "(students: %(n)s)."
                 )
                 % {"major": major, "n": _n(n)},
                 people=n,
