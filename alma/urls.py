@@ -14,6 +14,7 @@ urlpatterns = [
     path("services/", include("alma.activity.urls")),
     path("directory/", include("alma.directory.urls")),
     path("events/", include("alma.events.urls")),
+    path("events/", include("alma.lifecycle.urls")),
     path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
     path("insights/", include("alma.insights.urls")),

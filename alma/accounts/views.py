@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required
 from alma.accounts.forms import ApiTokenForm, EmailAuthenticationForm
 from alma.accounts.services import api_token_create, api_token_revoke
 from alma.activity.selectors import activities_given, activities_received
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required
 
 
 class LoginView(auth_views.LoginView):

@@ -199,7 +199,7 @@ def _mentor_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[Blin
 
 
 def _region_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
-    from alma.events.selectors import (
+    from alma.lifecycle.selectors import (
         admissions_by_hometown,
         chapters_with_send_off,
         intake_year,

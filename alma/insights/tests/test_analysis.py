@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from alma.events.selectors import intake_year
+from alma.lifecycle.selectors import intake_year
 from alma.insights import belonging, selectors
 from alma.insights.blindspots import blind_spots
 from alma.insights.periods import current_fiscal_year, fiscal_year_bounds
