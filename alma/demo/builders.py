@@ -19,6 +19,7 @@ BUILDERS = (
     "alma.demo.people",  # people, organisations, chapters, sign-ins, the staff service log
     "alma.demo.events",  # a year of programs and events, send-offs, destinations
     "alma.demo.mentoring",  # a mentoring program with a cycle open for applications
+    "alma.demo.insights",  # five years of ledger history, then the insights rollups
 )
 
 DEMO_SEED = 2026

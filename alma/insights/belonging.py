@@ -4,7 +4,8 @@ Graduates of past years who, as students (before entry, in school or leaving), w
 an alumnus — in any ledger kind: a mentor's meeting, an event run by alumni, an answer, an
 award an alumnus funded — are compared with graduates who had no alumni contact at all, within
 strata of the same graduation year, school, degree level and hometown province (exact
-matching on those, weighted to the contacted graduates). The difference in the share engaged
+matching on those, weighted to the contacted graduates; where a stratum has nobody to compare
+with, the hometown and then the degree level are dropped). The difference in the share engaged
 later (any CASE mode, philanthropic, volunteer, in a fiscal year after graduating) comes with a
 95% confidence interval. It measures an association, not an effect: students who seek out
 alumni may differ in ways the records do not show.
@@ -132,22 +133,37 @@ def belonging_analyse() -> dict[str, Any]:
         }
 
     kinds = Counter(kind for found in contacts.values() for kind in found)
+    # Each contacted graduate is compared within the finest stratum that has graduates without
+    # contact: the full one, then without hometown, then without degree level (coarsened exact
+    # matching; the level each comparison used is reported).
+    levels = [lambda k: k, lambda k: k[:3], lambda k: k[:2]]
+    controls_at = [
+        Counter(level(graduates[pk]) for pk in graduates if pk not in contacts) for level in levels
+    ]
     exposures = [ANY_CONTACT, *sorted(kinds)]
     results = []
     for exposure in exposures:
         by_outcome = {}
         for outcome in OUTCOMES:
             strata: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+            used: set[tuple[int, Any]] = set()
             for pk, stratum in graduates.items():
                 found = contacts.get(pk)
-                engaged = outcomes.get(pk, {}).get(outcome, 0)
-                cell = strata[stratum]
-                if found and (exposure == ANY_CONTACT or exposure in found):
-                    cell[0] += 1
-                    cell[1] += engaged
-                elif not found:
-                    cell[2] += 1
-                    cell[3] += engaged
+                if not found or not (exposure == ANY_CONTACT or exposure in found):
+                    continue
+                level = next((n for n, key in enumerate(levels) if controls_at[n][key(stratum)]), 0)
+                key = (level, levels[level](stratum))
+                used.add(key)
+                strata[key][0] += 1
+                strata[key][1] += outcomes.get(pk, {}).get(outcome, 0)
+            for pk, stratum in graduates.items():
+                if pk in contacts:
+                    continue
+                for level, key_of in enumerate(levels):
+                    key = (level, key_of(stratum))
+                    if key in used:
+                        strata[key][2] += 1
+                        strata[key][3] += outcomes.get(pk, {}).get(outcome, 0)
             by_outcome[outcome] = matched_difference(
                 {k: (v[0], v[1], v[2], v[3]) for k, v in strata.items()}
             )

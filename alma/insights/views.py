@@ -14,14 +14,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import role_required
 from alma.accounts.roles import Role
 from alma.activity.kinds import all_kinds
 from alma.activity.models import Aspect, EngagementMode, ProcessStage, Provider
-from alma.insights.exports import csv_bytes, escape_cell, xlsx_bytes
 from alma.insights import periods, reports, selectors, services
+from alma.insights.exports import csv_bytes, escape_cell, xlsx_bytes
 from alma.insights.reports import VIEWERS
 from alma.lib.errors import ApplicationError
-from alma.accounts.access import role_required
 from alma.people.models import DegreeLevel, Person, Stage
 from alma.people.privacy import people_visible_to, person_view_for
 

@@ -7,13 +7,13 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from alma.lifecycle.selectors import intake_year
 from alma.insights import belonging, selectors
 from alma.insights.blindspots import blind_spots
 from alma.insights.periods import current_fiscal_year, fiscal_year_bounds
 from alma.insights.selectors import Cohort
 from alma.insights.services import rollups_refresh
 from alma.insights.tests.world import at, person, record, row
+from alma.lifecycle.selectors import intake_year
 from alma.people.models import Chapter, Stage
 
 
