@@ -199,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                 activities=args.activities,
                 year=year,
             )
-        rows.append(("generate the data set (set-based SQL)", f"{time.perf_counter() - started:.1f} s"))
+        rows.append(
+            ("generate the data set (set-based SQL)", f"{time.perf_counter() - started:.1f} s")
+        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM activity_activity")
         (activity_count,) = cursor.fetchone()

@@ -119,8 +119,8 @@ def build(run: DemoRun) -> None:
             )
     for person_id in older_alumni:
         rows += _engagement(rng, person_id, first_day, last_day, 0.25)
-    for start in range(0, len(rows), CHUNK):
-        activity_record_bulk(rows=rows[start : start + CHUNK])
+    for offset in range(0, len(rows), CHUNK):
+        activity_record_bulk(rows=rows[offset : offset + CHUNK])
     run.say(f"  {len(rows):,} activities over {YEARS} years; building the insights rollups…")
     rollups_refresh()
 

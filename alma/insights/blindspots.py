@@ -76,7 +76,7 @@ def _cell_spots(result: Coverage) -> list[BlindSpot]:
     # The school's own standard: the median share over the cells it serves at all.
     shares = [c.share for c in result.cells if c.share]
     benchmark = median([s for s in shares if s is not None])
-    spots = []
+    spots: list[BlindSpot] = []
     if not benchmark:
         return spots
     served_anywhere = {(c.stage, c.provider) for c in result.cells if c.served is None or c.served}
@@ -158,8 +158,8 @@ def _current_students_by_major(cohort: Cohort, *, from_rollups: bool = True) -> 
         people = cohort_people(replace(cohort, current_stage="")).filter(
             stage__in=[Stage.PROSPECTIVE, Stage.STUDENT]
         )
-        rows = people.exclude(c_major="").order_by().values("c_major").annotate(n=Count("pk"))
-        return {r["c_major"]: r["n"] for r in rows}
+        majors = people.exclude(c_major="").order_by().values("c_major").annotate(n=Count("pk"))  # type: ignore[misc]
+        return {r["c_major"]: r["n"] for r in majors}  # type: ignore[misc]
     where = cohort.rollup_filter()
     where.pop("current_stage", None)
     rows = (

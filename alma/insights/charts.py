@@ -35,6 +35,11 @@ def _svg(figure: Figure, title: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
+    # The Content-Security-Policy allows no inline style: matplotlib's style attributes become
+    # SVG presentation attributes (fill="…"), which the policy does not govern, and its one
+    # <style> element (line joins) goes.
+    svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>", "", svg, flags=re.S)
+    svg = re.sub(r'\sstyle="([^"]*)"', _presentation_attributes, svg)
     # Links open in the same tab (matplotlib asks for a new one), as SVG 2 links (href).
     svg = svg[svg.index("<svg") :].replace(' target="_blank"', "")
     svg = svg.replace("<a xlink:href=", "<a href=")
@@ -45,6 +50,15 @@ def _svg(figure: Figure, title: str) -> str:
         svg,
         count=1,
     )
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    pairs = []
+    for declaration in match.group(1).split(";"):
+        name, _sep, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            pairs.append(f' {name.strip()}="{value.strip()}"')
+    return "".join(pairs)
 
 
 def _escape(text: str) -> str:

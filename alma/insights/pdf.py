@@ -13,7 +13,8 @@ from alma.insights.selectors import Cohort, Period
 
 
 def annual_report_pdf(*, fiscal_year: int, language: str) -> bytes:
-    from weasyprint import HTML
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
 
     with translation.override(language):
         coverage = reports.coverage_for(None, Cohort(), Period(fiscal_year=fiscal_year))
@@ -38,4 +39,5 @@ def annual_report_pdf(*, fiscal_year: int, language: str) -> bytes:
                 "belonging_chart": reports.belonging_chart(belonging) if belonging else "",
             },
         )
-    return HTML(string=html).write_pdf()
+    stylesheet = finders.find("insights/report.css")
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)])

@@ -375,7 +375,7 @@ def belonging_chart(rows: list[dict[str, Any]]) -> str:
     return charts.forest(
         rows=shown,
         title=_("Later engagement: difference from comparable graduates"),
-        zero_label=_("percentage points (95% confidence interval)"),
+        zero_label=_("percentage points, with the 95 per cent confidence interval"),
     )
 
 
@@ -388,8 +388,8 @@ def belonging_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[An
         _("Rate with"),
         _("Rate without"),
         _("Difference"),
-        _("95% interval, low"),
-        _("95% interval, high"),
+        _("Lower bound (95 per cent)"),
+        _("Upper bound (95 per cent)"),
     ]
     return columns, [
         [

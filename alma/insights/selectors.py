@@ -229,7 +229,9 @@ def _cells(
                         cohort=size,
                         share=served / size if size else 0.0,
                         per_student=services / size if size else 0.0,
-                        mean_rating=(int(row["rating_sum"] or 0) / rated) if rated else None,
+                        mean_rating=(int(row["rating_sum"] or 0) / rated)
+                        if row and rated
+                        else None,
                         services=services,
                     )
                 )
@@ -270,7 +272,7 @@ def coverage_from_rollups(*, cohort: Cohort, period: Period) -> Coverage:
         cohort=cohort,
         period=period,
         cohort_size=size,
-        cells=_cells(size, [r for r in rows if r["provider"]], served_any),
+        cells=_cells(size, [dict(r) for r in rows if r["provider"]], served_any),
         served_any=served_any,
         reached=_reached(by_stage),
         source="rollups",
@@ -296,16 +298,15 @@ def coverage_from_ledger(*, cohort: Cohort, period: Period) -> Coverage:
         beneficiary__in=people.values("pk"),
         beneficiary_stage__in=STAGES,
     ).order_by()
-    rows = list(
-        activities.values("beneficiary_stage", "aspect", "provider").annotate(
+    rows: list[dict[str, Any]] = [
+        {**row, "stage": row["beneficiary_stage"]}
+        for row in activities.values("beneficiary_stage", "aspect", "provider").annotate(
             served=Count("beneficiary_id", distinct=True),
             services=Count("id"),
             rating_sum=Sum("rating"),
             rating_count=Count("rating"),
         )
-    )
-    for row in rows:
-        row["stage"] = row.pop("beneficiary_stage")
+    ]
     served_any = {
         (r["beneficiary_stage"], r["aspect"]): r["n"]
         for r in activities.values("beneficiary_stage", "aspect").annotate(

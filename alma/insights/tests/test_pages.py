@@ -65,6 +65,8 @@ def test_the_office_sees_the_matrix_blind_spots_and_a_linked_chart(alice, school
     assert "15 people in this cohort" in page
     # The heatmap is an SVG drawn on the server whose cells open the students behind them.
     assert "<svg" in page and "<script" not in page.split("<main")[1]
+    # Under the Content-Security-Policy (no inline style) the chart keeps its colours.
+    assert not re.search(r"\sstyle\s*=", page) and 'fill="#' in page
     assert f"/insights/students/?entry_year={ENTRY}&amp;stage=in_school&amp;aspect=study" in page
     spots = response.context["spots"]
     texts = [spot.text for spot, _url in spots]
