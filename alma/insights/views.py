@@ -121,7 +121,7 @@ def students(request: HttpRequest) -> HttpResponse:
             served=served == "1",
         )
     total = people.count()
-    visible = people_visible_to(request.user, people)
+    visible = people_visible_to(request.user, people).prefetch_related("educations", "employments")
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     office = reports.is_office(request.user)
     found = list(page.object_list)
@@ -224,9 +224,8 @@ def engaged(request: HttpRequest) -> HttpResponse:
     if not reports.is_office(request.user) and 0 < total < selectors.SMALL_CELL:
         # A group this small is hidden in the shared report; its members are too.
         people = people.none()
-    page = Paginator(people_visible_to(request.user, people), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    visible = people_visible_to(request.user, people).prefetch_related("educations", "employments")
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [v for v in (person_view_for(request.user, p) for p in page.object_list) if v]
     return render(
         request,

@@ -245,3 +245,24 @@ def test_a_stale_page_asks_the_worker_to_refresh_once(
     assert state.requested_at is None and state.refreshed_at > timezone.now() - dt.timedelta(
         minutes=1
     )
+
+
+def test_the_students_page_reads_a_bounded_number_of_queries(alice, school):
+    url = (
+        f"/insights/students/?entry_year={ENTRY}&stage=in_school&aspect=study"
+        "&provider=teaching&served=1"
+    )
+    client = client_for(alice)
+    client.get(url)  # sessions, roles and content types warm
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    teacher = staff(Post.TEACHING)
+    more = [person(Stage.STUDENT, entry_year=ENTRY) for _ in range(20)]
+    record([row("staff.service", actor=teacher, beneficiary=p, when=timezone.now()) for p in more])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert "33 students." in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
