@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from alma.accounts.roles import roles_of
+from alma.api.openapi import ErrorOut
 from alma.insights import reports, selectors
 from alma.insights.reports import VIEWERS
 
@@ -59,15 +60,15 @@ class BelongingOut(Schema):
     comparisons: list[dict[str, Any]]
 
 
-def _refused(request: HttpRequest) -> Status[dict[str, str]] | None:
+def _refused(request: HttpRequest) -> Status[ErrorOut] | None:
     if not roles_of(request.user) & set(VIEWERS):
-        return Status(403, {"detail": _("The alumni office and staff only.")})
+        return Status(403, ErrorOut(detail=_("The alumni office and staff only.")))
     return None
 
 
 @router.get(
     "/coverage",
-    response={200: CoverageOut, 403: dict},
+    response={200: CoverageOut, 403: ErrorOut},
     summary="Coverage matrix and blind spots of a cohort (stage x aspect x provider)",
 )
 def coverage(
@@ -104,7 +105,9 @@ def coverage(
 
 
 @router.get(
-    "/aem", response={200: AemOut, 403: dict}, summary="CASE Alumni Engagement Metrics of a year"
+    "/aem",
+    response={200: AemOut, 403: ErrorOut},
+    summary="CASE Alumni Engagement Metrics of a year",
 )
 def aem(request: HttpRequest, fiscal_year: str = "") -> Any:
     refused = _refused(request)
@@ -118,7 +121,7 @@ def aem(request: HttpRequest, fiscal_year: str = "") -> Any:
 
 @router.get(
     "/belonging",
-    response={200: BelongingOut, 403: dict},
+    response={200: BelongingOut, 403: ErrorOut},
     summary="Later engagement of graduates with and without alumni contact as students",
 )
 def belonging(request: HttpRequest) -> Any:
