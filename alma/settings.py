@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "alma.imports",
     "alma.giving",
     "alma.comms",
+    "alma.insights",
     "alma.api",
     "alma.demo",
 ]
@@ -169,6 +170,12 @@ ALMA_IMPORT_MAX_BYTES = int(float(os.environ.get("ALMA_IMPORT_MAX_MB", "50")) * 
 ALMA_CURRENCY = os.environ.get("ALMA_CURRENCY", "CNY").strip().upper()
 # The largest document a student may attach to an award application.
 ALMA_UPLOAD_MAX_BYTES = int(float(os.environ.get("ALMA_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
+# Insights (CASE Alumni Engagement Metrics): the month the fiscal year starts (a fiscal year is
+# named by the calendar year it ends in), the alumni-relations staff in full-time equivalents, and
+# how old the rollups may grow before a page asks the worker to refresh them.
+ALMA_FISCAL_YEAR_START_MONTH = int(os.environ.get("ALMA_FISCAL_YEAR_START_MONTH", "9"))
+ALMA_ALUMNI_STAFF_FTE = float(os.environ.get("ALMA_ALUMNI_STAFF_FTE", "6"))
+ALMA_INSIGHTS_MAX_AGE_MINUTES = int(os.environ.get("ALMA_INSIGHTS_MAX_AGE_MINUTES", "60"))
 USE_I18N = True
 USE_TZ = True
 

@@ -48,6 +48,7 @@ from alma.giving.models import (
 )
 from alma.giving.tests.world import giving_world
 from alma.imports.models import ExportLog, Segment
+from alma.insights.models import RollupState
 from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Person
 from alma.testing import factories as f
@@ -260,6 +261,13 @@ def notification_preferences(world: dict[str, Any]) -> list[tuple[int, str, str]
 
 
 ADMIN_PAGE = outcomes(ADMIN_LOGIN, alice=200)
+INSIGHTS = page(403, alice=200, bob=200)
+INSIGHTS_API = api(403, alice=200, bob=200)
+
+
+def insights_refresh_requested(world: dict[str, Any]) -> Any:
+    return list(RollupState.objects.values_list("requested_at", flat=True))
+
 
 OFFICE_PAGE = page(403, alice=200)
 OFFICE_POST = page(403, alice=302)
@@ -1957,6 +1965,88 @@ EXPECTATIONS: dict[str, Route] = {
                 "/giving/rounds/{open_round}/close/",
                 page(403, alice=302),
                 state=open_round_status,
+    # Insights (alma/insights): the alumni office and staff; the office alone sees a person's
+    # engagement and refreshes the figures. Exports and the PDF answer like their pages.
+    "insights/": Route(
+        {"insights:dashboard"},
+        [
+            Request("get", "/insights/", INSIGHTS),
+            Request("get", "/insights/?entry_year=2020&fiscal_year=all", INSIGHTS),
+            Request("get", "/insights/?entry_year=someday", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/coverage/export/": Route(
+        {"insights:coverage-export"},
+        [
+            Request("get", "/insights/coverage/export/?format=csv", INSIGHTS),
+            Request("get", "/insights/coverage/export/?format=xlsx", INSIGHTS),
+            Request("get", "/insights/coverage/export/?format=doc", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/students/": Route(
+        {"insights:students"},
+        [
+            Request(
+                "get",
+                "/insights/students/?stage=in_school&aspect=study&provider=teaching&served=1",
+                INSIGHTS,
+            ),
+            Request("get", "/insights/students/?served=0&stage=leaving", INSIGHTS),
+            Request("get", "/insights/students/?served=all", INSIGHTS),
+            Request("get", "/insights/students/?provider=robots", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/engagement/": Route(
+        {"insights:aem"},
+        [
+            Request("get", "/insights/engagement/", INSIGHTS),
+            Request("get", "/insights/engagement/?fiscal_year=2024", INSIGHTS),
+        ],
+    ),
+    "insights/engagement/export/": Route(
+        {"insights:aem-export"},
+        [Request("get", "/insights/engagement/export/?format=xlsx", INSIGHTS)],
+    ),
+    "insights/engagement/alumni/": Route(
+        {"insights:engaged"},
+        [
+            Request("get", "/insights/engagement/alumni/?mode=volunteer", INSIGHTS),
+            Request(
+                "get", "/insights/engagement/alumni/?breakdown=chapter&value=Chengdu", INSIGHTS
+            ),
+            Request("get", "/insights/engagement/alumni/?mode=x", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/belonging/": Route(
+        {"insights:belonging"}, [Request("get", "/insights/belonging/", INSIGHTS)]
+    ),
+    "insights/belonging/export/": Route(
+        {"insights:belonging-export"},
+        [Request("get", "/insights/belonging/export/?format=csv", INSIGHTS)],
+    ),
+    "insights/report.pdf": Route(
+        {"insights:report"},
+        [
+            Request("get", "/insights/report.pdf?language=zh-hans", INSIGHTS),
+            Request("get", "/insights/report.pdf?language=fr", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/people/<int:pk>/engagement/": Route(
+        {"insights:person-engagement"},
+        [
+            Request("get", "/insights/people/{dave_person}/engagement/", page(403, alice=200)),
+            Request("get", "/insights/people/999999/engagement/", page(403, alice=404)),
+        ],
+    ),
+    "insights/refresh/": Route(
+        {"insights:refresh"},
+        [
+            Request("get", "/insights/refresh/", outcomes(405)),
+            Request(
+                "post",
+                "/insights/refresh/",
+                page(403, alice=Redirect("/insights/")),
+                state=insights_refresh_requested,
                 changed_for=frozenset({"alice"}),
             ),
         ],
@@ -2116,6 +2206,18 @@ EXPECTATIONS: dict[str, Route] = {
                 state=entry_count,
             ),
         ],
+    "api/insights/coverage": Route(
+        {"api:coverage"},
+        [
+            Request("get", "/api/insights/coverage?entry_year=2020", INSIGHTS_API),
+            Request("get", "/api/insights/coverage?entry_year=x", api(403, alice=422, bob=422)),
+        ],
+    ),
+    "api/insights/aem": Route(
+        {"api:aem"}, [Request("get", "/api/insights/aem?fiscal_year=2024", INSIGHTS_API)]
+    ),
+    "api/insights/belonging": Route(
+        {"api:belonging"}, [Request("get", "/api/insights/belonging", INSIGHTS_API)]
     ),
     # Not in the resolver: WhiteNoise serves static files; nothing serves media yet.
     "static": Route(
@@ -2201,6 +2303,7 @@ def world(persona_users) -> dict[str, Any]:
         **cw.comms_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
+        "dave_person": users["dave"].person_id,
         "carol_user": carol.pk,
         "activity": activity.pk,
         "alice_token": token.pk,

@@ -218,3 +218,16 @@ def chapter_for_place(*, city: str, country: str = "") -> Chapter | None:
     if country.strip():
         chapters = chapters.filter(Q(country="") | Q(country__iexact=country.strip()))
     return chapters.order_by("pk").first()
+
+
+def chapters_with_send_off(*, entry_year: int) -> set[int]:
+    """Chapters holding a live send-off seminar for the new students of that entry year."""
+    from alma.events.models import Event, EventKind
+
+    return set(
+        Event.objects.filter(
+            kind=EventKind.SEND_OFF, audience_entry_year=entry_year, host_chapter__isnull=False
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .values_list("host_chapter_id", flat=True)
+    )

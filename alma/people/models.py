@@ -98,6 +98,10 @@ class Person(models.Model):
     )
     current_city = models.CharField(_("current city"), max_length=80, blank=True)
 
+    # Deceased people stay on record (giving history, class lists) but are no longer alumni of
+    # record: CASE's engagement metrics and every mailing leave them out.
+    deceased = models.BooleanField(_("deceased"), default=False, db_default=False)
+
     headline = models.CharField(
         _("headline"), max_length=200, blank=True, default="", db_default=""
     )
