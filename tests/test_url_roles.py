@@ -1965,88 +1965,6 @@ EXPECTATIONS: dict[str, Route] = {
                 "/giving/rounds/{open_round}/close/",
                 page(403, alice=302),
                 state=open_round_status,
-    # Insights (alma/insights): the alumni office and staff; the office alone sees a person's
-    # engagement and refreshes the figures. Exports and the PDF answer like their pages.
-    "insights/": Route(
-        {"insights:dashboard"},
-        [
-            Request("get", "/insights/", INSIGHTS),
-            Request("get", "/insights/?entry_year=2020&fiscal_year=all", INSIGHTS),
-            Request("get", "/insights/?entry_year=someday", page(403, alice=400, bob=400)),
-        ],
-    ),
-    "insights/coverage/export/": Route(
-        {"insights:coverage-export"},
-        [
-            Request("get", "/insights/coverage/export/?format=csv", INSIGHTS),
-            Request("get", "/insights/coverage/export/?format=xlsx", INSIGHTS),
-            Request("get", "/insights/coverage/export/?format=doc", page(403, alice=400, bob=400)),
-        ],
-    ),
-    "insights/students/": Route(
-        {"insights:students"},
-        [
-            Request(
-                "get",
-                "/insights/students/?stage=in_school&aspect=study&provider=teaching&served=1",
-                INSIGHTS,
-            ),
-            Request("get", "/insights/students/?served=0&stage=leaving", INSIGHTS),
-            Request("get", "/insights/students/?served=all", INSIGHTS),
-            Request("get", "/insights/students/?provider=robots", page(403, alice=400, bob=400)),
-        ],
-    ),
-    "insights/engagement/": Route(
-        {"insights:aem"},
-        [
-            Request("get", "/insights/engagement/", INSIGHTS),
-            Request("get", "/insights/engagement/?fiscal_year=2024", INSIGHTS),
-        ],
-    ),
-    "insights/engagement/export/": Route(
-        {"insights:aem-export"},
-        [Request("get", "/insights/engagement/export/?format=xlsx", INSIGHTS)],
-    ),
-    "insights/engagement/alumni/": Route(
-        {"insights:engaged"},
-        [
-            Request("get", "/insights/engagement/alumni/?mode=volunteer", INSIGHTS),
-            Request(
-                "get", "/insights/engagement/alumni/?breakdown=chapter&value=Chengdu", INSIGHTS
-            ),
-            Request("get", "/insights/engagement/alumni/?mode=x", page(403, alice=400, bob=400)),
-        ],
-    ),
-    "insights/belonging/": Route(
-        {"insights:belonging"}, [Request("get", "/insights/belonging/", INSIGHTS)]
-    ),
-    "insights/belonging/export/": Route(
-        {"insights:belonging-export"},
-        [Request("get", "/insights/belonging/export/?format=csv", INSIGHTS)],
-    ),
-    "insights/report.pdf": Route(
-        {"insights:report"},
-        [
-            Request("get", "/insights/report.pdf?language=zh-hans", INSIGHTS),
-            Request("get", "/insights/report.pdf?language=fr", page(403, alice=400, bob=400)),
-        ],
-    ),
-    "insights/people/<int:pk>/engagement/": Route(
-        {"insights:person-engagement"},
-        [
-            Request("get", "/insights/people/{dave_person}/engagement/", page(403, alice=200)),
-            Request("get", "/insights/people/999999/engagement/", page(403, alice=404)),
-        ],
-    ),
-    "insights/refresh/": Route(
-        {"insights:refresh"},
-        [
-            Request("get", "/insights/refresh/", outcomes(405)),
-            Request(
-                "post",
-                "/insights/refresh/",
-                page(403, alice=Redirect("/insights/")),
-                state=insights_refresh_requested,
                 changed_for=frozenset({"alice"}),
             ),
         ],
@@ -2206,6 +2124,93 @@ EXPECTATIONS: dict[str, Route] = {
                 state=entry_count,
             ),
         ],
+    ),
+    # Insights (alma/insights): the alumni office and staff; the office alone sees a person's
+    # engagement and refreshes the figures. Exports and the PDF answer like their pages.
+    "insights/": Route(
+        {"insights:dashboard"},
+        [
+            Request("get", "/insights/", INSIGHTS),
+            Request("get", "/insights/?entry_year=2020&fiscal_year=all", INSIGHTS),
+            Request("get", "/insights/?entry_year=someday", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/coverage/export/": Route(
+        {"insights:coverage-export"},
+        [
+            Request("get", "/insights/coverage/export/?format=csv", INSIGHTS),
+            Request("get", "/insights/coverage/export/?format=xlsx", INSIGHTS),
+            Request("get", "/insights/coverage/export/?format=doc", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/students/": Route(
+        {"insights:students"},
+        [
+            Request(
+                "get",
+                "/insights/students/?stage=in_school&aspect=study&provider=teaching&served=1",
+                INSIGHTS,
+            ),
+            Request("get", "/insights/students/?served=0&stage=leaving", INSIGHTS),
+            Request("get", "/insights/students/?served=all", INSIGHTS),
+            Request("get", "/insights/students/?provider=robots", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/engagement/": Route(
+        {"insights:aem"},
+        [
+            Request("get", "/insights/engagement/", INSIGHTS),
+            Request("get", "/insights/engagement/?fiscal_year=2024", INSIGHTS),
+        ],
+    ),
+    "insights/engagement/export/": Route(
+        {"insights:aem-export"},
+        [Request("get", "/insights/engagement/export/?format=xlsx", INSIGHTS)],
+    ),
+    "insights/engagement/alumni/": Route(
+        {"insights:engaged"},
+        [
+            Request("get", "/insights/engagement/alumni/?mode=volunteer", INSIGHTS),
+            Request(
+                "get", "/insights/engagement/alumni/?breakdown=chapter&value=Chengdu", INSIGHTS
+            ),
+            Request("get", "/insights/engagement/alumni/?mode=x", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/belonging/": Route(
+        {"insights:belonging"}, [Request("get", "/insights/belonging/", INSIGHTS)]
+    ),
+    "insights/belonging/export/": Route(
+        {"insights:belonging-export"},
+        [Request("get", "/insights/belonging/export/?format=csv", INSIGHTS)],
+    ),
+    "insights/report.pdf": Route(
+        {"insights:report"},
+        [
+            Request("get", "/insights/report.pdf?language=zh-hans", INSIGHTS),
+            Request("get", "/insights/report.pdf?language=fr", page(403, alice=400, bob=400)),
+        ],
+    ),
+    "insights/people/<int:pk>/engagement/": Route(
+        {"insights:person-engagement"},
+        [
+            Request("get", "/insights/people/{dave_person}/engagement/", page(403, alice=200)),
+            Request("get", "/insights/people/999999/engagement/", page(403, alice=404)),
+        ],
+    ),
+    "insights/refresh/": Route(
+        {"insights:refresh"},
+        [
+            Request("get", "/insights/refresh/", outcomes(405)),
+            Request(
+                "post",
+                "/insights/refresh/",
+                page(403, alice=Redirect("/insights/")),
+                state=insights_refresh_requested,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
     "api/insights/coverage": Route(
         {"api:coverage"},
         [
