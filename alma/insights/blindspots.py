@@ -198,7 +198,7 @@ def _mentor_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[Blin
     return spots
 
 
-def _region_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
+def _region_spots(cohort: Cohort, shared: bool, viewer: Any | None) -> list[BlindSpot]:
     from alma.lifecycle.selectors import (
         admissions_by_hometown,
         chapters_with_send_off,
@@ -208,7 +208,7 @@ def _region_spots(cohort: Cohort, shared: bool) -> list[BlindSpot]:
     year = cohort.entry_year or intake_year()
     with_send_off = chapters_with_send_off(entry_year=year)
     regions: dict[str, dict[str, Any]] = {}
-    for row in admissions_by_hometown(entry_year=year):
+    for row in admissions_by_hometown(entry_year=year, viewer=viewer):
         if cohort.hometown_province and row["hometown_province"] != cohort.hometown_province:
             continue
         region = row["hometown_province"] or row["hometown_country"]
@@ -300,15 +300,16 @@ def _jobs_spots(cohort: Cohort, shared: bool, from_rollups: bool) -> list[BlindS
     return spots
 
 
-def blind_spots(result: Coverage, *, limit: int = LIMIT) -> list[BlindSpot]:
-    """Every blind spot of a cohort, the largest (students left out) first."""
+def blind_spots(result: Coverage, *, viewer: Any | None, limit: int = LIMIT) -> list[BlindSpot]:
+    """Every blind spot of a cohort, the largest (students left out) first, counting only what
+    the viewer may see (None: the operator's command line)."""
     shared = result.suppressed
     from_rollups = result.source == "rollups"
     spots = [
         *_cell_spots(result),
         *_nothing_spots(result),
         *_mentor_spots(result.cohort, shared, from_rollups),
-        *_region_spots(result.cohort, shared),
+        *_region_spots(result.cohort, shared, viewer),
         *_jobs_spots(result.cohort, shared, from_rollups),
     ]
     spots.sort(key=lambda s: (-s.people, s.kind, s.text))

@@ -125,7 +125,7 @@ def coverage_for(viewer: Any, cohort: Cohort, period: Period) -> CoverageView:
         result = selectors.coverage_shared(result)
     return CoverageView(
         coverage=result,
-        spots=blind_spots(result),
+        spots=blind_spots(result, viewer=viewer),
         shared=shared,
         query=_query(cohort, period),
     )

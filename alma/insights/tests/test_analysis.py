@@ -74,7 +74,7 @@ def test_regions_without_a_chapter_or_a_send_off_are_blind_spots():
         person(Stage.PROSPECTIVE, entry_year=year, hometown_province="Sichuan")
     Chapter.objects.create(name="Sichuan alumni", kind=Chapter.Kind.REGIONAL, province="Sichuan")
     rollups_refresh()
-    spots = blind_spots(selectors.coverage(cohort=Cohort(entry_year=year)))
+    spots = blind_spots(selectors.coverage(cohort=Cohort(entry_year=year)), viewer=None)
     by_kind = {s.kind: s for s in spots}
     assert "from Yunnan, where no chapter welcomes them" in by_kind["chapter"].text
     assert "Sichuan alumni has no send-off seminar" in by_kind["send_off"].text
@@ -88,7 +88,7 @@ def test_majors_no_job_asks_for_appear_once_careers_answers(monkeypatch):
     rollups_refresh()
 
     def kinds(result):
-        return {s.kind for s in blind_spots(result)}
+        return {s.kind for s in blind_spots(result, viewer=None)}
 
     result = selectors.coverage(cohort=Cohort())
     assert "jobs" not in kinds(result)  # careers does not exist yet
@@ -99,7 +99,7 @@ def test_majors_no_job_asks_for_appear_once_careers_answers(monkeypatch):
     monkeypatch.setattr(
         apps, "is_installed", lambda name: name == "alma.careers" or installed(name)
     )
-    spots = [s for s in blind_spots(result) if s.kind == "jobs"]
+    spots = [s for s in blind_spots(result, viewer=None) if s.kind == "jobs"]
     assert [s.text for s in spots] == [
         "No job or internship offered in the last year asks for Chemistry (students: 1)."
     ]

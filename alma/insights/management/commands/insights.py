@@ -78,7 +78,7 @@ class Command(BaseCommand):
             result = selectors.coverage(cohort=cohort, period=period)
         else:
             result = selectors.coverage_from_ledger(cohort=cohort, period=period)
-        spots = blind_spots(result)
+        spots = blind_spots(result, viewer=None)
         if options["json"]:
             payload = {
                 "cells": [c.as_contract() for c in result.cells],
