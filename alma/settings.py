@@ -195,6 +195,9 @@ ACCOUNT_RATE_LIMITS = {
     "claim_record": "10/h/ip,3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Sign-up proves the address (invitation or claim) and the office makes the other logins, so an
+# address allauth has not itself confirmed is no reason to refuse two-factor.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = os.environ.get("ALMA_TOTP_ISSUER", "Alma")
 MFA_RECOVERY_CODE_COUNT = 10
 SOCIALACCOUNT_LOGIN_ON_GET = False

@@ -2,7 +2,10 @@
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from typing import Any
+
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +32,15 @@ class SignupForm(AllauthSignupForm):
         for name in ("email", "password1", "password2"):
             if name in self.fields:
                 self.fields[name].widget.attrs.pop("placeholder", None)
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        from alma.accounts.selectors import invitation_in_session
+
+        invitation = invitation_in_session(request=request)
+        if invitation is not None:
+            # The address the link went to, even if the read-only field was tampered with.
+            self.cleaned_data["email"] = invitation.email
+        return super().try_save(request)  # type: ignore[no-any-return]
 
 
 class ApiTokenForm(forms.Form):
