@@ -39,11 +39,13 @@ test-fast: setup
 bench: setup
 	$(BIN)/python -m bench
 
+# ruff, mypy, the import contracts of pyproject.toml (docs/architecture.md), migrations.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy alma $(if $(wildcard bench/*.py),bench)
-	DATABASE_URL=sqlite:// $(BIN)/alma makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	DATABASE_URL=sqlite:// DJANGO_SETTINGS_MODULE=alma.testing.settings $(BIN)/alma makemigrations --check --dry-run
 
 # Refresh alma/locale/zh_Hans from alma/ only (not .venv, not tests), then compile the .mo we ship.
 # Translate every new or fuzzy entry in the .po, run this again; tests/test_translations.py checks.

@@ -4,10 +4,14 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from alma.lib.keyfile import var_dir
+
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("ALMA_VAR_DIR", BASE_DIR.parent / "var"))
+VAR_DIR = var_dir()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -22,11 +26,19 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("ALMA_DEBUG", False)
-# A development key is only acceptable while DEBUG is on; production must set ALMA_SECRET_KEY.
-# Without ALMA_SECRET_KEY a fixed development key is used; `alma check --deploy` flags it.
-SECRET_KEY = (
-    os.environ.get("ALMA_SECRET_KEY") or "django-insecure-alma-development-key-do-not-deploy"
-)
+# The key signs sessions, password resets and every signed link (QR codes, destination forms):
+# anyone who knows it can forge them. The development key below is published with the source,
+# so it is used only with ALMA_DEBUG=1; otherwise the site refuses to start without a key of
+# its own (`alma demo` makes one and keeps it in var/, see alma.cli).
+SECRET_KEY = os.environ.get("ALMA_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set ALMA_SECRET_KEY to a long random string (for example the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
+            "or ALMA_DEBUG=1 for development."
+        )
+    SECRET_KEY = "django-insecure-alma-development-key-do-not-deploy"  # noqa: S105 - debug only
 ALLOWED_HOSTS = env_list("ALMA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ALMA_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("ALMA_SITE_URL", "http://127.0.0.1:8000")
@@ -40,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",  # serves the API docs' Swagger UI locally instead of from a CDN
     "template_partials",
     "simple_history",
@@ -60,9 +73,11 @@ INSTALLED_APPS = [
     "alma.matching",
     "alma.directory",
     "alma.events",
+    "alma.lifecycle",
     "alma.mentoring",
     "alma.imports",
     "alma.api",
+    "alma.demo",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +93,10 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     # After authentication: the alumni office must set up two-factor before anything else.
     "alma.accounts.middleware.OfficeTwoFactorMiddleware",
+    # Before any view reads a parameter: text the database cannot store is a clear 422 or message.
+    "alma.lib.text.StorableInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "alma.lib.errors.ApplicationErrorMiddleware",
@@ -108,12 +126,15 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alma.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Web processes keep their connection for a minute, checked before reuse (a restarted database
+# does not fail the next request).
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker writes; IMMEDIATE avoids lock-upgrade deadlocks.
     # A page cache of up to ~100 MB (the default is 2 MB), taken only as pages are read: large
-    # imports and re-indexing write many index pages at once (the directory's bulk write of
-    # 100,000 people took 10-13 s with the default, 8.6-9.6 s with it).
+    # imports and re-indexing write many index pages at once (bench/ measures it).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": (
@@ -123,8 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Alma's queries are short; compiling one with LLVM takes longer than running it (the
-    # directory's counts on a million people spent 10-50 ms compiling). No JIT.
+    # Alma's queries are short; compiling one with LLVM takes longer than running it. No JIT.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -313,13 +333,52 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else Non
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles and fonts only from Alma itself, no inline
+# script or style, no eval (htmx runs with allowEval off), nothing framed or framing. Every page's
+# behaviour lives in static files (alma/static/alma/alma.js); tests check each page complies.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Logs go to standard error, one JSON object a line (ALMA_LOG_FORMAT=json, the default: what log
+# collectors read) or plain text (ALMA_LOG_FORMAT=text, for a terminal). Django's request errors
+# and the audit trail (alma.audit) are included; gunicorn's access log uses the same format
+# (alma/gunicorn_conf.py).
+LOG_FORMAT = os.environ.get("ALMA_LOG_FORMAT", "json")
+LOG_LEVEL = os.environ.get("ALMA_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "loggers": {
-        "alma": {"handlers": ["console"], "level": os.environ.get("ALMA_LOG_LEVEL", "INFO")},
+        "alma": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "alma.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

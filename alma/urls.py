@@ -6,8 +6,11 @@ from django.views.i18n import set_language
 
 from alma.accounts import views as account_views
 from alma.api.urls import api
+from alma.core import views as core_views
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("", account_views.home, name="home"),
     path("accounts/", include("alma.accounts.urls")),
     # django-allauth: password reset and change, sign-up, two-factor, sessions, single sign-on
@@ -22,6 +25,7 @@ urlpatterns = [
     path("services/", include("alma.activity.urls")),
     path("directory/", include("alma.directory.urls")),
     path("events/", include("alma.events.urls")),
+    path("events/", include("alma.lifecycle.urls")),
     path("imports/", include("alma.imports.urls")),
     path("mentoring/", include("alma.mentoring.urls")),
     path("api/", api.urls),

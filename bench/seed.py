@@ -232,7 +232,7 @@ def naive_per_row(people: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from alma.people.demo import UniversityGenerator
+    from alma.demo.people import UniversityGenerator
     from alma.people.models import Education, Person
 
     gen = UniversityGenerator(seed=1, today=timezone.localdate())

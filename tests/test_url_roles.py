@@ -989,10 +989,11 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/chapters/": Route(
-        {"events:chapters"}, [Request("get", "/events/chapters/", page(403, alice=200, erin=200))]
+        {"lifecycle:chapters"},
+        [Request("get", "/events/chapters/", page(403, alice=200, erin=200))],
     ),
     "events/chapters/<int:pk>/": Route(
-        {"events:chapter"},
+        {"lifecycle:chapter"},
         [
             Request("get", "/events/chapters/{erin_chapter}/", page(403, alice=200, erin=200)),
             Request("get", "/events/chapters/{other_chapter}/", page(403, alice=200)),
@@ -1007,7 +1008,7 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/chapters/<int:pk>/send-off/": Route(
-        {"events:send-off"},
+        {"lifecycle:send-off"},
         [
             Request("get", "/events/chapters/{erin_chapter}/send-off/", outcomes(405)),
             Request(
@@ -1025,7 +1026,7 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/chapters/<int:pk>/welcome/": Route(
-        {"events:welcome"},
+        {"lifecycle:welcome"},
         [
             Request("get", "/events/chapters/{erin_chapter}/welcome/", outcomes(405)),
             Request(
@@ -1043,11 +1044,11 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/lifecycle/admissions/": Route(
-        {"events:admissions"},
+        {"lifecycle:admissions"},
         [Request("get", "/events/lifecycle/admissions/", page(403, alice=200))],
     ),
     "events/lifecycle/enrolment/": Route(
-        {"events:enrolment"},
+        {"lifecycle:enrolment"},
         [
             Request("get", "/events/lifecycle/enrolment/", page(403, alice=200)),
             Request(
@@ -1072,7 +1073,7 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/lifecycle/graduation/": Route(
-        {"events:graduation"},
+        {"lifecycle:graduation"},
         [
             Request("get", "/events/lifecycle/graduation/", page(403, alice=200)),
             Request(
@@ -1093,11 +1094,11 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/lifecycle/destinations/": Route(
-        {"events:destinations"},
+        {"lifecycle:destinations"},
         [Request("get", "/events/lifecycle/destinations/?status=pending", page(403, alice=200))],
     ),
     "events/lifecycle/gaps/": Route(
-        {"events:gaps"},
+        {"lifecycle:gaps"},
         [
             Request("get", "/events/lifecycle/gaps/", page(403, alice=200)),
             Request(
@@ -1108,7 +1109,7 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "events/lifecycle/gaps/assign-chapters/": Route(
-        {"events:gaps-assign"},
+        {"lifecycle:gaps-assign"},
         [
             Request("get", "/events/lifecycle/gaps/assign-chapters/", outcomes(405)),
             Request(
@@ -1122,7 +1123,7 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     # The graduate's destination form: the signed link from the email is the key.
     "events/destination/<str:token>/": Route(
-        {"events:destination"},
+        {"lifecycle:destination"},
         [
             Request("get", "/events/destination/{destination_token}/", outcomes(200)),
             Request("get", "/events/destination/not-a-token/", outcomes(404)),

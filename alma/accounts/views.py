@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alma.accounts import selectors
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.forms import ApiTokenForm, ClaimForm, InvitationForm
 from alma.accounts.roles import Role
 from alma.accounts.services import (
@@ -25,7 +26,6 @@ from alma.accounts.services import (
 )
 from alma.activity.selectors import activities_given, activities_received
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required, signed_in_user
 from alma.people.models import Person
 
 

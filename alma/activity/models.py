@@ -41,7 +41,8 @@ class EngagementMode(models.TextChoices):
 
 
 class Activity(models.Model):
-    """One row of the ledger. Written only by `activity.services.activity_record`."""
+    """One row of the ledger. Written only by `activity.services` (`activity_record` and
+    `activity_record_bulk`, which share one set of rules)."""
 
     kind = models.CharField(_("kind"), max_length=60)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)

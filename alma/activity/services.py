@@ -1,7 +1,9 @@
-"""Writes to the ledger. `activity_record` is the only function that creates an Activity."""
+"""Writes to the ledger. `activity_record` and `activity_record_bulk`, one path with one set of
+rules, are the only functions that create an Activity."""
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
-from alma.activity.kinds import STAFF_SERVICE, get_kind
+from alma.activity.kinds import STAFF_SERVICE, ActivityKind, get_kind
 from alma.activity.models import Activity, Aspect, ProcessStage, Provider
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person, Post, Stage
@@ -74,64 +76,6 @@ def provider_of(person: Person) -> str:
     if provider is None:
         raise ApplicationError(_("This person holds no post from which to serve students."))
     return provider
-
-
-@transaction.atomic
-def activity_record(
-    *,
-    kind: str,
-    actor: Person | None,
-    beneficiary: Person | None,
-    aspect: str | None = None,
-    provider: str | None = None,
-    note: str = "",
-    occurred_at: dt.datetime | None = None,
-    source: models.Model | None = None,
-    recorded_by: User | None = None,
-) -> Activity:
-    try:
-        activity_kind = get_kind(kind)
-    except LookupError:
-        raise ApplicationError(_("Unknown activity kind.")) from None
-    aspect = aspect or (activity_kind.default_aspect and str(activity_kind.default_aspect))
-    if aspect not in Aspect.values:
-        raise ApplicationError(_("Choose an aspect: life, study or work."), field="aspect")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ApplicationError(
-            _("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH},
-            field="note",
-        )
-    when = occurred_at or timezone.now()
-    if provider is None:
-        if actor is None:
-            raise ApplicationError(_("An activity needs an actor or a provider."))
-        provider = provider_of(actor)
-    mode = ""
-    if actor is not None and actor.stage == Stage.ALUMNUS and activity_kind.alumni_mode:
-        mode = str(activity_kind.alumni_mode)
-    source_fields: dict[str, Any] = {}
-    if source is not None:
-        from django.contrib.contenttypes.models import ContentType
-
-        source_fields = {
-            "source_type": ContentType.objects.get_for_model(source),
-            "source_id": str(source.pk),
-        }
-    return Activity.objects.create(
-        kind=activity_kind.slug,
-        occurred_at=when,
-        actor=actor,
-        provider=provider,
-        beneficiary=beneficiary,
-        beneficiary_stage=process_stage_of(beneficiary, at=timezone.localdate(when))
-        if beneficiary is not None
-        else "",
-        aspect=aspect,
-        engagement_mode=mode,
-        note=note,
-        recorded_by=recorded_by,
-        **source_fields,
-    )
 
 
 def activity_notify_beneficiary(*, activity_id: int) -> bool:
@@ -215,6 +159,12 @@ def activity_rate(*, activity: Activity, by: User, rating: int) -> Activity:
     return activity
 
 
+# --- The one writer of the ledger -----------------------------------------------------------
+#
+# `activity_record` (one activity) and `activity_record_bulk` (many) share one path: each row
+# is checked by `_row_checked`, the facts about its people are read for all rows at once by
+# `_people_facts`, and `_activity_from` makes the row. Only the insert differs.
+
 ACTIVITY_ROW_KEYS = frozenset(
     {
         "kind",
@@ -236,6 +186,26 @@ ACTIVITY_ROW_KEYS = frozenset(
 _LOOKUP_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
+@dataclass(frozen=True)
+class _CheckedRow:
+    row: dict[str, Any]
+    kind: ActivityKind
+    aspect: str
+    actor_id: int | None
+    beneficiary_id: int | None
+
+
+@dataclass
+class _PeopleFacts:
+    """What the ledger needs to know about the rows' people: what `process_stage_of` and
+    `provider_of` read for one person, read for all of them in a few queries."""
+
+    stages: dict[int, str]
+    expected_graduation: dict[int, int]
+    posts: dict[int, set[str]]
+    representatives: set[int]
+
+
 def _person_id(row: dict[str, Any], key: str) -> int | None:
     person = row.get(key)
     if person is not None:
@@ -244,83 +214,79 @@ def _person_id(row: dict[str, Any], key: str) -> int | None:
     return None if value is None else int(value)
 
 
-def _in_chunks(ids: set[int]) -> list[list[int]]:
+def _id_batches(ids: set[int]) -> list[list[int]]:
     ordered = sorted(ids)
     return [ordered[i : i + _LOOKUP_CHUNK] for i in range(0, len(ordered), _LOOKUP_CHUNK)]
 
 
-@transaction.atomic
-def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) -> int:
-    """Record many activities at once (imports, seeding), each checked as `activity_record` checks.
+def _row_checked(row: dict[str, Any], *, prefix: str) -> _CheckedRow:
+    """The rules every ledger row obeys, checked before anything is read or written."""
 
-    A row holds `activity_record`'s keyword arguments; `actor_id`, `beneficiary_id` and
-    `recorded_by_id` may stand in for the objects, and a `rating` (1 to 5, for kinds the
-    beneficiary may rate, with an optional `rated_at`) may come with it. Stages and providers
-    are read for all rows in a few queries, never one per row. All rows are recorded or none:
-    the first bad row raises an ApplicationError that names it. Returns the number recorded.
-    """
-    from django.contrib.contenttypes.models import ContentType
+    def refuse(message: str, field: str | None = None) -> ApplicationError:
+        return ApplicationError(prefix + message, field=field)
 
+    unknown = set(row) - ACTIVITY_ROW_KEYS
+    if unknown:
+        raise refuse(_("unknown fields %(f)s.") % {"f": sorted(unknown)})
+    try:
+        kind = get_kind(row.get("kind", ""))
+    except LookupError:
+        raise refuse(_("Unknown activity kind."), "kind") from None
+    aspect = row.get("aspect") or (kind.default_aspect and str(kind.default_aspect))
+    if aspect not in Aspect.values:
+        raise refuse(_("Choose an aspect: life, study or work."), "aspect")
+    if len(row.get("note", "")) > NOTE_MAX_LENGTH:
+        raise refuse(
+            _("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}, "note"
+        )
+    provider = row.get("provider")
+    if provider is not None and provider not in Provider.values:
+        raise refuse(_("Unknown provider."), "provider")
+    rating = row.get("rating")
+    if rating is not None:
+        if not kind.beneficiary_may_rate:
+            raise refuse(_("This kind of activity is not rated."), "rating")
+        if not _is_rating(rating):
+            raise refuse(_("A rating is a whole number from 1 to 5."), "rating")
+    for key in ("actor", "beneficiary", "recorded_by"):
+        if row.get(key) is not None and row.get(f"{key}_id") is not None:
+            raise refuse(_("Give %(k)s or %(k)s_id, not both.") % {"k": key})
+    actor_id = _person_id(row, "actor")
+    if provider is None and actor_id is None:
+        raise refuse(_("An activity needs an actor or a provider."))
+    return _CheckedRow(
+        row=row,
+        kind=kind,
+        aspect=str(aspect),
+        actor_id=actor_id,
+        beneficiary_id=_person_id(row, "beneficiary"),
+    )
+
+
+def _people_facts(checked: list[_CheckedRow]) -> _PeopleFacts:
     from alma.people.models import Education, Organization, StaffPost
 
-    prepared: list[tuple[dict[str, Any], Any, int | None, int | None]] = []
-    people: set[int] = set()
-    need_provider: set[int] = set()
-    for number, row in enumerate(rows, start=1):
-        prefix = _("Row %(n)d: ") % {"n": number}
-        unknown = set(row) - ACTIVITY_ROW_KEYS
-        if unknown:
-            raise ApplicationError(prefix + _("unknown fields %(f)s.") % {"f": sorted(unknown)})
-        try:
-            kind = get_kind(row.get("kind", ""))
-        except LookupError:
-            raise ApplicationError(prefix + _("Unknown activity kind.")) from None
-        aspect = row.get("aspect") or (kind.default_aspect and str(kind.default_aspect))
-        if aspect not in Aspect.values:
-            raise ApplicationError(prefix + _("Choose an aspect: life, study or work."))
-        if len(row.get("note", "")) > NOTE_MAX_LENGTH:
-            raise ApplicationError(
-                prefix
-                + _("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}
-            )
-        provider = row.get("provider")
-        if provider is not None and provider not in Provider.values:
-            raise ApplicationError(prefix + _("Unknown provider."))
-        rating = row.get("rating")
-        if rating is not None:
-            if not kind.beneficiary_may_rate:
-                raise ApplicationError(prefix + _("This kind of activity is not rated."))
-            if not _is_rating(rating):
-                raise ApplicationError(prefix + _("A rating is a whole number from 1 to 5."))
-        for key in ("actor", "beneficiary", "recorded_by"):
-            if row.get(key) is not None and row.get(f"{key}_id") is not None:
-                raise ApplicationError(prefix + _("Give %(k)s or %(k)s_id, not both.") % {"k": key})
-        actor_id, beneficiary_id = _person_id(row, "actor"), _person_id(row, "beneficiary")
-        if provider is None:
-            if actor_id is None:
-                raise ApplicationError(prefix + _("An activity needs an actor or a provider."))
-            need_provider.add(actor_id)
-        people.update(i for i in (actor_id, beneficiary_id) if i is not None)
-        prepared.append(({**row, "aspect": aspect}, kind, actor_id, beneficiary_id))
-
-    # The same facts `process_stage_of` and `provider_of` read, for every row at once.
+    people = {i for c in checked for i in (c.actor_id, c.beneficiary_id) if i is not None}
+    need_provider = {
+        c.actor_id for c in checked if c.row.get("provider") is None and c.actor_id is not None
+    }
     stages: dict[int, str] = {}
-    for ids in _in_chunks(people):
+    for ids in _id_batches(people):
         stages.update(Person.objects.filter(pk__in=ids).values_list("id", "stage"))
     missing = people - set(stages)
     if missing:
         raise ApplicationError(_("No such person: %(ids)s.") % {"ids": sorted(missing)[:10]})
     students = {pk for pk, stage in stages.items() if stage == Stage.STUDENT}
-    expected_by: dict[int, int] = {}
-    for ids in _in_chunks(students):
+    expected: dict[int, int] = {}
+    for ids in _id_batches(students):
         for person_id, year in Education.objects.filter(
             person_id__in=ids, graduation_year__isnull=True, expected_graduation_year__isnull=False
         ).values_list("person_id", "expected_graduation_year"):
             if year is not None:
-                expected_by[person_id] = min(year, expected_by.get(person_id, year))
+                expected[person_id] = min(year, expected.get(person_id, year))
     posts: dict[int, set[str]] = {}
     representatives: set[int] = set()
-    for ids in _in_chunks(need_provider):
+    for ids in _id_batches(need_provider):
         for person_id, post in StaffPost.objects.filter(person_id__in=ids, active=True).values_list(
             "person_id", "post"
         ):
@@ -330,53 +296,117 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
                 "person_id", flat=True
             )
         )
+    return _PeopleFacts(
+        stages=stages, expected_graduation=expected, posts=posts, representatives=representatives
+    )
 
-    activities = []
-    for number, (row, kind, actor_id, beneficiary_id) in enumerate(prepared, start=1):
-        when = row.get("occurred_at") or timezone.now()
-        provider = row.get("provider")
-        if provider is None:
-            assert actor_id is not None  # checked above
-            provider = _provider_from(
-                posts.get(actor_id, set()),
-                stages[actor_id],
-                lambda: actor_id in representatives,  # noqa: B023 - called at once
-            )
-            if provider is None:
-                raise ApplicationError(
-                    _("Row %(n)d: ") % {"n": number}
-                    + _("This person holds no post from which to serve students.")
-                )
-        stage = ""
-        if beneficiary_id is not None:
-            stage = stage_at(
-                stage=stages[beneficiary_id],
-                expected_graduation=expected_by.get(beneficiary_id),
-                at=timezone.localdate(when),
-            )
-        mode = ""
-        if actor_id is not None and stages[actor_id] == Stage.ALUMNUS and kind.alumni_mode:
-            mode = str(kind.alumni_mode)
-        source = row.get("source")
-        recorded_by = row.get("recorded_by")
-        rating = row.get("rating")
-        activities.append(
-            Activity(
-                kind=kind.slug,
-                occurred_at=when,
-                actor_id=actor_id,
-                provider=provider,
-                beneficiary_id=beneficiary_id,
-                beneficiary_stage=stage,
-                aspect=row["aspect"],
-                engagement_mode=mode,
-                note=row.get("note", ""),
-                rating=rating,
-                rated_at=(row.get("rated_at") or when) if rating is not None else None,
-                source_type=ContentType.objects.get_for_model(source) if source else None,
-                source_id=str(source.pk) if source else "",
-                recorded_by_id=recorded_by.pk if recorded_by else row.get("recorded_by_id"),
-            )
+
+def _activity_from(checked: _CheckedRow, facts: _PeopleFacts, *, prefix: str) -> Activity:
+    from django.contrib.contenttypes.models import ContentType
+
+    row, kind, actor_id, beneficiary_id = (
+        checked.row,
+        checked.kind,
+        checked.actor_id,
+        checked.beneficiary_id,
+    )
+    when = row.get("occurred_at") or timezone.now()
+    provider = row.get("provider")
+    if provider is None:
+        assert actor_id is not None  # _row_checked refuses a row with neither
+        provider = _provider_from(
+            facts.posts.get(actor_id, set()),
+            facts.stages[actor_id],
+            lambda: actor_id in facts.representatives,
         )
+        if provider is None:
+            raise ApplicationError(
+                prefix + _("This person holds no post from which to serve students.")
+            )
+    stage = ""
+    if beneficiary_id is not None:
+        stage = stage_at(
+            stage=facts.stages[beneficiary_id],
+            expected_graduation=facts.expected_graduation.get(beneficiary_id),
+            at=timezone.localdate(when),
+        )
+    mode = ""
+    if actor_id is not None and facts.stages[actor_id] == Stage.ALUMNUS and kind.alumni_mode:
+        mode = str(kind.alumni_mode)
+    source = row.get("source")
+    recorded_by = row.get("recorded_by")
+    rating = row.get("rating")
+    return Activity(
+        kind=kind.slug,
+        occurred_at=when,
+        actor_id=actor_id,
+        provider=provider,
+        beneficiary_id=beneficiary_id,
+        beneficiary_stage=stage,
+        aspect=checked.aspect,
+        engagement_mode=mode,
+        note=row.get("note", ""),
+        rating=rating,
+        rated_at=(row.get("rated_at") or when) if rating is not None else None,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=str(source.pk) if source is not None else "",
+        recorded_by_id=recorded_by.pk if recorded_by is not None else row.get("recorded_by_id"),
+    )
+
+
+def _activities_from(rows: list[dict[str, Any]], *, numbered: bool) -> list[Activity]:
+    """Check every row, then make the activities; the first bad row raises ApplicationError
+    (named by its number when `numbered`)."""
+
+    def prefix(number: int) -> str:
+        return _("Row %(n)d: ") % {"n": number} if numbered else ""
+
+    checked = [_row_checked(row, prefix=prefix(n)) for n, row in enumerate(rows, start=1)]
+    facts = _people_facts(checked)
+    return [_activity_from(c, facts, prefix=prefix(n)) for n, c in enumerate(checked, start=1)]
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    kind: str,
+    actor: Person | None,
+    beneficiary: Person | None,
+    aspect: str | None = None,
+    provider: str | None = None,
+    note: str = "",
+    occurred_at: dt.datetime | None = None,
+    source: models.Model | None = None,
+    recorded_by: User | None = None,
+) -> Activity:
+    """Record one activity. The provider defaults to the actor's foremost post; the
+    beneficiary's process stage and the alumni engagement mode are derived, never given."""
+    row: dict[str, Any] = {
+        "kind": kind,
+        "actor": actor,
+        "beneficiary": beneficiary,
+        "aspect": aspect,
+        "provider": provider,
+        "note": note,
+        "occurred_at": occurred_at,
+        "source": source,
+        "recorded_by": recorded_by,
+    }
+    [activity] = _activities_from([row], numbered=False)
+    activity.save(force_insert=True)
+    return activity
+
+
+@transaction.atomic
+def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) -> int:
+    """Record many activities at once (imports, seeding) by the rules of `activity_record`.
+
+    A row holds `activity_record`'s keyword arguments; `actor_id`, `beneficiary_id` and
+    `recorded_by_id` may stand in for the objects, and a `rating` (1 to 5, for kinds the
+    beneficiary may rate, with an optional `rated_at`) may come with it. The people's facts
+    are read for all rows in a few queries, never one per row. All rows are recorded or none:
+    the first bad row raises an ApplicationError that names it. Returns the number recorded.
+    """
+    activities = _activities_from(rows, numbered=True)
     Activity.objects.bulk_create(activities, batch_size=batch_size)
     return len(activities)

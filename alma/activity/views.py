@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import role_required
 from alma.accounts.roles import Role
 from alma.activity.forms import RatingForm, StaffServiceForm
 from alma.activity.models import Activity
 from alma.activity.selectors import activities_given, activities_received
 from alma.activity.services import activity_rate, staff_service_log
 from alma.lib.errors import ApplicationError
-from alma.lib.views import role_required
 from alma.people.models import Person, Stage
 
 STAFF_ROLES = (Role.STAFF, Role.ALUMNI_OFFICE)

@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from alma.directory.search import clean_query
 from alma.directory.selectors import directory_page
+from alma.directory.services import private_views_log
 from alma.people.schemas import PersonOut
 
 router = Router(tags=["directory"])
@@ -44,7 +45,8 @@ class SearchOut(Schema):
     ),
 )
 def search(request: HttpRequest) -> dict:
-    page = directory_page(viewer=request.user, query=clean_query(request.GET), context="api")
+    page = directory_page(viewer=request.user, query=clean_query(request.GET))
+    private_views_log(viewer=request.user, people=page.people, shown=page.shown, context="api")
     return {
         "total": page.result.total,
         "approximate": page.result.approximate,

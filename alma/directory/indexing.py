@@ -69,7 +69,7 @@ FACET_RANKS: dict[str, str | None] = {
 SINGLE_FACETS = [name for name in FACET_RANKS if name != "chapter"]
 # Privacy keys whose words go into the searchable text, besides names.
 TEXT_GROUPS = ("education", "employment", "current_location", "expertise", "about")
-PERSON_FIELDS = (
+INDEXED_PERSON_COLUMNS = (
     "id",
     "full_name",
     "name_latin",
@@ -181,7 +181,7 @@ def _build(
     employments: list[tuple[Any, ...]],
     chapters: list[int],
 ) -> tuple[EntryRow, TextRow]:
-    """One person's entry and words, from their PERSON_FIELDS and their education (latest entry
+    """One person's entry and words, from their INDEXED_PERSON_COLUMNS and their education (latest entry
     first), employment (current first) and chapter rows as `_built` reads them."""
     pk, full_name, name_latin, privacy, city, province, country, expertise, interests, about = (
         person
@@ -341,9 +341,9 @@ def _reads() -> dict[str, str]:
     """The SELECTs of the index, in the order each model lists its rows (its Meta.ordering,
     then by id so that equal rows always come in the same order)."""
     return {
-        "people": f"SELECT {_columns(Person, PERSON_FIELDS)} FROM {Person._meta.db_table} "
+        "people": f"SELECT {_columns(Person, INDEXED_PERSON_COLUMNS)} FROM {Person._meta.db_table} "
         "WHERE {where} ORDER BY id",
-        "educations": f"SELECT {_columns(Education, EDUCATION_FIELDS)} "
+        "educations": f"SELECT {_columns(Education, INDEXED_EDUCATION_COLUMNS)} "
         f"FROM {Education._meta.db_table} WHERE {{where}} ORDER BY entry_year DESC, id",
         "employments": f"SELECT {_columns(Employment, EMPLOYMENT_FIELDS)} "
         f"FROM {Employment._meta.db_table} "
@@ -357,7 +357,14 @@ def _reads() -> dict[str, str]:
     }
 
 
-EDUCATION_FIELDS = ("person", "school", "major", "degree_level", "entry_year", "graduation_year")
+INDEXED_EDUCATION_COLUMNS = (
+    "person",
+    "school",
+    "major",
+    "degree_level",
+    "entry_year",
+    "graduation_year",
+)
 EMPLOYMENT_FIELDS = ("person", "organization_name", "title", "industry", "is_current")
 
 
@@ -396,7 +403,7 @@ def _delete(ids: list[int]) -> None:
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {condition}", params)
 
 
-def _write(ids: list[int]) -> list[EntryRow]:
+def _index_rows_write(ids: list[int]) -> list[EntryRow]:
     """Write the index rows of these people (none may be there yet); returns their entries."""
     entries: list[EntryRow] = []
     samples: list[SampleRow] = []
@@ -413,17 +420,18 @@ def _write(ids: list[int]) -> list[EntryRow]:
     # The words first, built as they are sent: PostgreSQL indexes them (its largest share of
     # the work) while the next people are built. Building must not query the database: the
     # COPY holds the connection, and a query would wait for it forever.
-    _insert(DirectoryText, TextRow._fields, texts())
-    _insert(DirectoryEntry, EntryRow._fields, entries)
-    _insert(DirectorySample, SampleRow._fields, samples)
+    _index_rows_insert(DirectoryText, TextRow._fields, texts())
+    _index_rows_insert(DirectoryEntry, EntryRow._fields, entries)
+    _index_rows_insert(DirectorySample, SampleRow._fields, samples)
     return entries
 
 
-def _insert(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _index_rows_insert(
+    model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
     """Insert index rows, drawn as they are sent: COPY on PostgreSQL; on SQLite one statement
     reading them from a JSON array, as its full-text tables write their pending words out at
-    every statement (a statement per row, as executemany runs, made writing words ten times
-    slower)."""
+    every statement, so a statement per row (as executemany runs) would be far slower)."""
     if connection.vendor == "postgresql":
         insert_rows(model._meta.db_table, columns, rows)
         return
@@ -446,12 +454,12 @@ def directory_index_people(*, person_ids: Iterable[int]) -> int:
         for start in range(0, len(ids), REBUILD_CHUNK):
             chunk = ids[start : start + REBUILD_CHUNK]
             _delete(chunk)
-            written += len(_write(chunk))
+            written += len(_index_rows_write(chunk))
         _recount_facets()
         return written
     old = _entries_of(ids)
     _delete(ids)
-    entries = _write(ids)
+    entries = _index_rows_write(ids)
     _apply(_difference(old, entries))
     return len(entries)
 
@@ -599,7 +607,7 @@ def directory_rebuild(
         with transaction.atomic():
             for model in (DirectoryEntry, DirectoryText, DirectorySample):
                 model.objects.filter(person_id__gt=last_pk, person_id__lte=ids[-1]).delete()
-            _write(ids)
+            _index_rows_write(ids)
         last_pk = ids[-1]
         done += len(ids)
         if progress:
@@ -627,5 +635,5 @@ def directory_refill_sample() -> int:
             for row in select_one_of(reads["entries"], "person_id", chunk)
             if row[0] in texts and (sample := _sample(EntryRow(*row), texts[row[0]])) is not None
         ]
-        _insert(DirectorySample, SampleRow._fields, samples)
+        _index_rows_insert(DirectorySample, SampleRow._fields, samples)
     return len(ids)

@@ -4,8 +4,8 @@ Why signals here, against the house rule: django-admin and inline formsets save 
 education, employment and chapter memberships without going through our services, and a
 stale index would show (or hide) what a person just changed. The entry is rewritten inside
 the same transaction, so the index never disagrees with the record it came from. Bulk
-loaders (seed, imports) bypass signals and call `directory_index_people` or
-`directory_rebuild` themselves.
+writes send people's `people_bulk_changed` (cohort transitions, imports, merges), and loaders
+(seed) call `directory_rebuild` themselves.
 """
 
 import threading
@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from alma.directory.indexing import directory_forget_people, directory_index_people
 from alma.people.models import ChapterMembership, Education, Employment, Person
+from alma.people.signals import people_bulk_changed
 
 Part = Education | Employment | ChapterMembership
 _deleting = threading.local()
@@ -47,7 +48,12 @@ def _part_changed(sender: Any, instance: Part, raw: bool = False, **kwargs: Any)
         directory_index_people(person_ids=[instance.person_id])
 
 
+def _people_bulk_changed(sender: Any, person_ids: list[int], **kwargs: Any) -> None:
+    directory_index_people(person_ids=person_ids)
+
+
 def connect() -> None:
+    people_bulk_changed.connect(_people_bulk_changed, dispatch_uid="directory_people_bulk")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="directory_person_saved")
     pre_delete.connect(_person_deleting, sender=Person, dispatch_uid="directory_person_deleting")
     post_delete.connect(_person_deleted, sender=Person, dispatch_uid="directory_person_deleted")

@@ -4,10 +4,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
+from alma.accounts.access import login_required
 from alma.directory.search import FACET_LABELS, clean_query, viewer_level
 from alma.directory.selectors import directory_page
+from alma.directory.services import private_views_log
 from alma.lib.htmx import HtmxHttpRequest
-from alma.lib.views import login_required
 
 
 # The same URL answers a whole page or, to htmx, the results fragment: caches (and the
@@ -17,6 +18,9 @@ from alma.lib.views import login_required
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     query = clean_query(request.GET)
     page = directory_page(viewer=request.user, query=query)
+    private_views_log(
+        viewer=request.user, people=page.people, shown=page.shown, context="directory"
+    )
     context = {
         "page": page,
         "query": query,

@@ -75,12 +75,26 @@ def audience_q(facts: PersonFacts | None) -> Q:
     )
 
 
+def audience_everyone_q() -> Q:
+    """Events whose audience admits everyone: the only ones a public listing may name."""
+    return Q(
+        open_to_prospective=True,
+        open_to_students=True,
+        open_to_alumni=True,
+        open_to_others=True,
+        audience_entry_year__isnull=True,
+        audience_graduation_year__isnull=True,
+        audience_city="",
+        audience_chapter__isnull=True,
+    )
+
+
 def event_admits(event: Event, person: Person) -> bool:
     return Event.objects.filter(pk=event.pk).filter(audience_q(facts_of(person))).exists()
 
 
 @dataclass(frozen=True)
-class Reach:
+class ManagedScope:
     """What a user manages: everything (office), or some chapters and units."""
 
     office: bool
@@ -109,8 +123,8 @@ class Reach:
         return q
 
 
-def reach_of(user: Any) -> Reach:
-    cached = getattr(user, "_alma_event_reach", None)
+def managed_scope_of(user: Any) -> ManagedScope:
+    cached = getattr(user, "_alma_managed_scope", None)
     if cached is not None:
         return cached
     held = roles_of(user)
@@ -129,19 +143,19 @@ def reach_of(user: Any) -> Reach:
                 "unit_id", flat=True
             )
         )
-    reach = Reach(
+    scope = ManagedScope(
         office=Role.ALUMNI_OFFICE in held,
         person_id=person.pk if person is not None else None,
         chapter_ids=chapter_ids,
         unit_ids=unit_ids,
     )
     if getattr(user, "is_authenticated", False):
-        user._alma_event_reach = reach
-    return reach
+        user._alma_managed_scope = scope
+    return scope
 
 
 def may_manage(user: Any, event: Event) -> bool:
-    return reach_of(user).manages(event)
+    return managed_scope_of(user).manages(event)
 
 
 def may_check_in(user: Any, event: Event) -> bool:
@@ -160,11 +174,11 @@ def may_check_in(user: Any, event: Event) -> bool:
 
 
 def may_manage_chapter(user: Any, chapter: Chapter) -> bool:
-    reach = reach_of(user)
-    return reach.office or chapter.pk in reach.chapter_ids
+    scope = managed_scope_of(user)
+    return scope.office or chapter.pk in scope.chapter_ids
 
 
-def may_see(user: Any, event: Event) -> bool:
+def may_see_event(user: Any, event: Event) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if may_manage(user, event):

@@ -5,8 +5,6 @@ from alma.events.models import (
     Event,
     EventMessage,
     EventRole,
-    GraduateDestination,
-    ParentsGroup,
     Program,
     Registration,
     RegistrationQuestion,
@@ -61,21 +59,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # seats change through the event pages, which keep capacity and the waitlist
-
-
-@admin.register(GraduateDestination)
-class GraduateDestinationAdmin(admin.ModelAdmin):
-    list_display = ["person", "graduation_year", "city", "employer", "chapter", "answered_at"]
-    list_filter = ["graduation_year", "chapter"]
-    search_fields = ["person__full_name", "city", "employer"]
-    raw_id_fields = ["person"]
-    list_select_related = ["person", "chapter"]
-
-
-@admin.register(ParentsGroup)
-class ParentsGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "chapter", "entry_year"]
-    raw_id_fields = ["members"]
 
 
 @admin.register(CalendarFeed)

@@ -117,7 +117,7 @@ def _visible_event(request: HttpRequest, event_id: int) -> Event:
     event = get_object_or_404(
         Event.objects.select_related("program", "host_chapter", "host_unit"), pk=event_id
     )
-    if not access.may_see(request.user, event):
+    if not access.may_see_event(request.user, event):
         raise Http404(_("No such event."))
     return event
 

@@ -8,25 +8,17 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alma.events.access import audience_q, facts_of, reach_of
+from alma.events.access import audience_everyone_q, audience_q, facts_of, managed_scope_of
 from alma.events.models import (
     Event,
     EventRole,
-    GraduateDestination,
     Program,
     Registration,
 )
 from alma.people.models import (
     Chapter,
-    ChapterMembership,
-    Consent,
-    ConsentPurpose,
     Education,
-    Organization,
     Person,
-    PersonRelation,
-    StaffPost,
-    Stage,
 )
 
 
@@ -59,12 +51,12 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
     events = Event.objects.select_related("program", "host_chapter", "host_unit")
     if not getattr(user, "is_authenticated", False):
         return events.none()
-    reach = reach_of(user)
-    if reach.office:
+    scope = managed_scope_of(user)
+    if scope.office:
         return events
     person = user.person
     facts = facts_of(person) if person is not None else None
-    return events.filter(audience_q(facts) | reach.managed_q())
+    return events.filter(audience_q(facts) | scope.managed_q())
 
 
 def events_listed_for(
@@ -172,159 +164,19 @@ def feed_events_of(*, person: Person) -> QuerySet[Event]:
 
 
 def chapter_feed_events(*, chapter: Chapter) -> QuerySet[Event]:
+    """A chapter's public calendar: anyone may read it, so only events open to everyone."""
     return (
         Event.objects.filter(host_chapter=chapter)
+        .filter(audience_everyone_q())
         .select_related("host_chapter", "host_unit")
         .order_by("starts_at", "id")
     )
 
 
-# --- Lifecycle reads -----------------------------------------------------------------------
-
-
-def region_q(chapter: Chapter, prefix: str = "hometown") -> Q:
-    """People from a chapter's region: its city when it has one, else its province or country."""
-    if chapter.city:
-        return Q(**{f"{prefix}_city__iexact": chapter.city})
-    if chapter.province:
-        return Q(**{f"{prefix}_province__iexact": chapter.province})
-    if chapter.country:
-        return Q(**{f"{prefix}_country__iexact": chapter.country})
-    return Q(pk__in=[])
-
-
-def new_students_of(*, chapter: Chapter, entry_year: int) -> QuerySet[Person]:
-    """Admitted students of that year from the chapter's region (grouped by hometown)."""
-    return (
-        Person.objects.filter(region_q(chapter))
-        .filter(
-            stage=Stage.PROSPECTIVE,
-            educations__entry_year=entry_year,
-            educations__graduation_year__isnull=True,
-        )
-        .distinct()
-        .order_by("full_name", "pk")
+def chapter_upcoming_events(*, chapter: Chapter, limit: int) -> list[Event]:
+    """The chapter's events that have not ended yet, soonest first (for its officers' page)."""
+    return list(
+        Event.objects.filter(host_chapter=chapter, ends_at__gte=timezone.now())
+        .select_related("program")
+        .order_by("starts_at")[:limit]
     )
-
-
-def consenting(*, person_ids: list[int], purpose: str) -> set[int]:
-    """Of these people, those whose latest decision for the purpose is a grant."""
-    decided: dict[int, bool] = {}
-    for person_id, granted in (
-        Consent.objects.filter(person_id__in=person_ids, purpose=purpose)
-        .order_by("person_id", "recorded_at", "id")
-        .values_list("person_id", "granted")
-    ):
-        decided[person_id] = granted
-    return {pk for pk, granted in decided.items() if granted}
-
-
-def parents_of(*, student_ids: list[int]) -> tuple[dict[int, list[PersonRelation]], set[int]]:
-    """Relatives by student, and which relatives agreed to share contacts with chapters."""
-    relations = list(
-        PersonRelation.objects.filter(person_id__in=student_ids)
-        .select_related("relative")
-        .order_by("person_id", "kind", "relative__full_name")
-    )
-    by_student: dict[int, list[PersonRelation]] = defaultdict(list)
-    for relation in relations:
-        by_student[relation.person_id].append(relation)
-    shared = consenting(
-        person_ids=[r.relative_id for r in relations], purpose=ConsentPurpose.CHAPTER_SHARING
-    )
-    return by_student, shared
-
-
-def intake_year(today: dt.date | None = None) -> int:
-    """The entry year admissions are for now: this September's, or next year's from September."""
-    today = today or timezone.localdate()
-    return today.year + 1 if today.month >= 9 else today.year
-
-
-def destinations_of(*, graduation_year: int, status: str = "") -> QuerySet[GraduateDestination]:
-    """Graduates of a year and what they answered, for the office to follow up."""
-    rows = GraduateDestination.objects.filter(graduation_year=graduation_year).select_related(
-        "person", "chapter"
-    )
-    if status == "answered":
-        rows = rows.filter(answered_at__isnull=False)
-    elif status == "pending":
-        rows = rows.filter(answered_at__isnull=True)
-    return rows.order_by("person__full_name", "id")
-
-
-def new_alumni_of(*, chapter: Chapter, graduation_year: int) -> QuerySet[GraduateDestination]:
-    return (
-        GraduateDestination.objects.filter(chapter=chapter, graduation_year=graduation_year)
-        .select_related("person")
-        .order_by("-answered_at", "id")
-    )
-
-
-def chapters_managed_by(user: Any) -> QuerySet[Chapter]:
-    reach = reach_of(user)
-    chapters = Chapter.objects.all()
-    if not reach.office:
-        chapters = chapters.filter(pk__in=reach.chapter_ids)
-    return chapters.annotate(
-        member_count=Count(
-            "memberships", filter=Q(memberships__role=ChapterMembership.Role.MEMBER), distinct=True
-        )
-    ).order_by("name")
-
-
-def admissions_by_hometown(*, entry_year: int) -> list[dict[str, Any]]:
-    """Admitted students of a year, counted by hometown, each with its regional chapter."""
-    counts = (
-        Person.objects.filter(
-            stage=Stage.PROSPECTIVE,
-            educations__entry_year=entry_year,
-            educations__graduation_year__isnull=True,
-        )
-        .values("hometown_country", "hometown_province", "hometown_city")
-        .annotate(students=Count("pk", distinct=True))
-        .order_by("-students", "hometown_province", "hometown_city")
-    )
-    chapters = list(Chapter.objects.filter(kind=Chapter.Kind.REGIONAL))
-    by_city = {c.city.lower(): c for c in chapters if c.city}
-    by_province = {c.province.lower(): c for c in chapters if c.province and not c.city}
-    return [
-        {
-            **row,
-            "chapter": by_city.get((row["hometown_city"] or "").lower())
-            or by_province.get((row["hometown_province"] or "").lower()),
-        }
-        for row in counts
-    ]
-
-
-def lifecycle_gaps(*, today: dt.date | None = None) -> dict[str, QuerySet[Person]]:
-    """People who fall between stages, or alumni without a chapter: one queryset per gap."""
-    year = (today or timezone.localdate()).year
-    people = Person.objects.order_by("full_name", "pk")
-    open_education = Education.objects.filter(person=OuterRef("pk"), graduation_year__isnull=True)
-    any_education = Education.objects.filter(person=OuterRef("pk"))
-    staff = StaffPost.objects.filter(person=OuterRef("pk"), active=True)
-    representative = Organization.representatives.through.objects.filter(person_id=OuterRef("pk"))
-    relative = PersonRelation.objects.filter(relative=OuterRef("pk"))
-    return {
-        # No stage, yet studied here, or no other tie to the university (post, partner, parent).
-        "no_stage": people.filter(stage=Stage.NONE).filter(
-            Exists(any_education) | ~(Exists(staff) | Exists(representative) | Exists(relative))
-        ),
-        "admitted_not_enrolled": people.filter(stage=Stage.PROSPECTIVE).exclude(
-            educations__entry_year__gte=year
-        ),
-        "student_without_course": people.filter(stage=Stage.STUDENT).exclude(
-            Exists(open_education)
-        ),
-        "overdue_graduation": people.filter(stage=Stage.STUDENT)
-        .filter(
-            educations__graduation_year__isnull=True,
-            educations__expected_graduation_year__lt=year,
-        )
-        .distinct(),
-        "alumni_without_chapter": people.filter(
-            stage=Stage.ALUMNUS, chapter_memberships__isnull=True
-        ),
-    }

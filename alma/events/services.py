@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from alma.accounts.models import User
 from alma.activity.models import Aspect, ProcessStage, Provider
 from alma.activity.services import activity_record, provider_of
-from alma.events.access import event_admits, reach_of
+from alma.events.access import event_admits, managed_scope_of
 from alma.events.kinds import ATTENDED, ROLE_KINDS
 from alma.events.models import (
     CalendarFeed,
@@ -104,12 +104,12 @@ def _check_host(
     """Chapter officers host for their chapter, staff for their unit, the office for anyone."""
     if by is None:
         return
-    reach = reach_of(by)
-    if reach.office:
+    scope = managed_scope_of(by)
+    if scope.office:
         return
-    if host_chapter is not None and host_chapter.pk in reach.chapter_ids:
+    if host_chapter is not None and host_chapter.pk in scope.chapter_ids:
         return
-    if host_unit is not None and host_unit.pk in reach.unit_ids:
+    if host_unit is not None and host_unit.pk in scope.unit_ids:
         return
     if host_chapter is None and host_unit is None:
         raise ApplicationError(
@@ -402,7 +402,7 @@ def event_register(
     now = now or timezone.now()
     # The lock: concurrent sign-ups for this event queue here, so seats are counted one at a time.
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    if by is not None and by.person_id != person.pk and not reach_of(by).manages(locked):
+    if by is not None and by.person_id != person.pk and not managed_scope_of(by).manages(locked):
         raise ApplicationError(_("You can register only yourself."))
     existing = Registration.objects.filter(event=locked, person=person).first()
     if existing is not None and existing.status != Registration.Status.CANCELLED:
@@ -450,7 +450,7 @@ def registration_cancel(
     if (
         by is not None
         and by.person_id != locked.person_id
-        and not reach_of(by).manages(locked_event)
+        and not managed_scope_of(by).manages(locked_event)
     ):
         raise ApplicationError(_("You can cancel only your own registration."))
     if locked.status == Registration.Status.CANCELLED:

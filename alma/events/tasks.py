@@ -22,17 +22,3 @@ def event_invitations_send(event_id: int, person_ids: list[int]) -> int:
     from alma.events.notifications import send_invitations
 
     return send_invitations(event_id, person_ids)
-
-
-@task()
-def destinations_ask(destination_ids: list[int]) -> int:
-    from alma.events.lifecycle import graduate_destinations_send
-
-    return graduate_destinations_send(destination_ids=destination_ids)
-
-
-@task()
-def chapter_new_alumni_notify(chapter_id: int) -> int:
-    from alma.events.lifecycle import chapter_new_alumni_tell_officers
-
-    return chapter_new_alumni_tell_officers(chapter_id=chapter_id)

@@ -14,24 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.activity.models import Aspect, ProcessStage
-from alma.events import access, lifecycle, selectors, services
+from alma.events import access, selectors, services
 from alma.events.calendar import calendar_for
 from alma.events.forms import (
-    DestinationForm,
-    EnrolmentForm,
     EventFilterForm,
     EventForm,
-    GraduationForm,
     MessageForm,
     ProgramForm,
     QuestionForm,
     RegistrationForm,
     RoleForm,
-    SendOffForm,
     WalkInForm,
-    WelcomeForm,
 )
 from alma.events.models import (
     CalendarFeed,
@@ -44,19 +40,14 @@ from alma.events.models import (
 )
 from alma.events.qr import checkin_url, qr_svg, registration_id_from_token
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.people.models import Chapter, Person
-from alma.people.privacy import may_see, people_visible_to
-from alma.people.services import cohort_enrol, cohort_enrolment_plan, cohort_graduation_plan
+from alma.people.privacy import people_visible_to
 
 PAGE_SIZE = 20
 MANAGE_PAGE_SIZE = 50
 LOOKUP_LIMIT = 10
 HOSTS = (Role.ALUMNI_OFFICE, Role.STAFF, Role.CHAPTER_OFFICER)
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _event_or_404(pk: int) -> Event:
@@ -137,7 +128,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "may_host": access.reach_of(request.user).hosts_anything,
+            "may_host": access.managed_scope_of(request.user).hosts_anything,
         },
     )
 
@@ -159,7 +150,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         {
             "stages": stages,
             "aspects": Aspect.choices,
-            "may_add": access.reach_of(request.user).office,
+            "may_add": access.managed_scope_of(request.user).office,
         },
     )
 
@@ -183,7 +174,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
         try:
             program = services.program_create(by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, _("Program %(name)s added.") % {"name": program.name})
             return redirect("events:program", pk=program.pk)
@@ -250,7 +241,7 @@ def feed_chapter(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _visible_event(request: HttpRequest, pk: int) -> Event:
     event = _event_or_404(pk)
-    if not access.may_see(request.user, event):
+    if not access.may_see_event(request.user, event):
         raise Http404  # a hidden event's existence is private too
     return event
 
@@ -334,7 +325,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
                 answers=form.answers(),
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(
@@ -370,37 +361,37 @@ def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*HOSTS)
 def event_new(request: HttpRequest) -> HttpResponse:
-    reach = access.reach_of(request.user)
+    scope = access.managed_scope_of(request.user)
     form = EventForm(
-        request.POST or None, reach=reach, initial={"program": request.GET.get("program")}
+        request.POST or None, scope=scope, initial={"program": request.GET.get("program")}
     )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(by=signed_in_user(request), **form.service_fields())
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(
                 request, _("Event %(title)s is open for registration.") % {"title": event.title}
             )
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": None})
+    return render(request, "events/event_form.html", {"form": form, "scope": scope, "event": None})
 
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for_manager(request, pk)
-    reach = access.reach_of(request.user)
-    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), reach=reach)
+    scope = access.managed_scope_of(request.user)
+    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk), scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=signed_in_user(request), **form.service_fields())
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, _("The event was saved."))
             return redirect("events:manage", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "reach": reach, "event": event})
+    return render(request, "events/event_form.html", {"form": form, "scope": scope, "event": event})
 
 
 def _manager_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -691,291 +682,3 @@ def check_in(request: HttpRequest, token: str) -> HttpResponse:
         {"registration": registration, "event": event, "first": first, "error": error},
         status=400 if error else 200,
     )
-
-
-# --- Chapters and the lifecycle ---------------------------------------------------------------
-
-
-@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
-def chapter_list(request: HttpRequest) -> HttpResponse:
-    chapters = selectors.chapters_managed_by(request.user)
-    page = Paginator(chapters, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/chapters.html", {"page": page})
-
-
-def _chapter_for_manager(request: HttpRequest, pk: int) -> Chapter:
-    chapter = get_object_or_404(Chapter, pk=pk)
-    if not access.may_manage_chapter(request.user, chapter):
-        raise PermissionDenied
-    return chapter
-
-
-def _year(request: HttpRequest, name: str, default: int) -> int:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and 1900 <= int(value) <= 2200 else default
-
-
-@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
-def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chapter = _chapter_for_manager(request, pk)
-    this_year = timezone.localdate().year
-    entry_year = _year(request, "entry_year", selectors.intake_year())
-    graduation_year = _year(request, "graduation_year", this_year)
-    students_page = Paginator(
-        selectors.new_students_of(chapter=chapter, entry_year=entry_year).prefetch_related(
-            "educations"
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("students_page"))
-    students = list(students_page.object_list)
-    relations, sharing = selectors.parents_of(student_ids=[s.pk for s in students])
-    student_rows = [
-        {
-            "person": s,
-            "email": s.email if may_see(request.user, s, "email") else "",
-            "phone": s.phone if may_see(request.user, s, "phone") else "",
-            "educations": [e for e in s.educations.all() if e.entry_year == entry_year],
-            "parents": [(r, r.relative_id in sharing) for r in relations.get(s.pk, [])],
-        }
-        for s in students
-    ]
-    alumni_page = Paginator(
-        selectors.new_alumni_of(chapter=chapter, graduation_year=graduation_year), PAGE_SIZE
-    ).get_page(request.GET.get("alumni_page"))
-    events = (
-        Event.objects.filter(host_chapter=chapter, ends_at__gte=timezone.now())
-        .select_related("program")
-        .order_by("starts_at")[:10]
-    )
-    groups = list(chapter.parents_groups.order_by("-entry_year")[:5])
-    return render(
-        request,
-        "events/chapter.html",
-        {
-            "chapter": chapter,
-            "entry_year": entry_year,
-            "graduation_year": graduation_year,
-            "students_page": students_page,
-            "student_rows": student_rows,
-            "alumni_page": alumni_page,
-            "events": events,
-            "groups": groups,
-            "send_off_form": SendOffForm(prefix="sendoff", initial={"entry_year": entry_year}),
-            "welcome_form": WelcomeForm(
-                prefix="welcome", initial={"graduation_year": graduation_year}
-            ),
-            "feed_url": request.build_absolute_uri(
-                reverse("events:feed-chapter", args=[chapter.pk])
-            ),
-        },
-    )
-
-
-@require_POST
-@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
-def chapter_send_off(request: HttpRequest, pk: int) -> HttpResponse:
-    chapter = _chapter_for_manager(request, pk)
-    form = SendOffForm(request.POST, prefix="sendoff")
-    if not form.is_valid():
-        messages.error(request, _("Give the entry year, a date and time, and the venue."))
-        return redirect("events:chapter", pk=chapter.pk)
-    try:
-        result = lifecycle.chapter_send_off_create(
-            chapter=chapter, by=signed_in_user(request), **form.cleaned_data
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(
-            reverse("events:chapter", args=[chapter.pk])
-            + f"?entry_year={form.cleaned_data['entry_year']}"
-        )
-    if result.event_created:
-        messages.success(
-            request,
-            _(
-                "Send-off seminar created and %(n)d new students invited. %(p)d parents joined the new parents group."
-            )
-            % {"n": result.students, "p": result.parents_added},
-        )
-    else:
-        messages.info(
-            request,
-            _(
-                "The send-off seminar existed already. %(p)d more parents joined the new parents group."
-            )
-            % {"p": result.parents_added},
-        )
-    return redirect("events:manage", pk=result.event.pk)
-
-
-@require_POST
-@role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
-def chapter_welcome(request: HttpRequest, pk: int) -> HttpResponse:
-    chapter = _chapter_for_manager(request, pk)
-    form = WelcomeForm(request.POST, prefix="welcome")
-    if not form.is_valid():
-        messages.error(request, _("Give the graduation year, a date and time, and the venue."))
-        return redirect("events:chapter", pk=chapter.pk)
-    try:
-        result = lifecycle.chapter_welcome_create(
-            chapter=chapter, by=signed_in_user(request), **form.cleaned_data
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("events:chapter", pk=chapter.pk)
-    if result.event_created:
-        messages.success(
-            request, _("Welcome event created; %(n)d new alumni invited.") % {"n": result.invited}
-        )
-    else:
-        messages.info(request, _("The welcome event existed already."))
-    return redirect("events:manage", pk=result.event.pk)
-
-
-@role_required(Role.ALUMNI_OFFICE)
-def admissions(request: HttpRequest) -> HttpResponse:
-    entry_year = _year(request, "entry_year", selectors.intake_year())
-    rows = selectors.admissions_by_hometown(entry_year=entry_year)
-    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/admissions.html",
-        {"entry_year": entry_year, "page": page, "total": sum(r["students"] for r in rows)},
-    )
-
-
-PREVIEW_ROWS = 200
-
-
-@role_required(Role.ALUMNI_OFFICE)
-def graduation(request: HttpRequest) -> HttpResponse:
-    """Graduate a cohort: preview who changes, then confirm."""
-    form = GraduationForm(request.POST or None)
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if request.POST.get("confirm"):
-                plan = lifecycle.graduation_run(by=signed_in_user(request), **form.service_kwargs())
-                messages.success(
-                    request,
-                    _("%(n)d students graduated. Each was emailed the destination form.")
-                    % {"n": len(plan.changes)},
-                )
-                return render(
-                    request,
-                    "events/graduation.html",
-                    {"form": form, "plan": plan, "done": True, "preview_rows": PREVIEW_ROWS},
-                )
-            plan = cohort_graduation_plan(**form.service_kwargs())
-        except ApplicationError as error:
-            _form_error(form, error)
-            plan = None
-    return render(
-        request,
-        "events/graduation.html",
-        {"form": form, "plan": plan, "done": False, "preview_rows": PREVIEW_ROWS},
-    )
-
-
-@role_required(Role.ALUMNI_OFFICE)
-def enrolment(request: HttpRequest) -> HttpResponse:
-    """Enrol admitted students in bulk: preview, then confirm."""
-    form = EnrolmentForm(request.POST or None)
-    plan = None
-    done = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            if request.POST.get("confirm"):
-                plan = cohort_enrol(by=signed_in_user(request), **form.service_kwargs())
-                done = True
-                messages.success(request, _("%(n)d students enrolled.") % {"n": len(plan.changes)})
-            else:
-                plan = cohort_enrolment_plan(**form.service_kwargs())
-        except ApplicationError as error:
-            _form_error(form, error)
-            plan = None
-    return render(
-        request,
-        "events/enrolment.html",
-        {"form": form, "plan": plan, "done": done, "preview_rows": PREVIEW_ROWS},
-    )
-
-
-@role_required(Role.ALUMNI_OFFICE)
-def destinations(request: HttpRequest) -> HttpResponse:
-    """Where this year's graduates went: answers, chapters, and who has not answered yet."""
-    year = _year(request, "year", timezone.localdate().year)
-    status = request.GET.get("status", "")
-    rows = selectors.destinations_of(graduation_year=year, status=status)
-    page = Paginator(rows, PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.form_link = (  # type: ignore[attr-defined]
-            reverse("events:destination", args=[lifecycle.destination_token(row)])
-            if row.answered_at is None
-            else ""
-        )
-    counts = selectors.destinations_of(graduation_year=year).aggregate(
-        total=Count("id"), answered=Count("answered_at"), placed=Count("chapter")
-    )
-    return render(
-        request,
-        "events/destinations.html",
-        {"year": year, "status": status, "page": page, "counts": counts},
-    )
-
-
-GAP_LABELS = {
-    "no_stage": _("No lifecycle stage"),
-    "admitted_not_enrolled": _("Admitted in an earlier year, never enrolled"),
-    "student_without_course": _("Student with no open course of study"),
-    "overdue_graduation": _("Student past the expected graduation year"),
-    "alumni_without_chapter": _("Alumni in no chapter"),
-}
-
-
-@role_required(Role.ALUMNI_OFFICE)
-def gaps(request: HttpRequest) -> HttpResponse:
-    """Nobody falls between stages: who lacks a stage or a chapter."""
-    sets = selectors.lifecycle_gaps()
-    section = request.GET.get("section", "")
-    if section not in sets:
-        section = "no_stage"
-    counts = [(key, str(GAP_LABELS[key]), qs.count()) for key, qs in sets.items()]
-    page = Paginator(sets[section], PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/gaps.html",
-        {"counts": counts, "section": section, "section_label": GAP_LABELS[section], "page": page},
-    )
-
-
-@require_POST
-@role_required(Role.ALUMNI_OFFICE)
-def gaps_assign(request: HttpRequest) -> HttpResponse:
-    added = lifecycle.chapters_assign_by_city(by=signed_in_user(request))
-    messages.success(request, _("%(n)d alumni joined the chapter of their city.") % {"n": added})
-    return redirect(reverse("events:gaps") + "?section=alumni_without_chapter")
-
-
-def destination(request: HttpRequest, token: str) -> HttpResponse:
-    """The graduate's short form, reached from the email: the signed link is the key."""
-    row = lifecycle.destination_from_token(token)
-    if row is None:
-        raise Http404(_("This link is not valid or has expired."))
-    initial = {
-        "city": row.city,
-        "country": row.country,
-        "employer": row.employer,
-        "title": row.title,
-    }
-    form = DestinationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = lifecycle.graduate_destination_answer(destination=row, **form.cleaned_data)
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            return render(
-                request, "events/destination.html", {"row": row, "form": None, "saved": True}
-            )
-    return render(request, "events/destination.html", {"row": row, "form": form, "saved": False})

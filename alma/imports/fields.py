@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alma.imports.reading import Formula, cell_text
+from alma.lib.text import unstorable_reason
 from alma.people.models import DegreeLevel, Gender
+from alma.people.validation import date_of_birth_problem
 
 
 @dataclass(frozen=True)
@@ -324,7 +326,7 @@ def _date(value: Any, text: str) -> dt.date:
     else:
         text = _nfkc(text)
         day = _iso_date(text) or _formatted_date(text)
-    if not dt.date(1900, 1, 1) <= day <= _today():
+    if date_of_birth_problem(day):
         raise CellError(_("date out of range"))
     return day
 
@@ -417,6 +419,22 @@ def _empty(name: str) -> Any:
 @functools.cache
 def _text_rule(name: str) -> Callable[[str], Any]:
     """The function that cleans a field's non-empty text (or raises CellError)."""
+    return _storable(_field_rule(name))
+
+
+def _storable(rule: Callable[[str], Any]) -> Callable[[str], Any]:
+    """The rule, after Alma's one check for text a database cannot store (alma.lib.text)."""
+
+    def checked(text: str) -> Any:
+        reason = unstorable_reason(text)
+        if reason:
+            raise CellError(reason)
+        return rule(text)
+
+    return checked
+
+
+def _field_rule(name: str) -> Callable[[str], Any]:
     rule = _TEXT_RULES.get(name)
     if rule is not None:
         return rule

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import role_required, signed_in_user
 from alma.accounts.roles import Role
 from alma.directory.search import DirectoryQuery, clean_query
 from alma.imports import export as exporting
@@ -30,7 +31,6 @@ from alma.imports.models import (
 )
 from alma.imports.reading import cell_text
 from alma.lib.errors import ApplicationError
-from alma.lib.views import role_required, signed_in_user
 
 OFFICE = Role.ALUMNI_OFFICE
 # Files up to this many rows are committed in the request; larger ones go to `alma worker`.

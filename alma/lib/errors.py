@@ -28,10 +28,16 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
             return None
-        referer = request.headers.get("referer", "")
-        if request.method == "POST" and url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}
-        ):
-            messages.error(request, exception.message)
-            return redirect(referer)
-        return TemplateResponse(request, "error.html", {"message": exception.message}, status=400)
+        return application_error_response(request, exception.message)
+
+
+def application_error_response(request: HttpRequest, message: str) -> HttpResponse:
+    """A form posted from a page goes back to it with the message; anything else gets a page."""
+    referer = request.headers.get("referer", "")
+    if request.method == "POST" and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}
+    ):
+        messages.error(request, message)
+        return redirect(referer)
+    response = TemplateResponse(request, "error.html", {"message": message}, status=400)
+    return response.render()  # a middleware's own answer is not rendered by the handler

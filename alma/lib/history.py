@@ -12,7 +12,7 @@ class History(HistoricalRecords):
 
     No database constraint: Django's on_delete still clears the author when a user goes, while
     the constraint cost each bulk-written history row a check at commit though nearly all of
-    them have no author to check (0.6 s per 100,000 rows).
+    them have no author to check.
 
     Rows written by imports, jobs and the shell have none (most rows, in a large database), and
     the only query by author is Django clearing it when a user is deleted, which the partial

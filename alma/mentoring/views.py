@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.roles import Role, roles_of
 from alma.lib.errors import ApplicationError
-from alma.lib.views import login_required, role_required, signed_in_user
+from alma.lib.forms import form_error_show
 from alma.mentoring import selectors, services
 from alma.mentoring.forms import (
     CycleForm,
@@ -40,10 +41,6 @@ STUDENTS = (Role.STUDENT,)
 
 def _is_office(request: HttpRequest) -> bool:
     return OFFICE in roles_of(request.user)
-
-
-def _form_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _cycle(pk: int) -> Cycle:
@@ -85,7 +82,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
         try:
             program = services.program_create(by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, _("Program created."))
             cycle = program.cycles.first()
@@ -103,7 +100,7 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
                 by=signed_in_user(request), program=program, **form.cleaned_data
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, _("The new cycle is open for applications."))
             return redirect("mentoring:cycle", cycle.pk)
@@ -164,7 +161,7 @@ def _profile_page(
         try:
             save(cycle=cycle, person=person, by=signed_in_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, done)
             return redirect("mentoring:cycle", cycle.pk)

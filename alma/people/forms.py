@@ -7,6 +7,7 @@ from django import forms
 from alma.people.models import Audience, ConsentPurpose, Person
 from alma.people.privacy import PRIVATE_FIELDS, audience_of
 from alma.people.services import SELF_EDITABLE_FIELDS
+from alma.people.validation import validate_date_of_birth
 
 
 class ProfileForm(forms.ModelForm):
@@ -19,6 +20,11 @@ class ProfileForm(forms.ModelForm):
             "expertise": forms.Textarea(attrs={"rows": 2}),
             "interests": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean_date_of_birth(self) -> Any:
+        day = self.cleaned_data.get("date_of_birth")
+        validate_date_of_birth(day)
+        return day
 
 
 class PrivacyForm(forms.Form):

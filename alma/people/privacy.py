@@ -68,7 +68,7 @@ def audience_of(person: Person, key: str) -> Audience:
     return PRIVATE_FIELDS[key].default
 
 
-def reach_of(viewer: Any) -> frozenset[Audience]:
+def audiences_of(viewer: Any) -> frozenset[Audience]:
     """The audiences a viewer belongs to, other than 'only me' (which depends on the person)."""
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
@@ -86,7 +86,7 @@ def is_self(viewer: Any, person: Person) -> bool:
 
 
 def may_see(viewer: Any, person: Person, key: str) -> bool:
-    return is_self(viewer, person) or audience_of(person, key) in reach_of(viewer)
+    return is_self(viewer, person) or audience_of(person, key) in audiences_of(viewer)
 
 
 def may_see_profile(viewer: Any, person: Person) -> bool:
@@ -96,7 +96,7 @@ def may_see_profile(viewer: Any, person: Person) -> bool:
 def people_visible_to(viewer: Any, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """People whose profile the viewer may see, as a queryset (for lists, search, exports)."""
     qs = Person.objects.all() if queryset is None else queryset
-    reach = [a.value for a in reach_of(viewer)]
+    reach = [a.value for a in audiences_of(viewer)]
     if not reach:
         return qs.none()
     condition = Q(privacy__profile__in=reach)

@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from alma.accounts.access import login_required
 from alma.accounts.roles import Role, roles_of
 from alma.activity.selectors import activities_received
-from alma.lib.views import login_required
 from alma.people.forms import PrivacyForm, ProfileForm
 from alma.people.models import Person, Stage
 from alma.people.privacy import is_self, person_view_for

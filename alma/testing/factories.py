@@ -129,7 +129,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         password = kwargs.pop("password", PASSWORD)
         user = model_class(*args, **kwargs)
         user.email = model_class.objects.normalize_email(user.email).lower()
-        # Hashing with the real hasher costs ~0.5 s; hash each test password once per run.
+        # The real hasher is slow by design: hash each test password once per run.
         user.password = hashed_password(password)
         user.save()
         return user

@@ -4,6 +4,7 @@ import contextlib
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,8 @@ from alma.directory.models import (
     FacetCount,
     PrivateFieldView,
 )
-from alma.directory.search import DirectoryQuery, directory_search, viewer_level
+from alma.directory.search import DirectoryQuery, clean_query, directory_search, viewer_level
+from alma.directory.selectors import directory_page
 from alma.people.models import Audience, Person
 from alma.people.services import person_set_privacy, person_update_profile
 from alma.testing import factories as f
@@ -292,6 +294,17 @@ def test_page_and_api_show_only_visible_fields_and_log_office_views(alice, dave)
         "about",
         "directory",
     )
+    office.get("/api/people/search", {"q": "zhou"})
+    assert PrivateFieldView.objects.filter(context="api", viewer=alice, person=person).count() == 1
+
+
+def test_the_directory_selector_only_reads(alice):
+    """Reading a page of results logs nothing: the page or API that shows them does."""
+    f.AlumnusFactory(full_name="Zhou Min", headline="Founder", privacy={"about": "alumni_office"})
+    page = directory_page(viewer=alice, query=clean_query(QueryDict("q=zhou")))
+    assert [hit["full_name"] for hit in page.hits] == ["Zhou Min"]
+    assert page.shown[page.people[0].pk] >= {"about"}
+    assert not PrivateFieldView.objects.exists()
 
 
 def test_htmx_requests_get_only_the_results_fragment(dave, wang):

@@ -80,6 +80,19 @@ def test_a_chapters_feed_is_public_and_keeps_online_links_private(client):
     assert Calendar.from_ical(response.content)["x-wr-calname"] == "Shanghai Chapter"
 
 
+def test_a_chapters_public_feed_leaves_out_events_hidden_from_anyone(client):
+    chapter = f.ChapterFactory(name="Shanghai Chapter")
+    EventFactory(title="Open to all", host_chapter=chapter)
+    EventFactory(title="Members only", host_chapter=chapter, audience_chapter=chapter)
+    EventFactory(title="Class of 2010", host_chapter=chapter, audience_graduation_year=2010)
+    EventFactory(title="Freshmen", host_chapter=chapter, audience_entry_year=2026)
+    EventFactory(title="Locals", host_chapter=chapter, audience_city="Shanghai")
+    EventFactory(title="Alumni only", host_chapter=chapter, open_to_students=False)
+    EventFactory(title="No partners", host_chapter=chapter, open_to_others=False)
+    items = parse(client.get(f"/events/chapters/{chapter.pk}/calendar.ics"))
+    assert [str(i["summary"]) for i in items] == ["Open to all"]
+
+
 def _soon(hours: float):
     start = timezone.now() + dt.timedelta(hours=hours)
     return EventFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alma.events.models import Event, EventRole, GraduateDestination, Program, Registration
+from alma.events.models import Event, EventRole, Program, Registration
 from alma.events.qr import checkin_token
 from alma.events.tests.factories import EventFactory, RegistrationFactory
 from alma.events.tests.world import events_world
+from alma.lifecycle.models import GraduateDestination
 from alma.people.models import ChapterMembership, Stage
 from alma.testing import factories as f
 from alma.testing.personas import client_for

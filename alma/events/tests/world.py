@@ -9,18 +9,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from alma.events.lifecycle import destination_token
 from alma.events.models import (
     Event,
     EventRole,
-    GraduateDestination,
     Registration,
     RegistrationQuestion,
 )
 from alma.events.qr import checkin_token
-from alma.events.selectors import intake_year
 from alma.events.services import calendar_feed_for
 from alma.events.tests.factories import EventFactory, ProgramFactory
+from alma.lifecycle.models import GraduateDestination
+from alma.lifecycle.selectors import intake_year
+from alma.lifecycle.services import destination_token
 from alma.people.models import ChapterMembership, Education, Person, Stage
 from alma.testing import factories as f
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from alma.activity.models import Activity
 from alma.lib.errors import ApplicationError
 from alma.mentoring import services
-from alma.mentoring.models import Cycle, MenteeApplication, Mentorship
+from alma.mentoring.models import Cycle, MenteeApplication, MentoringProgram, Mentorship
 from alma.mentoring.tests.world import add_mentee, add_mentor, make_cycle
 from alma.testing import factories as f
 
@@ -19,7 +19,9 @@ def test_only_the_office_creates_programs_and_bad_input_changes_nothing(alice, b
         services.program_create(by=alice, name="", kind="one_to_one")
     with pytest.raises(ApplicationError):
         services.program_create(by=alice, name="X", kind="nonsense")
-    assert not Cycle.objects.exists()
+    assert not MentoringProgram.objects.exists()
+    program = services.program_create(by=alice, name="X", kind="one_to_one")
+    assert list(MentoringProgram.objects.all()) == [program]
 
 
 def test_sign_ups_check_who_and_what(alice, carol, dave):

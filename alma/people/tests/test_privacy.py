@@ -17,11 +17,11 @@ from alma.people.models import Audience, Education, Employment, Person, Stage
 from alma.people.privacy import (
     PRIVATE_FIELDS,
     audience_of,
+    audiences_of,
     may_see,
     may_see_profile,
     people_visible_to,
     person_view_for,
-    reach_of,
 )
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
@@ -93,20 +93,20 @@ def test_the_settings_are_the_ones_this_file_expects():
 
 
 def test_each_persona_reaches_its_audiences(persona_users):
-    reach = {name: {str(a) for a in reach_of(user)} for name, user in persona_users.items()}
+    reach = {name: {str(a) for a in audiences_of(user)} for name, user in persona_users.items()}
     assert reach == REACH
-    assert reach_of(AnonymousUser()) == frozenset()
+    assert audiences_of(AnonymousUser()) == frozenset()
 
 
 def test_a_superuser_reaches_the_alumni_office_audience(db):
     admin = f.UserFactory(is_superuser=True)
-    assert Audience.ALUMNI_OFFICE in reach_of(admin)
+    assert Audience.ALUMNI_OFFICE in audiences_of(admin)
 
 
 def test_an_inactive_user_reaches_nobody(db):
     person = f.PersonFactory()
     user = f.UserFactory(person=f.AlumnusFactory(), is_active=False)
-    assert reach_of(user) == frozenset()
+    assert audiences_of(user) == frozenset()
     assert person_view_for(user, person) is None
 
 
