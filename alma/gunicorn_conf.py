@@ -49,6 +49,7 @@ logconfig_dict = {
         "error": {"class": "logging.StreamHandler", "formatter": "json" if _json else "text"},
         "access": {"class": "logging.StreamHandler", "formatter": "raw"},
     },
+    "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},

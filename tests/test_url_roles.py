@@ -168,6 +168,9 @@ SAML_TO_IDP = "302 to the SAML identity provider"
 
 EXPECTATIONS: dict[str, Route] = {
     "": Route({"home"}, [Request("get", "/", outcomes(200))]),
+    # Health checks for load balancers: open to all, they reveal nothing.
+    "healthz": Route({"healthz"}, [Request("get", "/healthz", outcomes(200))]),
+    "readyz": Route({"readyz"}, [Request("get", "/readyz", outcomes(200))]),
     "accounts/login/": Route(
         {"accounts:login", "account_login"},
         [
