@@ -20,6 +20,15 @@ from alma.testing import factories as f
 ALICE_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def totp_code(secret: str, at: float | None = None) -> str:
+    """What an authenticator app holding `secret` shows (RFC 6238: 30 s steps, 6 digits)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
 @pytest.fixture
 def alice(db) -> User:
     person = f.PersonFactory(full_name="Alice Office")
