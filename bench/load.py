@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import threading
@@ -366,14 +365,10 @@ def setup_world(users: int) -> dict[str, Any]:
         .order_by("?")
         .values_list("pk", flat=True)[:500]
     )
-    years = sorted(
-        {
-            y - y % 5
-            for y in Person.objects.filter(educations__graduation_year__isnull=False).values_list(
-                "educations__graduation_year", flat=True
-            )[:2000]
-        }
-    )
+    graduation_years = Person.objects.filter(educations__graduation_year__isnull=False).values_list(
+        "educations__graduation_year", flat=True
+    )[:2000]
+    years = sorted({year - year % 5 for year in graduation_years if year is not None})
     return {
         "users": world_users,
         "event": event.pk if event else None,

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-
-from allauth.usersessions.models import UserSession
 
 from alma.accounts.models import ApiToken, SignUpInvitation, User
 from alma.accounts.services import api_token_create, record_claim
@@ -219,7 +218,9 @@ EXPECTATIONS: dict[str, Route] = {
             ),
         ],
     ),
-    "accounts/settings/": Route({"accounts:settings"}, [Request("get", "/accounts/settings/", page())]),
+    "accounts/settings/": Route(
+        {"accounts:settings"}, [Request("get", "/accounts/settings/", page())]
+    ),
     "accounts/sessions/<int:pk>/end/": Route(
         {"accounts:session-end"},
         [
@@ -309,7 +310,11 @@ EXPECTATIONS: dict[str, Route] = {
                 "post",
                 "/accounts/signup/",
                 outcomes(Redirect("/"), anonymous=200),
-                data={"email": "x@example.edu", "password1": "a-Long-pass-9", "password2": "a-Long-pass-9"},
+                data={
+                    "email": "x@example.edu",
+                    "password1": "a-Long-pass-9",
+                    "password2": "a-Long-pass-9",
+                },
                 state=user_count,
             ),
         ],
@@ -327,7 +332,8 @@ EXPECTATIONS: dict[str, Route] = {
         ],
     ),
     "accounts/password/reset/done/": Route(
-        {"account_reset_password_done"}, [Request("get", "/accounts/password/reset/done/", outcomes(200))]
+        {"account_reset_password_done"},
+        [Request("get", "/accounts/password/reset/done/", outcomes(200))],
     ),
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Route(
         {"account_reset_password_from_key"},
@@ -366,7 +372,11 @@ EXPECTATIONS: dict[str, Route] = {
                 "post",
                 "/accounts/password/change/",
                 page(),
-                data={"oldpassword": "wrong", "password1": "a-Long-pass-9", "password2": "a-Long-pass-9"},
+                data={
+                    "oldpassword": "wrong",
+                    "password1": "a-Long-pass-9",
+                    "password2": "a-Long-pass-9",
+                },
                 state=password_hashes,
             ),
         ],
@@ -433,7 +443,9 @@ EXPECTATIONS: dict[str, Route] = {
                 "get",
                 "/accounts/2fa/totp/activate/",
                 page(
-                    Redirect("/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"),
+                    Redirect(
+                        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+                    ),
                     alice=Redirect("/accounts/2fa/"),
                 ),
             )
@@ -1773,7 +1785,9 @@ def _check(expected: Any, response: Any, persona: str, user: User | None) -> str
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @override_settings(
-    WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True, SOCIALACCOUNT_PROVIDERS=sso_providers()
+    WHITENOISE_USE_FINDERS=True,
+    WHITENOISE_AUTOREFRESH=True,
+    SOCIALACCOUNT_PROVIDERS=sso_providers(),
 )
 def test_each_route_answers_each_persona_as_expected(persona, world):
     user = world["users"][persona]

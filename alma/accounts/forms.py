@@ -1,9 +1,9 @@
 """Sign-in, sign-up, invitation, claim and token forms."""
 
-from allauth.account.forms import LoginForm as AllauthLoginForm
-from allauth.account.forms import SignupForm as AllauthSignupForm
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _

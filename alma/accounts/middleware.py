@@ -26,9 +26,7 @@ ALLOWED_PREFIXES = (
 def needs_two_factor_setup(user: object) -> bool:
     if Role.ALUMNI_OFFICE not in roles_of(user):  # type: ignore[arg-type]
         return False
-    return not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).exists()
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class OfficeTwoFactorMiddleware:

@@ -57,9 +57,7 @@ def person_for_claim(*, identifier: str) -> Person | None:
     if "@" in identifier:
         return person_claimable_by_email(email=identifier)
     found = list(
-        _unclaimed_people()
-        .filter(Q(educations__student_number=identifier))
-        .distinct()[:2]
+        _unclaimed_people().filter(Q(educations__student_number=identifier)).distinct()[:2]
     )
     return found[0] if len(found) == 1 else None
 

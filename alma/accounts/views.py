@@ -4,6 +4,7 @@ sessions, invitations and claims."""
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -56,7 +57,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             "recovery_left": len(recovery.wrap().get_unused_codes()) if recovery else None,
             "sessions": selectors.sessions_of(user=user),
             "tokens": list(user.api_tokens.all()),
-            "social_accounts": list(user.socialaccount_set.all()),
+            "social_accounts": list(SocialAccount.objects.filter(user=user)),
         },
     )
 
@@ -167,7 +168,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("The invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                    _("The invitation was sent to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("accounts:invitations")
     page = Paginator(selectors.invitations_for_office(), 50).get_page(request.GET.get("page"))
@@ -186,7 +188,8 @@ def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         if decision == "approve":
             invitation = claim_approve(invitation_id=pk, by=user)
             messages.success(
-                request, _("Approved: the link was sent to %(email)s.") % {"email": invitation.email}
+                request,
+                _("Approved: the link was sent to %(email)s.") % {"email": invitation.email},
             )
         else:
             claim_refuse(invitation_id=pk, by=user)

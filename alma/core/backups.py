@@ -72,7 +72,7 @@ def table_counts(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
             if table in existing and table not in counts:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - model tables
                 counts[table] = cursor.fetchone()[0]
     return dict(sorted(counts.items()))
 
@@ -113,7 +113,7 @@ def backup_create(*, directory: Path, alias: str = DEFAULT_DB_ALIAS) -> BackupRe
         staging = Path(work)
         if vendor == "postgresql":
             dump = staging / "database.dump"
-            subprocess.run(
+            subprocess.run(  # noqa: S603 - our own arguments, no shell
                 [postgres_binary("pg_dump"), "--format=custom", "--no-owner", f"--file={dump}"],
                 check=True,
                 env=_libpq_environment(alias),
@@ -195,7 +195,7 @@ def backup_restore(*, path: Path, alias: str = DEFAULT_DB_ALIAS) -> RestoreResul
             )
         if connection.vendor == "postgresql":
             connection.close()
-            subprocess.run(
+            subprocess.run(  # noqa: S603 - our own arguments, no shell
                 [
                     postgres_binary("pg_restore"),
                     "--clean",
@@ -223,7 +223,9 @@ def backup_restore(*, path: Path, alias: str = DEFAULT_DB_ALIAS) -> RestoreResul
         if key.is_file():
             var_dir().mkdir(parents=True, exist_ok=True)
             shutil.copy2(key, var_dir() / KEY_FILE_NAME)
-    return RestoreResult(manifest=manifest, tables=table_counts(alias), ledger_digest=ledger_digest())
+    return RestoreResult(
+        manifest=manifest, tables=table_counts(alias), ledger_digest=ledger_digest()
+    )
 
 
 def default_backup_directory() -> Path:

@@ -22,9 +22,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as error:  # any database failure means "not ready", never a 500
-        return JsonResponse(
-            {"status": "unavailable", "database": type(error).__name__}, status=503
-        )
+        return JsonResponse({"status": "unavailable", "database": type(error).__name__}, status=503)
     if pending:
         return JsonResponse(
             {

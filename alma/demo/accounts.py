@@ -17,7 +17,7 @@ from alma.demo.builders import DemoRun
 TITLE = "Two-factor sign-in for the office account"
 
 # Base32; published with the source, like the demo password. Never use it for a real account.
-DEMO_TOTP_SECRET = "ALMADEMOALMADEMOALMADEMOALMADEMO"
+DEMO_TOTP_SECRET = "ALMADEMOALMADEMOALMADEMOALMADEMO"  # noqa: S105 - published demo secret
 DEMO_OFFICE_EMAIL = "office@demo.alma.example"
 
 

@@ -15,7 +15,6 @@ from alma.accounts.services import two_factor_enable
 from alma.people.models import ChapterMembership, Organization, Person, Post, Stage
 from alma.testing import factories as f
 
-
 # Alice's authenticator app: the alumni office signs in with two-factor authentication.
 ALICE_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -56,7 +56,9 @@ def test_key_and_certificate() -> tuple[str, str]:
 
 
 def _certificate_body() -> str:
-    return "".join(line for line in test_key_and_certificate()[1].splitlines() if "-----" not in line)
+    return "".join(
+        line for line in test_key_and_certificate()[1].splitlines() if "-----" not in line
+    )
 
 
 SSO_PROVIDERS: dict[str, Any] = {
@@ -178,6 +180,7 @@ class FakeOidcProvider:
 
     def jwks(self) -> dict[str, Any]:
         key = serialization.load_pem_private_key(test_key_and_certificate()[0].encode(), None)
+        assert isinstance(key, rsa.RSAPrivateKey)
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
         return {"keys": [{**public, "kid": "test", "use": "sig", "alg": "RS256"}]}
 

@@ -28,9 +28,12 @@ def link_in(message: mail.EmailMessage) -> str:
     return found.group(1)
 
 
-def sign_up(client: Client, link: str, password: str = "a-Long-pass-2026") -> object:
+def sign_up(client: Client, link: str, password: str = "a-Long-pass-2026") -> object:  # noqa: S107
     assert client.get(link).headers["Location"] == "/accounts/signup/"
-    return client.post("/accounts/signup/", {"password1": password, "password2": password, "email": "ignored@example.edu"})
+    return client.post(
+        "/accounts/signup/",
+        {"password1": password, "password2": password, "email": "ignored@example.edu"},
+    )
 
 
 def test_without_an_invitation_nobody_signs_up():
@@ -39,16 +42,24 @@ def test_without_an_invitation_nobody_signs_up():
     assert b"Sign-up is by invitation" in page.content
     client.post(
         "/accounts/signup/",
-        {"email": "me@example.edu", "password1": "a-Long-pass-2026", "password2": "a-Long-pass-2026"},
+        {
+            "email": "me@example.edu",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+        },
     )
     assert not User.objects.filter(email="me@example.edu").exists()
 
 
-def test_an_invited_person_makes_a_login_linked_to_their_record(alice, django_capture_on_commit_callbacks):
+def test_an_invited_person_makes_a_login_linked_to_their_record(
+    alice, django_capture_on_commit_callbacks
+):
     person = f.AlumnusFactory(full_name="Ivy Invited", email="ivy@old.example.edu")
     client = client_for(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/invitations/", {"email": "Ivy@Example.edu", "person": person.pk})
+        response = client.post(
+            "/accounts/invitations/", {"email": "Ivy@Example.edu", "person": person.pk}
+        )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["ivy@example.edu"]
 
@@ -93,7 +104,9 @@ def test_a_claim_with_a_new_address_waits_for_the_office(alice, django_capture_o
     person = f.AlumnusFactory(full_name="Nora New", email="nora@old.example")
     f.EducationFactory(person=person, student_number="S2011002")
     with django_capture_on_commit_callbacks(execute=True):
-        Client().post("/accounts/claim/", {"identifier": "S2011002", "contact_email": "nora@new.example"})
+        Client().post(
+            "/accounts/claim/", {"identifier": "S2011002", "contact_email": "nora@new.example"}
+        )
     assert mail.outbox == []
     claim = SignUpInvitation.objects.get(status=SignUpInvitation.Status.AWAITING_APPROVAL)
     assert claim.email == "nora@new.example" and claim.person == person
@@ -110,7 +123,9 @@ def test_a_claim_with_a_new_address_waits_for_the_office(alice, django_capture_o
 def test_a_refused_claim_sends_nothing(alice, django_capture_on_commit_callbacks):
     person = f.AlumnusFactory(email="")
     f.EducationFactory(person=person, student_number="S2012003")
-    Client().post("/accounts/claim/", {"identifier": "S2012003", "contact_email": "who@example.edu"})
+    Client().post(
+        "/accounts/claim/", {"identifier": "S2012003", "contact_email": "who@example.edu"}
+    )
     claim = SignUpInvitation.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(alice).post(f"/accounts/invitations/{claim.pk}/refuse/")
@@ -154,5 +169,7 @@ def test_sessions_are_listed_and_another_can_be_signed_out(carol):
 def test_api_tokens_live_in_account_settings_not_the_main_menu(carol):
     page = client_for(carol).get("/accounts/settings/").content.decode()
     assert 'href="/accounts/tokens/"' in page
-    nav = client_for(carol).get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    nav = (
+        client_for(carol).get("/").content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    )
     assert "API tokens" not in nav

@@ -121,7 +121,11 @@ def test_saml_signs_in_with_a_signed_assertion(dave):
     finish = saml_post(
         client,
         saml_response(
-            acs_url=ACS, sp_entity_id=SP, in_response_to=request_id, uid="d1", email="dave@example.edu"
+            acs_url=ACS,
+            sp_entity_id=SP,
+            in_response_to=request_id,
+            uid="d1",
+            email="dave@example.edu",
         ),
     )
     assert finish.status_code == 302
@@ -158,7 +162,11 @@ def test_saml_refuses_a_response_nobody_asked_for(dave):
     finish = saml_post(
         client,
         saml_response(
-            acs_url=ACS, sp_entity_id=SP, in_response_to="_unasked", uid="d1", email="dave@example.edu"
+            acs_url=ACS,
+            sp_entity_id=SP,
+            in_response_to="_unasked",
+            uid="d1",
+            email="dave@example.edu",
         ),
     )
     assert finish.status_code == 403

@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from alma.accounts.services import two_factor_enable
+from alma.people.models import Post
 from alma.testing import factories as f
 from alma.testing.factories import PASSWORD
 from alma.testing.personas import ALICE_TOTP_SECRET, client_for
-from alma.people.models import Post
 
 
 def current_code(secret: str) -> str:

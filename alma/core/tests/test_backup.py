@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.core.management.base import CommandError
+from django.db import connection
 
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
@@ -48,7 +48,10 @@ def test_restore_drill_brings_back_every_row_and_the_ledger(places, bob):
     # the key changes, someone adds a stray record.
     Person.objects.filter(pk__in=[s.pk for s in students]).delete()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Activity._meta.db_table} WHERE id = %s", [ledger_rows[0][0]])
+        cursor.execute(
+            f"DELETE FROM {Activity._meta.db_table} WHERE id = %s",  # noqa: S608 - a model's table
+            [ledger_rows[0][0]],
+        )
     (places / "media" / "imports" / "alumni.csv").unlink()
     (places / "var" / "secret_key").write_text("another\n")
     f.PersonFactory(full_name="Stray Record")
@@ -59,7 +62,10 @@ def test_restore_drill_brings_back_every_row_and_the_ledger(places, bob):
     assert "the activity ledger matches" in out.getvalue()
     assert table_counts() == before_counts
     assert ledger_digest() == before_ledger
-    assert list(Activity.objects.order_by("pk").values_list("pk", "kind", "beneficiary_id")) == ledger_rows
+    assert (
+        list(Activity.objects.order_by("pk").values_list("pk", "kind", "beneficiary_id"))
+        == ledger_rows
+    )
     assert not Person.objects.filter(full_name="Stray Record").exists()
     assert (places / "media" / "imports" / "alumni.csv").read_text() == "name\nAda\n"
     assert (places / "var" / "secret_key").read_text() == "kept-key\n"

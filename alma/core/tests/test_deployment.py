@@ -34,7 +34,12 @@ def interpolate(value: object) -> str:
 
 def settings_read() -> set[str]:
     """Every environment variable alma/settings.py and the gunicorn configuration read."""
-    return set(re.findall(r"""(?:environ\.get|environ\[|env_bool|env_list)\(?\s*["']([A-Z_]+)["']""", SETTINGS_SOURCE))
+    return set(
+        re.findall(
+            r"""(?:environ\.get|environ\[|env_bool|env_list)\(?\s*["']([A-Z_]+)["']""",
+            SETTINGS_SOURCE,
+        )
+    )
 
 
 def test_compose_runs_postgresql_a_migration_the_web_server_and_a_worker():
@@ -45,7 +50,9 @@ def test_compose_runs_postgresql_a_migration_the_web_server_and_a_worker():
     assert services["web"]["command"] == ["alma", "serve"]
     assert services["worker"]["command"] == ["alma", "worker"]
     for name in ("web", "worker"):
-        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert (
+            services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
 
 
@@ -66,7 +73,10 @@ def test_the_database_url_names_the_compose_database():
     assert url.startswith(f"postgres://{db['POSTGRES_USER']}:")
     assert url.endswith(f"@db:5432/{db['POSTGRES_DB']}")
     # The password is the same variable on both sides.
-    assert "${POSTGRES_PASSWORD:-alma}" in url and db["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:-alma}"
+    assert (
+        "${POSTGRES_PASSWORD:-alma}" in url
+        and db["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:-alma}"
+    )
     # The key must be given: compose refuses to start without it.
     assert environment["ALMA_SECRET_KEY"].startswith("${ALMA_SECRET_KEY:?")
 
@@ -119,7 +129,9 @@ def test_readyz_says_what_is_missing_when_migrations_are_pending(db, monkeypatch
     class Pending:
         app_label, name = "people", "9999_future"
 
-    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [(Pending, False)])
+    monkeypatch.setattr(
+        MigrationExecutor, "migration_plan", lambda self, targets: [(Pending, False)]
+    )
     response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json()["pending"] == ["people.9999_future"]
@@ -154,9 +166,7 @@ def test_alma_serve_runs_gunicorn_workers_that_log_json(tmp_path, live_server):
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         pytest.skip("the production server runs on PostgreSQL; in-memory SQLite is per process")
-    url = (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    )
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -181,7 +191,9 @@ def test_alma_serve_runs_gunicorn_workers_that_log_json(tmp_path, live_server):
                 health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+                assert time.monotonic() < deadline and server.poll() is None, (
+                    "gunicorn did not start"
+                )
                 time.sleep(0.2)
         assert health.json() == {"status": "ok"}
         assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json()["status"] == "ready"

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from None
         rows = sum(result.manifest["tables"].values())
-        self.stdout.write(f"{result.path}  ({rows:,} rows in {len(result.manifest['tables'])} tables)")
+        self.stdout.write(
+            f"{result.path}  ({rows:,} rows in {len(result.manifest['tables'])} tables)"
+        )

@@ -24,9 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["yes"] and input(
-            "This replaces everything in the database with the backup. Type 'yes' to go on: "
-        ) != "yes":
+        if (
+            not options["yes"]
+            and input(
+                "This replaces everything in the database with the backup. Type 'yes' to go on: "
+            )
+            != "yes"
+        ):
             raise CommandError("Nothing was restored.")
         try:
             result = backup_restore(path=options["path"])

@@ -29,4 +29,4 @@ class Command(BaseCommand):
             arguments += ["--threads", str(options["threads"])]
         sys.stdout.flush()
         # gunicorn replaces this process: signals (TERM to stop, HUP to reload) reach it directly.
-        os.execv(sys.executable, arguments)
+        os.execv(sys.executable, arguments)  # noqa: S606 - this interpreter, our arguments
