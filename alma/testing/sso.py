@@ -32,7 +32,7 @@ SAML_IDP_SSO_URL = "https://idp.example.edu/saml/sso"
 
 
 @cache
-def test_key_and_certificate() -> tuple[str, str]:
+def idp_key_and_certificate() -> tuple[str, str]:
     """An RSA key and a self-signed certificate for it (PEM), made once per test run."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.example.edu")])
@@ -57,7 +57,7 @@ def test_key_and_certificate() -> tuple[str, str]:
 
 def _certificate_body() -> str:
     return "".join(
-        line for line in test_key_and_certificate()[1].splitlines() if "-----" not in line
+        line for line in idp_key_and_certificate()[1].splitlines() if "-----" not in line
     )
 
 
@@ -179,7 +179,7 @@ class FakeOidcProvider:
         }
 
     def jwks(self) -> dict[str, Any]:
-        key = serialization.load_pem_private_key(test_key_and_certificate()[0].encode(), None)
+        key = serialization.load_pem_private_key(idp_key_and_certificate()[0].encode(), None)
         assert isinstance(key, rsa.RSAPrivateKey)
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
         return {"keys": [{**public, "kid": "test", "use": "sig", "alg": "RS256"}]}
@@ -203,7 +203,7 @@ class FakeOidcProvider:
             "exp": now + dt.timedelta(minutes=5),
         }
         return jwt.encode(
-            payload, test_key_and_certificate()[0], algorithm="RS256", headers={"kid": "test"}
+            payload, idp_key_and_certificate()[0], algorithm="RS256", headers={"kid": "test"}
         )
 
 
@@ -224,7 +224,7 @@ def saml_response(
     later = (now + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assertion_id = "_" + uuid.uuid4().hex
     assertion = f"""<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{assertion_id}" Version="2.0" IssueInstant="{stamp}"><saml:Issuer>{SAML_IDP_ENTITY_ID}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{uid}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="{acs_url}" InResponseTo="{in_response_to}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{stamp}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>{sp_entity_id}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{stamp}" SessionIndex="{assertion_id}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="uid"><saml:AttributeValue>{uid}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="email"><saml:AttributeValue>{email}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"""
-    key, certificate = sign_with or test_key_and_certificate()
+    key, certificate = sign_with or idp_key_and_certificate()
     signed = OneLogin_Saml2_Utils.add_sign(
         assertion,
         key,

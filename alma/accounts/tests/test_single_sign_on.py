@@ -20,9 +20,9 @@ from alma.testing.sso import (
     OIDC_CLIENT_ID,
     SAML_IDP_SSO_URL,
     FakeOidcProvider,
+    idp_key_and_certificate,
     saml_response,
     sso_providers,
-    test_key_and_certificate,
 )
 
 
@@ -150,7 +150,7 @@ def test_saml_refuses_an_assertion_signed_by_another_key(dave):
             in_response_to=request_id,
             uid="d1",
             email="dave@example.edu",
-            sign_with=(other_pem, test_key_and_certificate()[1]),
+            sign_with=(other_pem, idp_key_and_certificate()[1]),
         ),
     )
     assert finish.status_code == 401
