@@ -1,7 +1,10 @@
 """Alma's URL map: pages by app, the JSON API under /api/, django-admin for the alumni office."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django.views.i18n import set_language
 
 from alma.accounts import views as account_views
@@ -32,3 +35,13 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address under /api/ that names no operation answers in JSON, as the API does."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not Found")}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

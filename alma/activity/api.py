@@ -12,6 +12,7 @@ from alma.activity.kinds import all_kinds
 from alma.activity.models import Activity, Aspect
 from alma.activity.selectors import activities_received
 from alma.activity.services import activity_rate, staff_service_log
+from alma.api.openapi import errors
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
 
@@ -104,7 +105,12 @@ def record_staff_service(request: HttpRequest, payload: StaffServiceIn) -> Statu
     return Status(201, _out(activity))
 
 
-@router.post("/{int:activity_id}/rating", response=ActivityOut, summary="Rate a service I received")
+@router.post(
+    "/{int:activity_id}/rating",
+    response=ActivityOut,
+    summary="Rate a service I received",
+    openapi_extra=errors(404),
+)
 def rate(request: HttpRequest, activity_id: int, payload: RatingIn) -> ActivityOut:
     activity = get_object_or_404(
         Activity.objects.select_related("actor"),

@@ -2,13 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from alma.api.auth import API_AUTH
+from alma.api.openapi import AlmaAPI
 from alma.lib.errors import ApplicationError
 
-api = NinjaAPI(
+api = AlmaAPI(
     title="Alma API",
     version="1",
     description="People, the five-service activity ledger and every module of Alma.",

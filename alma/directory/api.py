@@ -31,8 +31,8 @@ class SearchOut(Schema):
 @router.get(
     "/search",
     response=SearchOut,
-    # Nested results lose pydantic's "unset" marks, so hidden fields are dropped as nulls.
-    exclude_none=True,
+    # A hit holds only the fields its viewer may see: the others are unset and left out.
+    exclude_unset=True,
     summary="Search the directory",
     description=(
         "Free text in `q` (names in Chinese or pinyin, employer, title, expertise, city), facet filters "

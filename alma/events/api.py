@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from alma.api.openapi import ErrorOut, errors
 from alma.events import access, selectors, services
 from alma.events.models import Event, Program, Registration
 from alma.events.qr import checkin_url, registration_id_from_token
@@ -150,7 +151,7 @@ def mine(request: HttpRequest) -> list[RegistrationOut]:
     return [_registration_out(r) for r in selectors.registrations_of(person=person)[:100]]
 
 
-@router.get("/{int:event_id}", response=EventOut, summary="An event")
+@router.get("/{int:event_id}", response=EventOut, summary="An event", openapi_extra=errors(404))
 def event_detail(request: HttpRequest, event_id: int) -> EventOut:
     return _event_out(_visible_event(request, event_id))
 
@@ -159,6 +160,7 @@ def event_detail(request: HttpRequest, event_id: int) -> EventOut:
     "/{int:event_id}/registration",
     response={200: RegistrationOut, 201: RegistrationOut},
     summary="Register me (a seat, or the waitlist when full)",
+    openapi_extra=errors(404),
 )
 def register(
     request: HttpRequest, event_id: int, payload: RegistrationIn
@@ -180,7 +182,10 @@ def register(
 
 
 @router.delete(
-    "/{int:event_id}/registration", response=RegistrationOut, summary="Cancel my registration"
+    "/{int:event_id}/registration",
+    response=RegistrationOut,
+    summary="Cancel my registration",
+    openapi_extra=errors(404),
 )
 def unregister(request: HttpRequest, event_id: int) -> RegistrationOut:
     event = _visible_event(request, event_id)
@@ -195,7 +200,7 @@ def unregister(request: HttpRequest, event_id: int) -> RegistrationOut:
 
 @router.post(
     "/check-ins",
-    response={200: CheckInOut, 403: dict, 404: dict},
+    response={200: CheckInOut, 403: ErrorOut, 404: ErrorOut},
     summary="Check someone in with the code from their QR (event staff)",
 )
 def check_in(request: HttpRequest, payload: CheckInIn) -> Status[CheckInOut | dict]:

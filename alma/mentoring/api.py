@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from alma.accounts.roles import Role, roles_of
+from alma.api.openapi import ErrorOut
 from alma.mentoring import selectors
 from alma.mentoring.models import Cycle
 
@@ -51,7 +52,7 @@ def my_mentorships(request: HttpRequest) -> list[MentorshipOut]:
 
 @router.get(
     "/cycles/{cycle_id}/mentors",
-    response={200: list[MentorOut], 403: dict},
+    response={200: list[MentorOut], 403: ErrorOut, 404: ErrorOut},
     summary="A cycle's mentors with free places (students and the alumni office)",
 )
 def cycle_mentors(request: HttpRequest, cycle_id: int) -> Status:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from alma.api.openapi import errors
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
 from alma.people.privacy import PRIVATE_FIELDS, audience_of, person_view_for
@@ -30,12 +31,24 @@ def _person_out(request: HttpRequest, person: Person) -> dict:
     return view
 
 
-@router.get("/me", response=PersonOut, exclude_unset=True, summary="My own record")
+@router.get(
+    "/me",
+    response=PersonOut,
+    exclude_unset=True,
+    summary="My own record",
+    openapi_extra=errors(404),
+)
 def my_record(request: HttpRequest) -> dict:
     return _person_out(request, _own_person(request))
 
 
-@router.patch("/me", response=PersonOut, exclude_unset=True, summary="Edit my profile")
+@router.patch(
+    "/me",
+    response=PersonOut,
+    exclude_unset=True,
+    summary="Edit my profile",
+    openapi_extra=errors(404),
+)
 def update_my_record(request: HttpRequest, payload: ProfileIn) -> dict:
     person = _own_person(request)
     data = payload.model_dump(exclude_unset=True)
@@ -51,13 +64,20 @@ def update_my_record(request: HttpRequest, payload: ProfileIn) -> dict:
     return _person_out(request, person)
 
 
-@router.get("/me/privacy", response=PrivacyOut, summary="My privacy settings")
+@router.get(
+    "/me/privacy", response=PrivacyOut, summary="My privacy settings", openapi_extra=errors(404)
+)
 def my_privacy(request: HttpRequest) -> PrivacyOut:
     person = _own_person(request)
     return PrivacyOut(audiences={key: str(audience_of(person, key)) for key in PRIVATE_FIELDS})
 
 
-@router.put("/me/privacy", response=PrivacyOut, summary="Change who may see my fields")
+@router.put(
+    "/me/privacy",
+    response=PrivacyOut,
+    summary="Change who may see my fields",
+    openapi_extra=errors(404),
+)
 def set_my_privacy(request: HttpRequest, payload: PrivacyIn) -> PrivacyOut:
     person = _own_person(request)
     person_set_privacy(
@@ -73,6 +93,7 @@ def set_my_privacy(request: HttpRequest, payload: PrivacyIn) -> PrivacyOut:
     response=PersonOut,
     exclude_unset=True,
     summary="A person, as I may see them",
+    openapi_extra=errors(404),
 )
 def person_detail(request: HttpRequest, person_id: int) -> dict:
     person = get_object_or_404(
