@@ -22,6 +22,7 @@ BUILDERS = (
     "alma.demo.giving",  # ten funds, five years of gifts, awards, letters and two ceremonies
     "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
     "alma.demo.insights",  # five years of ledger history, then the insights rollups
+    "alma.demo.accounts",  # the office account's two-factor secret (published for the demo)
 )
 
 DEMO_SEED = 2026

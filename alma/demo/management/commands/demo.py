@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alma.activity.models import Activity
+from alma.demo import accounts as demo_accounts
+from alma.demo.accounts import DEMO_TOTP_SECRET, demo_code
 from alma.demo.builders import DEMO_SEED, DemoRun, demo_build
 from alma.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded
 from alma.people.models import Person
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             "--no-serve", action="store_true", help="set everything up but do not start the server"
         )
         parser.add_argument(
+            "--code",
+            action="store_true",
+            help="print the office account's current two-factor code (the demo's published secret) "
+            "and exit",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="empty the database (every record and account in it) and load the demo afresh",
@@ -53,6 +61,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["code"]:
+            self.stdout.write(demo_code())
+            return
         port = port_number(options["port"] or os.environ.get("PORT") or "8000")
         if not 0 < options["scale"] <= 10:
             raise CommandError("--scale must be more than 0 and at most 10.")
@@ -82,6 +93,9 @@ class Command(BaseCommand):
                 )
             )
 
+        # A demo loaded before two-factor existed gets the office's published secret too.
+        demo_accounts.build(DemoRun(seed=DEMO_SEED))
+
         # DEBUG is off by default: WhiteNoise serves the collected files from STATIC_ROOT.
         call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -94,6 +108,10 @@ class Command(BaseCommand):
             f"  {'email'.ljust(width)}  {'password'.ljust(len(DEMO_PASSWORD))}  role",
             f"  {'-' * width}  {'-' * len(DEMO_PASSWORD)}  {'-' * 30}",
             *(f"  {a.email.ljust(width)}  {DEMO_PASSWORD}  {a.role}" for a in DEMO_ACCOUNTS),
+            "",
+            f"The office account also asks for a two-factor code: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run `alma demo --code` "
+            "for the current one.",
             "",
             f"Alma: {url}",
             "",
