@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from alma.events.access import managed_scope_of
+from alma.events.models import Event, EventKind
 from alma.lifecycle.models import GraduateDestination
 from alma.people.models import (
     Chapter,
@@ -181,3 +182,15 @@ def chapter_for_place(*, city: str, country: str = "") -> Chapter | None:
     if country.strip():
         chapters = chapters.filter(Q(country="") | Q(country__iexact=country.strip()))
     return chapters.order_by("pk").first()
+
+
+def chapter_send_off_of(*, chapter: Chapter, entry_year: int) -> Event | None:
+    """The chapter's live send-off seminar for this intake, if it has one already."""
+    return (
+        Event.objects.filter(
+            host_chapter=chapter, kind=EventKind.SEND_OFF, audience_entry_year=entry_year
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("pk")
+        .first()
+    )
