@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Que
 from django.utils import timezone
 
 from alma.events.access import managed_scope_of
+from alma.events.models import Event, EventKind
 from alma.lifecycle.models import GraduateDestination
 from alma.people.models import (
     Chapter,
@@ -232,4 +233,16 @@ def chapters_with_send_off(*, entry_year: int) -> set[int]:
         )
         .exclude(status=Event.Status.CANCELLED)
         .values_list("host_chapter_id", flat=True)
+    )
+
+
+def chapter_send_off_of(*, chapter: Chapter, entry_year: int) -> Event | None:
+    """The chapter's live send-off seminar for this intake, if it has one already."""
+    return (
+        Event.objects.filter(
+            host_chapter=chapter, kind=EventKind.SEND_OFF, audience_entry_year=entry_year
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("pk")
+        .first()
     )

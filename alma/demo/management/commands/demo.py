@@ -1,6 +1,12 @@
-"""`alma demo`: migrate, load the demo university once, print the sign-ins and serve the site."""
+"""`alma demo`: migrate, load the demo university once, print the sign-ins and serve the site.
+
+Beside the server it runs one `alma worker`, so the demo's emails, reminders and long jobs are
+done, and stops it when the server stops.
+"""
 
 import os
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -26,6 +32,32 @@ def port_number(value: str) -> int:
     return port
 
 
+def site_url_for(port: int) -> str:
+    """The address emails and QR codes point at: ALMA_SITE_URL if set, else the served port."""
+    return os.environ.get("ALMA_SITE_URL") or f"http://127.0.0.1:{port}"
+
+
+def worker_command() -> list[str]:
+    """The worker started beside the demo server (the same interpreter, so the same .venv)."""
+    return [sys.executable, "-m", "alma.cli", "worker"]
+
+
+def worker_start(site_url: str) -> subprocess.Popen[bytes]:
+    # The worker reads settings at start: it must see the same site address and secret key.
+    environment = {**os.environ, "ALMA_SITE_URL": site_url}
+    return subprocess.Popen(worker_command(), env=environment)  # noqa: S603 - fixed argv
+
+
+def worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 class Command(BaseCommand):
     help = (
         "Try Alma: migrate the database, load the demo university (once; later runs reuse it), "
@@ -47,6 +79,11 @@ class Command(BaseCommand):
             action="store_true",
             help="print the office account's current two-factor code (the demo's published secret) "
             "and exit",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a background worker beside the server (run `alma worker` yourself)",
         )
         parser.add_argument(
             "--reset",
@@ -100,6 +137,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         url = f"http://127.0.0.1:{port}/"
+        # The server runs in this process: links it makes (emails, QR codes) follow the port.
+        settings.SITE_URL = site_url_for(port)
         width = max(len(a.email) for a in DEMO_ACCOUNTS)
         lines = [
             "",
@@ -119,5 +158,14 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
         if options["no_serve"]:
             return
-        # No autoreloader: it would re-run this whole command in a child process.
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        worker = None
+        if not options["no_worker"]:
+            say("Starting a background worker (emails, reminders, duplicate search)…")
+            worker = worker_start(settings.SITE_URL)
+        try:
+            # No autoreloader: it would re-run this whole command in a child process.
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            if worker is not None:
+                say("Stopping the background worker…")
+                worker_stop(worker)
