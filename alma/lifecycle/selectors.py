@@ -128,7 +128,7 @@ def admissions_by_hometown(*, entry_year: int, viewer: Any | None) -> list[dict[
     what the viewer may see counts: a hidden education is not found, a hidden hometown is
     counted as unknown. `viewer=None` is the operator's command line (`alma insights`), which
     has the database itself: every record counts."""
-    everyone = Q()
+    everyone = Q(pk__isnull=False)
     hometown_seen = everyone if viewer is None else field_visible_q(viewer, "hometown")
     counts = (
         Person.objects.filter(
