@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(
         f"{'database':<10}{'rows':>11}{'people':>10}{'COPY floor s':>14}{'alma import s':>15}"
-        f"{'x floor':>9}{'target s':>10}{'peak MB':>9}{'again s':>9}"
+        f"{'x floor':>9}{'target s':>13}{'peak MB':>13}{'again s':>9}"
         f"{'records s':>11}{'index s':>9}"
     )
     for r in results:
@@ -255,8 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"{r['database']:<10}{r['rows']:>11,}{r['people']:>10,}{r['floor_seconds']:>14}"
             f"{r['alma_seconds']:>15}{r['times_floor']:>9}"
-            f"{(str(target) + verdict) if target else '-':>10}"
-            f"{str(r['peak_mb']) + peak_verdict:>9}{r['again_seconds']:>9}"
+            f"{(str(target) + verdict) if target else '-':>13}"
+            f"{str(r['peak_mb']) + peak_verdict:>13}{r['again_seconds']:>9}"
             f"{r['records_seconds']:>11}{r['index_and_commit_seconds']:>9}"
         )
     print(

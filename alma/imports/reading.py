@@ -7,6 +7,7 @@ evaluated — a formula cell is reported, not computed; the archive's unpacked s
 zip bomb stops before it is read.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from alma.lib.errors import ApplicationError
 
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
+DECODE_SLICE = 1 << 20  # bytes decoded at a time when the encoding is checked
 HEADER_SCAN = 10  # the header row is looked for among the first rows (titles above it are common)
 
 
@@ -79,25 +81,28 @@ def max_bytes() -> int:
     return int(getattr(settings, "ALMA_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the name of the encoding that decoded it."""
+def text_encoding(data: bytes) -> str:
+    """The encoding that decodes the whole file (checked a slice at a time: no copy of the whole
+    text is made, which for a large file would be several times its size)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise ApplicationError(
-            _("The file is neither UTF-8 nor GB18030/GBK text. Save it as CSV UTF-8 or XLSX.")
-        ) from None
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), DECODE_SLICE):
+                decoder.decode(data[start : start + DECODE_SLICE])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ApplicationError(
+        _("The file is neither UTF-8 nor GB18030/GBK text. Save it as CSV UTF-8 or XLSX.")
+    )
 
 
-def _csv_rows(buffer: io.StringIO) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(buffer: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
     sample = buffer.read(20000)
     buffer.seek(0)
     try:
@@ -186,10 +191,13 @@ def _read_table(data: bytes, filename: str) -> Table:
         encoding = "xlsx"
         rows, fraction_read = _xlsx_rows(data)
     else:
-        text, encoding = decode(data)
-        buffer = io.StringIO(text, newline="")
+        encoding = text_encoding(data)
+        raw = io.BytesIO(data)
+        # Decoded as it is read: the text of a large file is never held whole.
+        buffer = io.TextIOWrapper(raw, encoding=encoding, newline="")
         rows = _csv_rows(buffer)
-        fraction_read = lambda: buffer.tell() / max(len(text), 1)  # noqa: E731
+        # (the reader closes the bytes once read to the end)
+        fraction_read = lambda: 1.0 if raw.closed else raw.tell() / max(len(data), 1)  # noqa: E731
     head: list[tuple[int, list[Any]]] = []
     for line, cells in rows:
         if not _blank(cells):
