@@ -46,6 +46,7 @@ from alma.giving.models import (
     LedgerEntry,
     Pledge,
     ReceiptWording,
+    RecurringGift,
     Score,
     ThankYouLetter,
 )
@@ -196,6 +197,10 @@ def entry_count(world: dict[str, Any]) -> int:
 
 def gift_count(world: dict[str, Any]) -> int:
     return Gift.objects.count()
+
+
+def recurring_count(world: dict[str, Any]) -> int:
+    return RecurringGift.objects.count()
 
 
 def round_count(world: dict[str, Any]) -> int:
@@ -2204,6 +2209,53 @@ EXPECTATIONS: dict[str, Route] = {
                 page(403, alice=302),
                 data={"reason": "Returned to the donor"},
                 state=entry_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/gifts/<int:pk>/match/": Route(
+        {"giving:gift-match"},
+        [
+            Request("get", "/giving/gifts/{matched_gift}/match/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/gifts/{matched_gift}/match/",
+                page(403, alice=302),
+                data={"offer": "{offer}"},
+                state=gift_count,
+                changed_for=frozenset({"alice"}),
+            ),
+            Request("post", "/giving/gifts/{matched_gift}/match/", page(403, alice=404), data={}),
+        ],
+    ),
+    "giving/donors/<int:pk>/recurring/": Route(
+        {"giving:recurring-new"},
+        [
+            Request("get", "/giving/donors/{dave_donor}/recurring/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/donors/{dave_donor}/recurring/",
+                page(403, alice=302),
+                data={
+                    "fund": "{fund}",
+                    "amount": "50",
+                    "interval": "quarterly",
+                    "starts_on": "{today}",
+                },
+                state=recurring_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "giving/recurring/<int:pk>/collect/": Route(
+        {"giving:recurring-collect"},
+        [
+            Request("get", "/giving/recurring/{plan}/collect/", outcomes(405)),
+            Request(
+                "post",
+                "/giving/recurring/{plan}/collect/",
+                page(403, alice=302),
+                state=gift_count,
                 changed_for=frozenset({"alice"}),
             ),
         ],

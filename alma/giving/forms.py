@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alma.giving.models import Fund, Gift, Purpose, RecurringGift
 from alma.lib.money import CURRENCY_PLACES
-from alma.people.models import Organization
+from alma.people.models import Organization, Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_length": 20, "widget": forms.TextInput(attrs={"inputmode": "decimal"})}
@@ -52,6 +52,15 @@ class GiftForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), initial=timezone.localdate, widget=DATE)
     anonymous = forms.BooleanField(label=_("Anonymous gift"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    # For an organisation's gift: who handed it over, and the alumnus it is credited to.
+    representative = forms.ModelChoiceField(
+        label=_("Given through"), queryset=Person.objects.none(), required=False
+    )
+    soft_credit = forms.ModelChoiceField(
+        label=_("Soft credit to (an alumnus who brought the gift about)"),
+        queryset=Person.objects.none(),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -585,9 +585,10 @@ class LedgerEntry(models.Model):
 
 
 class LedgerMaintenance(models.Model):
-    """A row here lets the triggers accept deleting ledger entries (tests' clean-up only).
+    """A row here lets the triggers accept deleting ledger entries.
 
-    Nothing in Alma writes it: financial records are kept whole, erasure included.
+    Written only by `alma.giving.maintenance.ledger_erase`, which `flush` (emptying the whole
+    database) runs first; financial records are otherwise kept whole, a person's erasure included.
     """
 
     started_at = models.DateTimeField(default=timezone.now)

@@ -21,6 +21,7 @@ from alma.giving.models import (
     Fund,
     Gift,
     LedgerEntry,
+    MatchingOffer,
     Pledge,
     ThankYouLetter,
 )
@@ -314,6 +315,21 @@ def donor_impact(*, donor: Donor, viewer: Any) -> Impact:
         letters=letters,
         invitations=invitations,
         pledges=pledges,
+    )
+
+
+def matching_offers_for(*, donor: Donor) -> QuerySet[MatchingOffer]:
+    """Active matching offers of the organisations the donor works for now."""
+    if donor.person_id is None:
+        return MatchingOffer.objects.none()
+    return (
+        MatchingOffer.objects.filter(
+            active=True,
+            donor__organization__employments__person_id=donor.person_id,
+            donor__organization__employments__is_current=True,
+        )
+        .select_related("donor__organization")
+        .distinct()
     )
 
 

@@ -10,6 +10,7 @@ Mail and background jobs go out after the transaction commits.
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -422,7 +423,7 @@ def gift_record(
     description: str = "",
     received_on: dt.date | None = None,
     representative: Person | None = None,
-    soft_credits: list[tuple[Person, Any]] | None = None,
+    soft_credits: Sequence[tuple[Person, Any]] | None = None,
     instalment: PledgeInstalment | None = None,
     recurring: RecurringGift | None = None,
     matches: Gift | None = None,
@@ -498,7 +499,12 @@ def gift_record(
     credited: list[Person] = []
     total_credited = Decimal(0)
     for person, credit in soft_credits or []:
-        value = parse_amount(credit, currency=home, field="soft_credit")
+        # No amount: the whole gift, as converted into the school's currency.
+        value = (
+            converted
+            if credit is None
+            else parse_amount(credit, currency=home, field="soft_credit")
+        )
         total_credited += value
         if donor.person_id == person.pk:
             raise ApplicationError(_("A donor is not soft-credited for their own gift."))

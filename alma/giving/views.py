@@ -23,6 +23,7 @@ from alma.giving.forms import (
     LetterForm,
     PeriodForm,
     PledgeForm,
+    RecurringForm,
     RoundForm,
     ScoreForm,
     TransferForm,
@@ -37,14 +38,16 @@ from alma.giving.models import (
     Fund,
     Gift,
     LedgerEntry,
+    MatchingOffer,
     PledgeInstalment,
     Receipt,
+    RecurringGift,
     ThankYouLetter,
 )
 from alma.giving.receipts import annual_summary_pdf, default_wording, receipt_pdf, wording_for
 from alma.lib.errors import ApplicationError
 from alma.lib.money import format_money
-from alma.people.models import Organization
+from alma.people.models import Organization, Person, Stage
 from alma.people.privacy import people_visible_to, person_shown_by_consent
 
 PAGE_SIZE = 25
@@ -227,13 +230,17 @@ def gift_new(request: HttpRequest) -> HttpResponse:
             "amount": instalment.amount - services.instalment_paid(instalment.pk),
         }
     form = GiftForm(request.POST or None, initial=initial)
+    if donor is not None and donor.organization_id is not None:
+        _organisation_choices(form, user, donor)
     if request.method == "POST" and donor is not None and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        credited = data.pop("soft_credit")
         try:
             gift = services.gift_record(
                 donor=donor,
                 by=user,
                 instalment=instalment,
+                soft_credits=[(credited, None)] if credited else None,
                 **data,
             )
         except ApplicationError as error:
@@ -259,6 +266,66 @@ def gift_new(request: HttpRequest) -> HttpResponse:
             "organizations": Organization.objects.exclude(kind=Organization.Kind.SCHOOL_UNIT),
         },
     )
+
+
+def _organisation_choices(form: GiftForm, user: Any, donor: Donor) -> None:
+    """An organisation's gift: its representatives, and its alumni employees to credit."""
+    label = lambda p: (person_shown_by_consent(user, p, consented=True) or {})["full_name"]  # noqa: E731
+    representative = form.fields["representative"]
+    representative.queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        represented_organizations=donor.organization_id
+    )
+    representative.label_from_instance = label  # type: ignore[attr-defined]
+    credit = form.fields["soft_credit"]
+    credit.queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        employments__organization=donor.organization_id,
+        employments__is_current=True,
+        stage=Stage.ALUMNUS,
+    ).distinct()
+    credit.label_from_instance = label  # type: ignore[attr-defined]
+
+
+@require_POST
+@role_required(OFFICE)
+def gift_match(request: HttpRequest, pk: int) -> HttpResponse:
+    """The donor's employer matches the gift under one of its matching offers."""
+    gift = get_object_or_404(Gift, pk=pk)
+    offer = get_object_or_404(MatchingOffer, pk=_int(request.POST.get("offer")))
+    _office_action(
+        request,
+        _("Matching gift recorded."),
+        services.matching_gift_record,
+        gift=gift,
+        offer=offer,
+    )
+    return redirect("giving:donor", gift.donor_id)
+
+
+@require_POST
+@role_required(OFFICE)
+def recurring_new(request: HttpRequest, pk: int) -> HttpResponse:
+    donor = get_object_or_404(Donor, pk=pk)
+    form = RecurringForm(request.POST)
+    if form.is_valid():
+        _office_action(
+            request,
+            _("Standing gift set up."),
+            services.recurring_gift_create,
+            donor=donor,
+            **form.cleaned_data,
+        )
+    else:
+        messages.error(request, _("Check the standing gift: fund, amount, interval and start."))
+    return redirect("giving:donor", donor.pk)
+
+
+@require_POST
+@role_required(OFFICE)
+def recurring_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The standing gift's payment now due has arrived: record it."""
+    plan = get_object_or_404(RecurringGift, pk=pk)
+    _office_action(request, _("Payment recorded."), services.recurring_gift_collect, plan=plan)
+    return redirect("giving:donor", plan.donor_id)
 
 
 @require_POST
@@ -328,6 +395,9 @@ def donor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "name": name,
             "gifts": selectors.donor_gifts(donor=donor),
             "impact": selectors.donor_impact(donor=donor, viewer=user),
+            "plans": donor.recurring_gifts.select_related("fund"),
+            "recurring_form": RecurringForm(),
+            "offers": selectors.matching_offers_for(donor=donor),
         },
     )
 

@@ -2,7 +2,6 @@
 thanks, the office approves it, and the donor reads it on his impact page (on a phone too)."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -11,7 +10,6 @@ from playwright.sync_api import Page, expect
 from alma.accounts.models import User
 from alma.giving import services
 from alma.giving.models import Award, Gift, LedgerEntry, ThankYouLetter
-from alma.giving.tests.ledger_cleanup import erase_ledger
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,19 +17,12 @@ FUND = "Li Family Scholarship"
 LETTER = "Thank you for helping me finish my degree."
 
 
-@pytest.fixture
-def committed_ledger(transactional_db) -> Iterator[None]:
-    """The ledger refuses deletes: clear it (under maintenance) before the database is flushed."""
-    yield
-    erase_ledger()
-
-
 def fits_the_width(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def test_a_donor_sees_the_thanks_of_the_student_his_gift_helped(
-    live_server, browser, new_page, sign_in, screenshot, committed_ledger,
+    live_server, browser, new_page, sign_in, screenshot,
     alice: User, carol: User, dave: User,
 ):  # fmt: skip
     today = timezone.localdate()

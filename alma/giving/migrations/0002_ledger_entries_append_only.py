@@ -1,8 +1,8 @@
 """Ledger entries are never updated or deleted: triggers refuse it on SQLite and PostgreSQL.
 
 A correction is a reversal plus a new entry (alma.giving.services). Deleting is accepted only
-while giving_ledgermaintenance holds a row (the test suite's clean-up after tests that commit;
-nothing in Alma writes it). On PostgreSQL, TRUNCATE is refused too unless the ledger is empty
+while giving_ledgermaintenance holds a row: alma.giving.maintenance.ledger_erase, which giving's
+`flush` runs before emptying the whole database, is the one writer of that row. On PostgreSQL, TRUNCATE is refused too unless the ledger is empty
 or under maintenance (Django's `flush` truncates every table at once).
 """
 

@@ -7,7 +7,6 @@ run copies the in-memory test database into a file (see alma/events/tests/test_c
 """
 
 import contextlib
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -18,17 +17,11 @@ from alma.giving import services
 from alma.giving.models import Fund, LedgerEntry, Receipt
 from alma.giving.selectors import ledger_reconcile
 from alma.giving.tests.factories import FundFactory
-from alma.giving.tests.ledger_cleanup import erase_ledger
 from alma.lib.errors import ApplicationError
 from alma.testing import factories as f
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("committed_ledger")]
-
-
-@pytest.fixture
-def committed_ledger(shared_database) -> Iterator[None]:  # noqa: F811
-    yield
-    erase_ledger()
+# The ledger these tests commit is emptied by `flush` between tests (giving's flush command).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shared_database")]
 
 
 def awards(alice, fund: Fund, count: int, amount: str) -> list:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from alma.activity.models import Activity
 from alma.giving import services
-from alma.giving.models import Fund, Gift, LedgerEntry, Receipt, Source
+from alma.giving.models import Fund, Gift, LedgerEntry, LedgerMaintenance, Receipt, Source
 from alma.giving.selectors import fund_statement, gift_totals, ledger_reconcile
 from alma.giving.tests.factories import FundFactory, OrganizationDonorFactory
 from alma.lib.errors import ApplicationError
@@ -479,3 +479,20 @@ def test_sums_are_exact_to_the_cent_on_every_database(alice, dave):
     services.award_pay(award=award, by=alice)
     assert services.award_paid(award) == Decimal("123458.79")
     assert balance(fund) == Decimal("0.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_the_whole_database_empties_the_ledger_the_one_allowed_way(alice, dave):
+    """`flush` (`alma demo --reset`, the suite between tests that commit) still works."""
+    fund = FundFactory()
+    donor = services.donor_for_person(person=dave.person)
+    services.gift_record(donor=donor, fund=fund, by=alice, amount="100")
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM giving_ledgerentry")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not LedgerEntry.objects.exists() and not Fund.objects.exists()
+    assert not LedgerMaintenance.objects.exists()  # the switch is closed again

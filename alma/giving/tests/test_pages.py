@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from alma.events.models import Registration
 from alma.events.tests.factories import EventFactory
 from alma.giving import services
-from alma.giving.models import Application, ApplicationDocument, Award, Fund, Gift
+from alma.giving.models import Application, ApplicationDocument, Award, Fund, Gift, RecurringGift
 from alma.giving.tests.world import PDF, giving_world
 from alma.lib.errors import ApplicationError
 from alma.testing import factories as f
@@ -211,7 +211,9 @@ def test_the_ceremony_seats_the_funds_donors_and_the_award_holders(
     )
     assert response.status_code == 302
     guests = set(Registration.objects.filter(event=ceremony).values_list("person_id", flat=True))
-    assert guests == {dave.person_id, carol.person_id}  # frank's company gave to another fund
+    employee = Gift.objects.get(pk=world["matched_gift"]).donor.person_id
+    # The fund's donors and its award holder; frank's company gave to another fund.
+    assert guests == {dave.person_id, employee, carol.person_id}
     assert "Award ceremony 2026" in client_for(dave).get("/giving/impact/").content.decode()
 
 
@@ -220,7 +222,7 @@ def test_totals_export_reconciles_with_the_ledger(world, alice):
     content = client.get("/giving/reports/?format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     money = sum(Decimal(r[4]) for r in rows[1:])
-    assert money == Decimal("25000.00")  # dave's 20,000 and the company's 5,000
+    assert money == Decimal("25300.00")  # dave's 20,000, the company's 5,000, an employee's 300
     book = openpyxl.load_workbook(io.BytesIO(client.get("/giving/reports/?format=xlsx").content))
     sheet = book.worksheets[0]
     assert [c.value for c in next(sheet.iter_rows(max_row=1))][:3] == ["Year", "Purpose", "Source"]
@@ -228,7 +230,7 @@ def test_totals_export_reconciles_with_the_ledger(world, alice):
         f"/giving/funds/{world['fund']}/statement/?start=2000-01-01&end={timezone.localdate()}&format=pdf"
     )
     text = pdf_text(statement.content)
-    assert "Closing balance" in text and "15000.00" in text
+    assert "Closing balance" in text and "15300.00" in text
 
 
 def test_a_name_that_looks_like_a_formula_is_escaped_in_exports(alice):
@@ -337,3 +339,46 @@ def test_a_pledge_from_the_give_page_shows_on_my_giving(world, erin):
     assert response.status_code == 302
     page = client.get("/giving/impact/").content.decode()
     assert "Li Family Scholarship: ¥600.00" in page
+
+
+def test_the_office_records_a_company_gift_through_its_representative_with_a_soft_credit(
+    world, alice, frank, dave
+):
+    from alma.activity.models import Activity
+
+    company = frank.person.represented_organizations.get()
+    f.EmploymentFactory(person=dave.person, organization=company, organization_name=company.name)
+    client = client_for(alice)
+    form = client.get(f"/giving/gifts/new/?organization={company.pk}").content.decode()
+    assert "Frank Partner" in form and "Dave Alumnus" in form
+    response = client.post(
+        "/giving/gifts/new/",
+        {"organization": company.pk, "fund": world["fund"], "kind": "money", "amount": "800",
+         "currency": "USD", "exchange_rate": "7", "received_on": timezone.localdate(),
+         "representative": frank.person_id, "soft_credit": dave.person_id},
+    )  # fmt: skip
+    assert response.status_code == 302
+    gift = Gift.objects.latest("id")
+    assert (gift.amount, gift.representative) == (Decimal("5600.00"), frank.person)
+    credit = gift.soft_credits.get()
+    assert (credit.person, credit.amount) == (dave.person, Decimal("5600.00"))
+    assert Activity.objects.filter(
+        kind="giving.gift", source_id=str(gift.pk), actor=dave.person
+    ).exists()
+
+
+def test_standing_gifts_and_employer_matches_are_recorded_from_the_donor_page(world, alice, dave):
+    client = client_for(alice)
+    donor_page = f"/giving/donors/{world['dave_donor']}/"
+    assert "Record the payment due" in client.get(donor_page).content.decode()
+    employee_donor = Gift.objects.get(pk=world["matched_gift"]).donor_id
+    assert "Matched by" in client.get(f"/giving/donors/{employee_donor}/").content.decode()
+    plan = RecurringGift.objects.get(pk=world["plan"])
+    due = plan.next_due_on
+    client.post(f"/giving/recurring/{plan.pk}/collect/")
+    plan.refresh_from_db()
+    assert plan.next_due_on == services.add_months(due, 1)
+    assert plan.gifts.count() == 1
+    client.post(f"/giving/gifts/{world['matched_gift']}/match/", {"offer": world["offer"]})
+    match = Gift.objects.get(matches_id=world["matched_gift"])
+    assert match.amount == Decimal("300.00")  # one for one, within the yearly cap

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from alma.giving import services
-from alma.giving.models import AwardRound, Fund, Purpose
+from alma.giving.models import AwardRound, Fund, MatchingOffer, Purpose
 from alma.people.models import Organization
+from alma.testing import factories as f
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -78,6 +79,21 @@ def giving_world(users: dict[str, Any]) -> dict[str, Any]:
         by=alice,
     )
     assert AwardRound.objects.filter(pk=open_round.pk).exists()
+    # An alumni enterprise matches its alumni's gifts (one of them gave 300); dave gives 100 a
+    # month.
+    employee = f.AlumnusFactory(full_name="Eve Employee")
+    employer = f.EmploymentFactory(person=employee).organization
+    offer = MatchingOffer.objects.create(
+        donor=services.donor_for_organization(organization=employer),
+        ratio=1,
+        cap_per_person_per_year=10000,
+    )
+    matched_gift = services.gift_record(
+        donor=services.donor_for_person(person=employee), fund=fund, by=alice, amount="300"
+    )
+    plan = services.recurring_gift_create(
+        donor=dave_donor, fund=fund, amount="100", interval="monthly", starts_on=today, by=alice
+    )
     return {
         "fund": fund.pk,
         "other_fund": other_fund.pk,
@@ -98,4 +114,7 @@ def giving_world(users: dict[str, Any]) -> dict[str, Any]:
         "pending_letter": pending_letter.pk,
         "dave_entry": dave_gift.entries.get().pk,
         "fund_code": Fund.objects.get(pk=fund.pk).code,
+        "offer": offer.pk,
+        "matched_gift": matched_gift.pk,
+        "plan": plan.pk,
     }
