@@ -40,6 +40,8 @@ def _register() -> None:
     from alma.comms.api import router as comms_router
     from alma.directory.api import router as directory_router
     from alma.events.api import router as events_router
+    from alma.giving.api import router as giving_router
+    from alma.insights.api import router as insights_router
     from alma.mentoring.api import router as mentoring_router
     from alma.people.api import router as people_router
 
@@ -49,7 +51,9 @@ def _register() -> None:
     api.add_router("/activities", activity_router)
     api.add_router("/events", events_router)
     api.add_router("/mentoring", mentoring_router)
+    api.add_router("/giving", giving_router)
     api.add_router("/comms", comms_router)
+    api.add_router("/insights", insights_router)
 
 
 _register()

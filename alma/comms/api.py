@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from alma.accounts.roles import Role, has_role
 from alma.comms import mailings, selectors, services
 from alma.comms.models import Mailing, Notification
+from alma.lib.openapi import ErrorOut, errors
 
 router = Router(tags=["comms"])
 
@@ -45,7 +46,12 @@ def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
     return person
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="My inbox, newest first")
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    summary="My inbox, newest first",
+    openapi_extra=errors(404),
+)
 @paginate(LimitOffsetPagination)
 def notifications(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.inbox_of(person=_person(request))
@@ -58,7 +64,10 @@ def unread(request: HttpRequest) -> UnreadOut:
 
 
 @router.post(
-    "/notifications/{notification_id}/read", response=NotificationOut, summary="Mark one read"
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    summary="Mark one read",
+    openapi_extra=errors(404),
 )
 def notification_read(request: HttpRequest, notification_id: int) -> Notification:
     person = _person(request)
@@ -68,11 +77,12 @@ def notification_read(request: HttpRequest, notification_id: int) -> Notificatio
 
 @router.get(
     "/mailings/{mailing_id}/status",
-    response={200: MailingStatusOut, 403: dict},
+    response={200: MailingStatusOut, 403: ErrorOut},
     summary="A mailing's recipients, sent, unconfirmed claims, clicks, unsubscribes, bounces",
+    openapi_extra=errors(404),
 )
 def mailing_status(request: HttpRequest, mailing_id: int) -> Status:
     if not has_role(request.user, Role.ALUMNI_OFFICE):
-        return Status(403, {"detail": _("Only the alumni office sees mailings.")})
+        return Status(403, ErrorOut(detail=_("Only the alumni office sees mailings.")))
     mailing = get_object_or_404(Mailing, pk=mailing_id)
     return Status(200, mailings.mailing_stats(mailing).contract())

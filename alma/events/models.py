@@ -1,6 +1,7 @@
 """Programs and events across the lifecycle: registration, waitlist, roles, check-in, feeds,
 and the messages read out at ceremonies."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -53,6 +54,10 @@ class EventKind(models.TextChoices):
     WELCOME = "welcome", _("Welcome for new alumni")
     JOB_FAIR = "job_fair", _("Job fair")
     OTHER = "other", _("Other")
+
+
+# Staff may check people in from the day before an event (set-up, early arrivals).
+CHECK_IN_OPENS_BEFORE = dt.timedelta(days=1)
 
 
 class Event(models.Model):
@@ -182,6 +187,15 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def check_in_opens_at(self) -> dt.datetime:
+        return self.starts_at - CHECK_IN_OPENS_BEFORE
+
+    @property
+    def check_in_is_open(self) -> bool:
+        """Pages offer *Check in* only from here on (the service refuses it before)."""
+        return timezone.now() >= self.check_in_opens_at
 
     @property
     def host_name(self) -> str:

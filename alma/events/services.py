@@ -19,6 +19,7 @@ from alma.activity.services import activity_record, provider_of
 from alma.events.access import event_admits, managed_scope_of
 from alma.events.kinds import ATTENDED, ROLE_KINDS
 from alma.events.models import (
+    CHECK_IN_OPENS_BEFORE,
     CalendarFeed,
     Event,
     EventKind,
@@ -34,8 +35,6 @@ from alma.people.models import Chapter, Organization, Person, Stage
 from alma.people.services import person_create_contact
 
 REMINDER_LEAD = dt.timedelta(hours=24)
-# Staff may check people in from the day before an event (set-up, early arrivals).
-CHECK_IN_OPENS_BEFORE = dt.timedelta(days=1)
 ANSWER_MAX_LENGTH = 1000
 MAX_GUESTS = 20
 

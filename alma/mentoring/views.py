@@ -32,7 +32,7 @@ from alma.mentoring.models import (
     MentorProfile,
     Mentorship,
 )
-from alma.people.privacy import person_view_for
+from alma.people.privacy import person_views_for
 
 PAGE_SIZE = 25
 OFFICE = Role.ALUMNI_OFFICE
@@ -200,9 +200,12 @@ def mentor_list(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
     mentors = selectors.mentors_with_free_places(cycle)
     page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
-    for mentor in page.object_list:
+    mentors_shown = list(page.object_list)
+    views = person_views_for(request.user, [m.person for m in mentors_shown])
+    by_id = {view["id"]: view for view in views}
+    for mentor in mentors_shown:
         # The card shows the person as this viewer may see them (a hidden headline stays out).
-        mentor.person_view = person_view_for(request.user, mentor.person) or {}  # type: ignore[attr-defined]
+        mentor.person_view = by_id.get(mentor.person_id, {})  # type: ignore[attr-defined]
     return render(
         request,
         "mentoring/mentors.html",

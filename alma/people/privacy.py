@@ -10,7 +10,7 @@ for display.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
@@ -171,7 +171,10 @@ def lookup_q(viewer: Any, text: str, *, prefix: str = "") -> Q:
 
 
 def person_views_for(viewer: Any, people: Any) -> list[dict[str, Any]]:
-    """The views of those people the viewer may see at all, in order (lists, lookups)."""
+    """The views of those people the viewer may see at all, in order (lists, lookups); their
+    education and employment are read in one query each for the whole list."""
+    people = list(people)
+    prefetch_related_objects(people, "educations", "employments")
     views = (person_view_for(viewer, person) for person in people)
     return [view for view in views if view is not None]
 
@@ -197,6 +200,24 @@ def person_view_for(viewer: Any, person: Person) -> dict[str, Any] | None:
     if "gender" in view:
         view["gender_display"] = person.get_gender_display()
     return view
+
+
+# What someone shown by consent alone (not by their audiences) shows: their name, nothing more.
+NAME_ONLY = ("id", "full_name", "name_latin")
+
+
+def person_shown_by_consent(
+    viewer: Any, person: Person, *, consented: bool
+) -> dict[str, Any] | None:
+    """A person shown for one purpose they agreed to (a student named to the donors of their
+    award, a donor named to the students they help): None without the consent; with it, what
+    `person_view_for` shows the viewer, or at least the name if their audiences leave it out."""
+    if not consented:
+        return None
+    view = person_view_for(viewer, person)
+    if view is not None:
+        return view
+    return {name: getattr(person, name) for name in NAME_ONLY}
 
 
 def privacy_settings(person: Person) -> list[tuple[PrivateField, Audience]]:

@@ -5,7 +5,9 @@ be one the operation documents, and every body must match the documented schema.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,6 +32,18 @@ CHECKS = [
 
 # Read from the application itself when the tests are collected (Django is set up by then).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_test_connection():
+    """Django's handler closes the database connection when a request ends; inside a test's
+    transaction that would close the test's own (PostgreSQL keeps connections open). The test
+    Client disconnects the same handler; a WSGI caller in a test must too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def contract_test(persona: str):  # type: ignore[no-untyped-def]
