@@ -298,3 +298,37 @@ def test_recipient_addresses_show_only_to_whom_may_see_them(
     assert b"private@example.edu" not in page.content
     assert private.full_name.encode() in page.content
     assert open_person.pk
+
+
+def test_the_recipients_page_shows_a_field_only_to_whom_it_is_visible(alice):
+    """Canary: every combination of profile and email audience, against privacy.may_see."""
+    from itertools import product
+
+    from alma.people.models import Audience
+    from alma.people.privacy import may_see, may_see_profile
+    from alma.testing.personas import client_for
+
+    mailing = _mailing(alice)
+    Mailing.objects.filter(pk=mailing.pk).update(status="sent")
+    people = []
+    for n, (profile, email) in enumerate(product(Audience.values, Audience.values)):
+        person = f.AlumnusFactory(
+            full_name=f"Canary zq{n}name",
+            email=f"zq{n}mail@example.org",
+            privacy={"profile": profile, "email": email},
+        )
+        MailingRecipient.objects.create(
+            mailing=mailing, person=person, email=person.email, language="en", state="sent"
+        )
+        people.append(person)
+    page = (
+        client_for(alice)
+        .get(reverse("comms:mailing-recipients", args=[mailing.pk]) + "?page=1")
+        .content
+    )
+    for person in people:
+        profile_shown = may_see_profile(alice, person)
+        assert (person.full_name.encode() in page) == profile_shown
+        assert (person.email.encode() in page) == (
+            profile_shown and may_see(alice, person, "email")
+        )
