@@ -9,10 +9,15 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: setup demo test test-fast bench lint browser clean messages
 
+# Set-up says what it does: the first install takes a minute or two and must not look like a hang.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test]"
+	@echo "Setting up $(VENV) (first time or after pyproject.toml changed; a minute or two)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Upgrading pip..."
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@echo "Installing Alma and its dependencies (pip lists each package as it goes)..."
+	@$(BIN)/python -m pip install --progress-bar off -e ".[test]"
+	@echo "Set-up done."
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

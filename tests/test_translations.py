@@ -265,7 +265,7 @@ def test_signed_in_navigation_is_chinese_for_every_role(persona, request):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = LANGUAGE
     chrome = _chrome(client.get("/"))
     assert chrome.html_lang == LANGUAGE
-    for label in ("首页", "API 令牌", "退出"):
+    for label in ("首页", "账户", "退出"):
         assert label in chrome.text
     for english in ("Home", "My profile", "Service log", "Records", "Sign out", "Sign in"):
         assert english not in chrome.text

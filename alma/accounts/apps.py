@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "alma.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Connects the sign-in receiver that notes two-factor in the session (see the module).
+        from alma.accounts import middleware  # noqa: F401

@@ -81,3 +81,64 @@ class ApiToken(models.Model):
     @staticmethod
     def new_token() -> str:
         return "alma_" + secrets.token_urlsafe(32)
+
+
+class SignUpInvitation(models.Model):
+    """A link that lets one person make a login, sent to one address.
+
+    Three ways to get one: the alumni office invites someone; an alumnus claims the record the
+    office holds and the link goes to a contact already on that record; or, where the record has
+    no address (or the claimant gives a new one), the office approves the claim first. Only the
+    token's SHA-256 is stored; the token is in the mailed link alone.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation from the alumni office")
+        CLAIM = "claim", _("Claim confirmed by a contact on record")
+        CLAIM_APPROVAL = "claim_approval", _("Claim approved by the alumni office")
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the office's approval")
+        SENT = "sent", _("Link sent")
+        USED = "used", _("Login made")
+        REFUSED = "refused", _("Refused")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    email = models.EmailField(_("email"), help_text=_("Where the link goes; the login's address."))
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signup_invitations",
+    )
+    digest = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    claimed_with = models.CharField(
+        _("claimed with"),
+        max_length=254,
+        blank=True,
+        help_text=_("The email or student number the claimant gave."),
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up invitation")
+        verbose_name_plural = _("sign-up invitations")
+        ordering = ["-created_at"]
+        indexes = [
+            # The office's queue of claims to approve, newest first.
+            models.Index(fields=["status", "-created_at"], name="signup_invitation_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email}"

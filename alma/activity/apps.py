@@ -8,6 +8,7 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity ledger")
 
     def ready(self) -> None:
-        from alma.activity import kinds
+        from alma.activity import kinds, notifications
 
         kinds.register_builtin_kinds()
+        notifications.register_notification_kinds()

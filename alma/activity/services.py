@@ -79,28 +79,33 @@ def provider_of(person: Person) -> str:
 
 
 def activity_notify_beneficiary(*, activity_id: int) -> bool:
-    """Email the person served, asking how helpful it was. Returns whether a mail was sent."""
+    """Tell the person served (inbox and mail), asking how helpful it was. Returns whether a
+    mail was sent."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.urls import reverse
+
+    from alma.activity.notifications import SERVICE_RECORDED
+    from alma.comms.services import mailed, notification_send
 
     activity = (
         Activity.objects.select_related("actor", "beneficiary").filter(pk=activity_id).first()
     )
-    if activity is None or activity.beneficiary is None or not activity.beneficiary.email:
+    if activity is None or activity.beneficiary is None:
         return False
+    link = reverse("activity:received")
     body = render_to_string(
         "activity/email/service_recorded.txt",
-        {"activity": activity, "link": settings.SITE_URL + reverse("activity:received")},
+        {"activity": activity, "link": settings.SITE_URL + link},
     )
-    send_mail(
-        _("A service was recorded for you — was it helpful?"),
-        body,
-        None,
-        [activity.beneficiary.email],
+    notification = notification_send(
+        recipient=activity.beneficiary,
+        kind=SERVICE_RECORDED.slug,
+        subject=_("A service was recorded for you — was it helpful?"),
+        body=body,
+        link=link,
     )
-    return True
+    return bool(mailed([notification]))
 
 
 def staff_service_log(
@@ -181,6 +186,7 @@ ACTIVITY_ROW_KEYS = frozenset(
         "recorded_by_id",
         "rating",
         "rated_at",
+        "beneficiary_stage",
     }
 )
 _LOOKUP_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
@@ -251,6 +257,11 @@ def _row_checked(row: dict[str, Any], *, prefix: str) -> _CheckedRow:
     for key in ("actor", "beneficiary", "recorded_by"):
         if row.get(key) is not None and row.get(f"{key}_id") is not None:
             raise refuse(_("Give %(k)s or %(k)s_id, not both.") % {"k": key})
+    stated_stage = row.get("beneficiary_stage")
+    if stated_stage is not None and (
+        stated_stage not in ProcessStage.values or _person_id(row, "beneficiary") is None
+    ):
+        raise refuse(_("Unknown stage of the person served."), "beneficiary_stage")
     actor_id = _person_id(row, "actor")
     if provider is None and actor_id is None:
         raise refuse(_("An activity needs an actor or a provider."))
@@ -323,8 +334,8 @@ def _activity_from(checked: _CheckedRow, facts: _PeopleFacts, *, prefix: str) ->
             raise ApplicationError(
                 prefix + _("This person holds no post from which to serve students.")
             )
-    stage = ""
-    if beneficiary_id is not None:
+    stage = row.get("beneficiary_stage") or ""
+    if beneficiary_id is not None and not stage:
         stage = stage_at(
             stage=facts.stages[beneficiary_id],
             expected_graduation=facts.expected_graduation.get(beneficiary_id),
@@ -403,7 +414,9 @@ def activity_record_bulk(*, rows: list[dict[str, Any]], batch_size: int = 1000) 
 
     A row holds `activity_record`'s keyword arguments; `actor_id`, `beneficiary_id` and
     `recorded_by_id` may stand in for the objects, and a `rating` (1 to 5, for kinds the
-    beneficiary may rate, with an optional `rated_at`) may come with it. The people's facts
+    beneficiary may rate, with an optional `rated_at`) may come with it. A record of the past
+    (an older system's log, the demo's history) may state the `beneficiary_stage` it had then;
+    otherwise the stage is read off the person as now. The people's facts
     are read for all rows in a few queries, never one per row. All rows are recorded or none:
     the first bad row raises an ApplicationError that names it. Returns the number recorded.
     """

@@ -37,8 +37,11 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _register() -> None:
     from alma.accounts.api import router as accounts_router
     from alma.activity.api import router as activity_router
+    from alma.comms.api import router as comms_router
     from alma.directory.api import router as directory_router
     from alma.events.api import router as events_router
+    from alma.giving.api import router as giving_router
+    from alma.insights.api import router as insights_router
     from alma.mentoring.api import router as mentoring_router
     from alma.people.api import router as people_router
 
@@ -48,6 +51,9 @@ def _register() -> None:
     api.add_router("/activities", activity_router)
     api.add_router("/events", events_router)
     api.add_router("/mentoring", mentoring_router)
+    api.add_router("/giving", giving_router)
+    api.add_router("/comms", comms_router)
+    api.add_router("/insights", insights_router)
 
 
 _register()

@@ -19,6 +19,10 @@ BUILDERS = (
     "alma.demo.people",  # people, organisations, chapters, sign-ins, the staff service log
     "alma.demo.events",  # a year of programs and events, send-offs, destinations
     "alma.demo.mentoring",  # a mentoring program with a cycle open for applications
+    "alma.demo.giving",  # ten funds, five years of gifts, awards, letters and two ceremonies
+    "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
+    "alma.demo.insights",  # five years of ledger history, then the insights rollups
+    "alma.demo.accounts",  # the office account's two-factor secret (published for the demo)
 )
 
 DEMO_SEED = 2026

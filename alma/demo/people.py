@@ -720,7 +720,13 @@ SURNAME_PINYIN = {
     "过": "Guo",
     "沈": "Shen",
 }
-ALL_PURPOSES = tuple(ConsentPurpose.values)
+# The purposes alumni and students decide for themselves (a parent's send-off and new-parents
+# consents are asked on admission, and recorded with the parents).
+ALL_PURPOSES = tuple(
+    p
+    for p in ConsentPurpose.values
+    if p not in (ConsentPurpose.SEND_OFF, ConsentPurpose.NEW_PARENTS)
+)
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 ORG_DESCRIPTIONS: dict[str, str] = {
     Organization.Kind.ALUMNI_ENTERPRISE: f"Founded and led by alumni of {UNIVERSITY_NAME}.",

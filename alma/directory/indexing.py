@@ -24,7 +24,14 @@ from django.db import connection, transaction
 from alma.directory.models import DirectoryEntry, DirectorySample, DirectoryText, FacetCount
 from alma.directory.text import document, facet_token, name_tokens, sort_key
 from alma.lib.bulk import insert_rows, one_of, select_one_of
-from alma.people.models import ChapterMembership, Education, Employment, Person
+from alma.people.models import (
+    ChapterMembership,
+    Education,
+    Employment,
+    Person,
+    PersonRelation,
+    Stage,
+)
 from alma.people.privacy import audience_rank
 
 LEVELS = (1, 2, 3)
@@ -331,8 +338,11 @@ def _reads() -> dict[str, str]:
     """The SELECTs of the index, in the order each model lists its rows (its Meta.ordering,
     then by id so that equal rows always come in the same order)."""
     return {
+        # The directory lists members, never contacts: a relative (a parent of an admitted
+        # student) with no student lifecycle of their own stays a contact of their student.
         "people": f"SELECT {_columns(Person, INDEXED_PERSON_COLUMNS)} FROM {Person._meta.db_table} "
-        "WHERE {where} ORDER BY id",
+        f"WHERE {{where}} AND NOT (stage = '{Stage.NONE}' AND id IN "
+        f"(SELECT relative_id FROM {PersonRelation._meta.db_table})) ORDER BY id",
         "educations": f"SELECT {_columns(Education, INDEXED_EDUCATION_COLUMNS)} "
         f"FROM {Education._meta.db_table} WHERE {{where}} ORDER BY entry_year DESC, id",
         "employments": f"SELECT {_columns(Employment, EMPLOYMENT_FIELDS)} "

@@ -45,19 +45,12 @@ class _FacetRow(models.Model):
         abstract = True
 
 
-# The index tables' person keys have no foreign key in the database (db_constraint=False):
-# bulk indexing writes a row per person in each, and PostgreSQL checked every one of those keys
-# at COMMIT (about a second per 100,000 people). Django still deletes the rows with the person,
-# and the rows are only ever written for people just read (migration 0005).
-
-
 class DirectoryEntry(_FacetRow):
     person = models.OneToOneField(
         "people.Person",
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="directory_entry",
-        db_constraint=False,
     )
     sort_name = models.CharField(max_length=200)
 
@@ -90,7 +83,6 @@ class DirectoryText(models.Model):
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="directory_text",
-        db_constraint=False,
     )
     names = models.TextField()
     text1 = models.TextField(blank=True)  # words of fields visible to everyone signed in
@@ -115,7 +107,6 @@ class DirectorySample(_FacetRow):
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="+",
-        db_constraint=False,
     )
     sub = models.PositiveSmallIntegerField()
     words1 = models.TextField()

@@ -343,13 +343,17 @@ def _count_matches(
 
 
 def _broad_order(sql: _Sql, query: DirectoryQuery, table: str) -> tuple[str, list[Any]]:
-    """ORDER BY for broad words: names beginning with the words first, then by name."""
+    """ORDER BY for broad words: the name that is the words, then names beginning with them,
+    then by name."""
     by_name = f"{table}.sort_name, {table}.person_id"
     if query.sort == "name":
         return by_name, []
     low, high = _name_range(sql)
-    named = f"CASE WHEN {table}.sort_name >= %s AND {table}.sort_name < %s THEN 0 ELSE 1 END"
-    return f"{named}, {by_name}", [low, high]
+    named = (
+        f"CASE WHEN {table}.sort_name = %s THEN 0 "
+        f"WHEN {table}.sort_name >= %s AND {table}.sort_name < %s THEN 1 ELSE 2 END"
+    )
+    return f"{named}, {by_name}", [low, low, high]
 
 
 def _name_range(sql: _Sql) -> tuple[str, str]:
@@ -502,17 +506,25 @@ def _hits(sql: _Sql, query: DirectoryQuery) -> list[int]:
     limits = [query.page_size, (query.page - 1) * query.page_size]
     order = "e.sort_name, e.person_id"
     if sql.tokens and query.sort == "relevance":
+        # A name that is exactly the words ("Wang Lei") comes before longer names that merely
+        # begin with them (Wang Leifei), which the text rank alone may put first.
+        exact = "CASE WHEN e.sort_name = %s THEN 0 ELSE 1 END"
+        whole_name = " ".join(sql.tokens)
         if sql.postgres:
             statement = (
                 f"SELECT e.person_id FROM {ENTRY} e JOIN {TEXT} t ON t.person_id = e.person_id WHERE {where} "
-                f"ORDER BY ts_rank(t.search{sql.level}, to_tsquery('simple', %s)) DESC, {order} LIMIT %s OFFSET %s"
+                f"ORDER BY {exact}, ts_rank(t.search{sql.level}, to_tsquery('simple', %s)) DESC, "
+                f"{order} LIMIT %s OFFSET %s"
             )
-            return [r[0] for r in _fetch(statement, [*params, sql.text_param(), *limits])]
+            return [
+                r[0] for r in _fetch(statement, [*params, whole_name, sql.text_param(), *limits])
+            ]
         statement = (
             f"SELECT e.person_id FROM directory_fts f JOIN {ENTRY} e ON e.person_id = f.rowid "
-            f"WHERE directory_fts MATCH %s AND {where} ORDER BY f.rank, {order} LIMIT %s OFFSET %s"
+            f"WHERE directory_fts MATCH %s AND {where} ORDER BY {exact}, f.rank, {order} "
+            "LIMIT %s OFFSET %s"
         )
-        return [r[0] for r in _fetch(statement, [sql.text_param(), *params, *limits])]
+        return [r[0] for r in _fetch(statement, [sql.text_param(), *params, whole_name, *limits])]
     statement = (
         f"SELECT e.person_id FROM {ENTRY} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
     )

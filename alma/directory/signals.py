@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from alma.directory.indexing import directory_forget_people, directory_index_people
-from alma.people.models import ChapterMembership, Education, Employment, Person
+from alma.people.models import ChapterMembership, Education, Employment, Person, PersonRelation
 from alma.people.signals import people_bulk_changed, private_fields_shown
 
 Part = Education | Employment | ChapterMembership
@@ -48,6 +48,14 @@ def _part_changed(sender: Any, instance: Part, raw: bool = False, **kwargs: Any)
         directory_index_people(person_ids=[instance.person_id])
 
 
+def _relation_changed(
+    sender: Any, instance: PersonRelation, raw: bool = False, **kwargs: Any
+) -> None:
+    # Becoming (or ceasing to be) someone's relative decides whether a person is listed.
+    if not raw and instance.relative_id not in _being_deleted():
+        directory_index_people(person_ids=[instance.relative_id])
+
+
 def _people_bulk_changed(sender: Any, person_ids: list[int], **kwargs: Any) -> None:
     directory_index_people(person_ids=person_ids)
 
@@ -70,3 +78,7 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(_part_changed, sender=model, dispatch_uid=f"directory_{name}_saved")
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"directory_{name}_deleted")
+    post_save.connect(_relation_changed, sender=PersonRelation, dispatch_uid="directory_rel_saved")
+    post_delete.connect(
+        _relation_changed, sender=PersonRelation, dispatch_uid="directory_rel_deleted"
+    )

@@ -31,5 +31,7 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
         "can_search": viewer_level(request.user) > 0,
         "querystring": request.GET.urlencode(),
     }
-    template = "directory/index.html#results" if request.htmx else "directory/index.html"
+    # htmx restoring a page the back button returns to (its cache missed) needs the whole page.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "directory/index.html#results" if fragment else "directory/index.html"
     return render(request, template, context)

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and lifecycle programs")
 
     def ready(self) -> None:
-        from alma.events import kinds
+        from alma.events import kinds, notifications
 
         kinds.register_event_kinds()
+        notifications.register_notification_kinds()

@@ -1,6 +1,7 @@
 """Programs and events across the lifecycle: registration, waitlist, roles, check-in, feeds,
 and the messages read out at ceremonies."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -53,6 +54,10 @@ class EventKind(models.TextChoices):
     WELCOME = "welcome", _("Welcome for new alumni")
     JOB_FAIR = "job_fair", _("Job fair")
     OTHER = "other", _("Other")
+
+
+# Staff may check people in from the day before an event (set-up, early arrivals).
+CHECK_IN_OPENS_BEFORE = dt.timedelta(days=1)
 
 
 class Event(models.Model):
@@ -184,6 +189,15 @@ class Event(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def check_in_opens_at(self) -> dt.datetime:
+        return self.starts_at - CHECK_IN_OPENS_BEFORE
+
+    @property
+    def check_in_is_open(self) -> bool:
+        """Pages offer *Check in* only from here on (the service refuses it before)."""
+        return timezone.now() >= self.check_in_opens_at
+
+    @property
     def host_name(self) -> str:
         if self.host_chapter_id:
             return str(self.host_chapter)
@@ -292,24 +306,70 @@ class EventRole(models.Model):
 
 
 class EventMessage(models.Model):
-    """A message to graduates from a distinguished alumnus: text or a link, on the ceremony."""
+    """A message from a distinguished alumnus to a cohort: this year's freshmen or graduates.
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    The alumni office invites an alumnus to write (status `invited`), the alumnus writes it
+    through a signed link (`submitted`), the office reviews it (`approved` or `declined`).
+    Approved messages are shown on the cohort's page, read out at the ceremony from a printable
+    sheet, and travel with the welcome or graduation mail. A message may also be attached
+    straight to a ceremony by its organisers (approved as it is added).
+    """
+
+    class Cohort(models.TextChoices):
+        FRESHMEN = "freshmen", _("Freshmen")
+        GRADUATES = "graduates", _("Graduates")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    cohort = models.CharField(_("to"), max_length=10, choices=Cohort.choices, blank=True)
+    cohort_year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     author = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_messages"
     )
     author_name = models.CharField(_("from"), max_length=200)
     text = models.TextField(_("message"), blank=True)
     link = models.URLField(_("link (video or article)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPROVED
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("graduation message")
-        verbose_name_plural = _("graduation messages")
+        verbose_name = _("alumni message")
+        verbose_name_plural = _("alumni messages")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False)
+                | Q(cohort__in=["freshmen", "graduates"], cohort_year__isnull=False),
+                name="event_message_event_or_cohort",
+            )
+        ]
+        indexes = [
+            # A cohort's page, its printable sheet and its mail: approved messages to a cohort.
+            models.Index(
+                fields=["cohort", "cohort_year", "status"], name="event_message_cohort_idx"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.author_name} @ {self.event}"
+        return f"{self.author_name} @ {self.event or self.cohort_year}"
 
 
 class CalendarFeed(models.Model):

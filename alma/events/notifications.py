@@ -1,4 +1,6 @@
-"""Mail about events: confirmations with the check-in QR, waitlist news, reminders, invitations.
+"""Notifications about events: confirmations with the check-in QR, waitlist news, reminders,
+invitations. They go through `alma.comms` (the inbox, and mail by each person's preferences);
+a confirmation carrying a check-in code is transactional and is always mailed.
 
 Called from background jobs (tasks.py), never inside a request's transaction.
 """
@@ -6,14 +8,45 @@ Called from background jobs (tasks.py), never inside a request's transaction.
 from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from alma.comms.kinds import NotificationKind, register_notification_kind
+from alma.comms.services import Notice, mailed, notification_send, notifications_send
 from alma.events.models import Event, Registration
 from alma.events.qr import checkin_url, qr_png
-from alma.people.models import Person
+from alma.people.models import ConsentPurpose, Person
+
+MODULE = gettext_lazy("Events")
+REGISTRATION_CODE = NotificationKind(
+    slug="events.registration_code",
+    label=gettext_lazy("Registration confirmed, with the check-in code"),
+    module=MODULE,
+    transactional=True,
+)
+REGISTRATION = NotificationKind(
+    slug="events.registration",
+    label=gettext_lazy("Waitlist news and cancelled events"),
+    module=MODULE,
+)
+REMINDER = NotificationKind(
+    slug="events.reminder", label=gettext_lazy("Reminders the day before"), module=MODULE
+)
+INVITATION = NotificationKind(
+    slug="events.invitation",
+    label=gettext_lazy("Invitations to events"),
+    module=MODULE,
+    consent_purpose=ConsentPurpose.EVENTS,
+)
+KINDS = [REGISTRATION_CODE, REGISTRATION, REMINDER, INVITATION]
+
+
+def register_notification_kinds() -> None:
+    for kind in KINDS:
+        register_notification_kind(kind)
 
 
 def _event_link(event: Event) -> str:
@@ -37,10 +70,8 @@ def _message(
     return message
 
 
-def registration_message(registration: Registration, reason: str) -> EmailMultiAlternatives | None:
+def registration_notice(registration: Registration, reason: str) -> Notice | None:
     person, event = registration.person, registration.event
-    if not person.email:
-        return None
     context = {
         "registration": registration,
         "event": event,
@@ -61,12 +92,21 @@ def registration_message(registration: Registration, reason: str) -> EmailMultiA
             return None  # the place was given up again before the mail went
         qr_for = checkin_url(registration)
         context["checkin_url"] = qr_for
-    return _message(
+    subject = subjects[reason] % {"title": event.title}
+    message = _message(
         to=person.email,
-        subject=subjects[reason] % {"title": event.title},
+        subject=subject,
         template=f"registration_{reason}",
         context=context,
         qr_for=qr_for,
+    )
+    return Notice(
+        recipient=person,
+        kind=(REGISTRATION_CODE if qr_for else REGISTRATION).slug,
+        subject=subject,
+        body=str(message.body),
+        link=reverse("events:detail", args=[event.pk]),
+        email=message,
     )
 
 
@@ -74,20 +114,17 @@ def send_registration_mails(registration_ids: list[int], reason: str) -> int:
     registrations = Registration.objects.filter(pk__in=registration_ids).select_related(
         "person", "event", "event__host_chapter", "event__host_unit"
     )
-    messages = [m for r in registrations if (m := registration_message(r, reason)) is not None]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    notices = [n for r in registrations if (n := registration_notice(r, reason)) is not None]
+    return mailed(notifications_send(notices))
 
 
 def send_reminder(registration: Registration) -> bool:
     person, event = registration.person, registration.event
-    if not person.email:
-        return False
     url = checkin_url(registration)
+    subject = _("Reminder: %(title)s") % {"title": event.title}
     message = _message(
         to=person.email,
-        subject=_("Reminder: %(title)s") % {"title": event.title},
+        subject=subject,
         template="reminder",
         context={
             "registration": registration,
@@ -98,22 +135,51 @@ def send_reminder(registration: Registration) -> bool:
         },
         qr_for=url,
     )
-    message.send()
-    return True
+    notification = notification_send(
+        recipient=person,
+        kind=REMINDER.slug,
+        subject=subject,
+        body=str(message.body),
+        link=reverse("events:detail", args=[event.pk]),
+        email=message,
+    )
+    return bool(mailed([notification]))
 
 
 def send_invitations(event_id: int, person_ids: list[int]) -> int:
     event = Event.objects.select_related("host_chapter", "host_unit").get(pk=event_id)
-    people = Person.objects.filter(pk__in=person_ids).exclude(email="")
-    messages = [
-        _message(
+    from alma.events.selectors import cohort_messages
+
+    people = Person.objects.filter(pk__in=person_ids)
+    subject = _("You are invited: %(title)s") % {"title": event.title}
+    # A send-off welcomes a year's freshmen, a welcome gathering a year's graduates: the
+    # messages alumni wrote to that cohort travel with the invitation.
+    messages: list = []
+    if event.audience_entry_year:
+        messages = list(cohort_messages(cohort="freshmen", year=event.audience_entry_year))
+    elif event.audience_graduation_year:
+        messages = list(cohort_messages(cohort="graduates", year=event.audience_graduation_year))
+    notices = []
+    for p in people:
+        message = _message(
             to=p.email,
-            subject=_("You are invited: %(title)s") % {"title": event.title},
+            subject=subject,
             template="invitation",
-            context={"event": event, "person": p, "link": _event_link(event)},
+            context={
+                "event": event,
+                "person": p,
+                "link": _event_link(event),
+                "cohort_messages": messages,
+            },
         )
-        for p in people
-    ]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        notices.append(
+            Notice(
+                recipient=p,
+                kind=INVITATION.slug,
+                subject=subject,
+                body=str(message.body),
+                link=reverse("events:detail", args=[event.pk]),
+                email=message,
+            )
+        )
+    return mailed(notifications_send(notices))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alma.events.access import audience_everyone_q, audience_q, facts_of, managed_scope_of
 from alma.events.models import (
     Event,
+    EventMessage,
     EventRole,
     Program,
     Registration,
@@ -174,4 +175,20 @@ def chapter_upcoming_events(*, chapter: Chapter, limit: int) -> list[Event]:
         Event.objects.filter(host_chapter=chapter, ends_at__gte=timezone.now())
         .select_related("program")
         .order_by("starts_at")[:limit]
+    )
+
+
+def cohort_messages(*, cohort: str, year: int) -> QuerySet[EventMessage]:
+    """Approved alumni messages to a cohort (freshmen of an entry year, graduates of a year):
+    those written to the cohort, and those attached to a ceremony for it."""
+    for_ceremony = (
+        Q(event__audience_graduation_year=year)
+        if cohort == EventMessage.Cohort.GRADUATES
+        else Q(event__audience_entry_year=year)
+    )
+    return (
+        EventMessage.objects.filter(status=EventMessage.Status.APPROVED)
+        .filter(Q(cohort=cohort, cohort_year=year) | for_ceremony)
+        .select_related("author", "event")
+        .order_by("created_at", "id")
     )

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from alma.activity.services import activity_record, provider_of
 from alma.events.access import event_admits, managed_scope_of
 from alma.events.kinds import ATTENDED, ROLE_KINDS
 from alma.events.models import (
+    CHECK_IN_OPENS_BEFORE,
     CalendarFeed,
     Event,
     EventKind,
@@ -33,8 +35,6 @@ from alma.people.models import Chapter, Organization, Person, Stage
 from alma.people.services import person_create_contact
 
 REMINDER_LEAD = dt.timedelta(hours=24)
-# Staff may check people in from the day before an event (set-up, early arrivals).
-CHECK_IN_OPENS_BEFORE = dt.timedelta(days=1)
 ANSWER_MAX_LENGTH = 1000
 MAX_GUESTS = 20
 
@@ -745,3 +745,108 @@ def calendar_feed_for(*, person: Person, reset: bool = False) -> CalendarFeed:
         feed.created_at = timezone.now()
         feed.save(update_fields=["token", "created_at"])
     return feed
+
+
+# --- Alumni messages to a cohort ----------------------------------------------------------
+
+
+@transaction.atomic
+def event_message_invite(*, by: User, author: Person, cohort: str, year: int) -> EventMessage:
+    """Invite a distinguished alumnus to write to a cohort; they are told with a signed link
+    (no sign-in needed) through the notifications."""
+    from alma.comms import tokens
+    from alma.comms.kinds import MESSAGE_INVITATION
+    from alma.comms.services import notify_later
+
+    if cohort not in EventMessage.Cohort.values:
+        raise ApplicationError(_("Choose freshmen or graduates."), field="cohort")
+    this_year = timezone.localdate().year
+    if not this_year - 1 <= year <= this_year + 1:
+        raise ApplicationError(_("Choose last year, this year or next year."), field="year")
+    if author.stage != Stage.ALUMNUS:
+        raise ApplicationError(_("Invite an alumnus to write."), field="author")
+    if (
+        EventMessage.objects.filter(author=author, cohort=cohort, cohort_year=year)
+        .exclude(status=EventMessage.Status.DECLINED)
+        .exists()
+    ):
+        raise ApplicationError(_("This alumnus is already writing to this cohort."), field="author")
+    message = EventMessage.objects.create(
+        cohort=cohort,
+        cohort_year=year,
+        author=author,
+        author_name=author.full_name,
+        status=EventMessage.Status.INVITED,
+        invited_by=by,
+        invited_at=timezone.now(),
+    )
+    token = tokens.make({"m": message.pk}, tokens.MESSAGE_SALT)
+    link = reverse("comms:message-write", args=[token])
+    label = EventMessage.Cohort(cohort).label
+    notify_later(
+        recipient_ids=[author.pk],
+        kind=MESSAGE_INVITATION.slug,
+        subject=_("Would you write a few words to our %(cohort)s of %(year)d?")
+        % {"cohort": label, "year": year},
+        body=_(
+            "The alumni office invites you to write a message to the %(cohort)s of %(year)d. "
+            "It will be shown on their page, read out at the ceremony and sent with their "
+            "mail. Write it here (no sign-in needed):"
+        )
+        % {"cohort": label, "year": year},
+        link=link,
+    )
+    return message
+
+
+def event_message_from_token(token: str) -> EventMessage | None:
+    from alma.comms import tokens
+
+    value = tokens.read(token, tokens.MESSAGE_SALT)
+    if not isinstance(value, dict):
+        return None
+    return EventMessage.objects.select_related("author").filter(pk=int(value.get("m") or 0)).first()
+
+
+@transaction.atomic
+def event_message_submit(*, message: EventMessage, text: str, link: str = "") -> EventMessage:
+    """The invited alumnus writes (or rewrites, until it is reviewed): in the ledger as a CASE
+    volunteer activity, once."""
+    from alma.comms.kinds import COHORT_MESSAGE
+
+    locked = EventMessage.objects.select_for_update().select_related("author").get(pk=message.pk)
+    if locked.status not in (EventMessage.Status.INVITED, EventMessage.Status.SUBMITTED):
+        raise ApplicationError(_("This message was reviewed already and can no longer change."))
+    text, link = text.strip(), link.strip()
+    if not text:
+        raise ApplicationError(_("Write the message."), field="text")
+    if len(text) > 5000:
+        raise ApplicationError(
+            _("The message is too long (at most 5000 characters)."), field="text"
+        )
+    first = locked.status == EventMessage.Status.INVITED
+    locked.text, locked.link = text, link
+    locked.status = EventMessage.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save()
+    if first and locked.author is not None:
+        activity_record(
+            kind=COHORT_MESSAGE.slug,
+            actor=locked.author,
+            beneficiary=None,
+            note=f"{locked.get_cohort_display()} {locked.cohort_year}",
+            source=locked,
+        )
+    return locked
+
+
+@transaction.atomic
+def event_message_review(*, message: EventMessage, by: User | None, approve: bool) -> EventMessage:
+    locked = EventMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.status != EventMessage.Status.SUBMITTED:
+        raise ApplicationError(_("Only a written message waiting for review can be reviewed."))
+    locked.status = EventMessage.Status.APPROVED if approve else EventMessage.Status.DECLINED
+    locked.reviewed_by = by
+    locked.reviewed_at = timezone.now()
+    locked.save()
+    return locked

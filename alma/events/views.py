@@ -662,6 +662,13 @@ def check_in(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("This check-in code is not valid."))
     event = registration.event
     if not access.may_check_in(request.user, event):
+        if registration.person_id == getattr(request.user, "person_id", None):
+            # Attendees open their own code from the email: show them where it is used.
+            messages.info(
+                request,
+                _("This is your check-in code: show it at the door, where staff will scan it."),
+            )
+            return redirect("events:detail", pk=event.pk)
         raise PermissionDenied
     first = None
     error = None

@@ -9,9 +9,6 @@ A segment is a saved directory search (`models.Segment`): creating, editing and 
 its current size, and its export, which is the directory export of its search.
 """
 
-import csv
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +22,12 @@ from alma.directory.search import FACET_LABELS, DirectoryQuery, clean_query, dir
 from alma.directory.services import private_views_log
 from alma.imports.models import ExportLog, Segment
 from alma.lib.errors import ApplicationError
+from alma.lib.sheets import escape_cell
 from alma.people.models import Person
 from alma.people.privacy import PRIVATE_FIELDS, person_view_for
 
 EXPORT_LIMIT = 50_000
 PAGE = 500
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # (column, label, privacy key or None for always shown)
 COLUMNS: list[tuple[str, Any, str | None]] = [
@@ -53,15 +50,6 @@ COLUMNS: list[tuple[str, Any, str | None]] = [
     ("education", "education", "education"),
     ("employment", "employment", "employment"),
 ]
-
-
-def escape_cell(value: Any) -> Any:
-    """A value safe to open in a spreadsheet: text that starts like a formula gets a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(column: str, view: dict[str, Any]) -> Any:
@@ -139,31 +127,6 @@ def directory_export(
         row_count=len(rows),
     )
     return Export(columns=[name for name, _key in columns], rows=rows, log=log)
-
-
-def csv_bytes(columns: list[str], rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    # A BOM so that Excel opens UTF-8 Chinese text correctly.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def xlsx_bytes(columns: list[str], rows: list[list[Any]], *, title: str = "") -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    # Excel refuses sheet names with []:*?/\ or longer than 31 characters.
-    title = re.sub(r"[\[\]:*?/\\]", " ", title).strip()
-    sheet = book.create_sheet(title=(title or _("Export"))[:31])
-    sheet.append(columns)
-    for row in rows:
-        # Escaped text stays text: openpyxl writes a string starting with ' as a string cell.
-        sheet.append([str(v) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # Segments: saved searches, evaluated again whenever they are used.

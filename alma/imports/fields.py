@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from alma.imports.reading import Formula, cell_text
 from alma.lib.text import unstorable_reason
-from alma.people.models import DegreeLevel, Gender
+from alma.people.models import DegreeLevel, Gender, PersonRelation, Stage
 from alma.people.validation import date_of_birth_problem
 
 
@@ -37,6 +37,18 @@ FIELDS: dict[str, ImportField] = {
             gettext_lazy("Full name"),
             ("姓名", "名字", "name", "full name", "fullname"),
             200,
+        ),
+        ImportField(
+            "family_name",
+            gettext_lazy("Family name"),
+            ("姓", "姓氏", "family name", "last name", "lastname", "surname"),
+            100,
+        ),
+        ImportField(
+            "given_name",
+            gettext_lazy("Given name"),
+            ("名", "given name", "given names", "first name", "firstname", "forename"),
+            100,
         ),
         ImportField(
             "name_latin",
@@ -159,24 +171,190 @@ FIELDS: dict[str, ImportField] = {
             "wechat", gettext_lazy("WeChat ID"), ("微信", "微信号", "wechat", "wechat id"), 60
         ),
         ImportField(
+            "hometown_country",
+            gettext_lazy("Hometown country"),
+            (
+                "生源国家",
+                "籍贯国家",
+                "家乡国家",
+                "hometown country",
+                "home country",
+                "country of origin",
+            ),
+            80,
+        ),
+        ImportField(
+            "hometown_province",
+            gettext_lazy("Hometown province"),
+            (
+                "生源省份",
+                "生源地省份",
+                "生源省",
+                "籍贯省份",
+                "家乡省份",
+                "hometown province",
+                "home province",
+                "province of origin",
+                "home state",
+            ),
+            80,
+        ),
+        ImportField(
+            "hometown_city",
+            gettext_lazy("Hometown city"),
+            (
+                "生源地",
+                "生源城市",
+                "生源地城市",
+                "籍贯",
+                "家乡",
+                "家乡城市",
+                "hometown",
+                "hometown city",
+                "home town",
+                "home city",
+                "city of origin",
+            ),
+            80,
+        ),
+        ImportField(
+            "current_country",
+            gettext_lazy("Current country"),
+            ("所在国家", "现居国家", "国家", "country", "current country", "country of residence"),
+            80,
+        ),
+        ImportField(
+            "current_province",
+            gettext_lazy("Current province"),
+            (
+                "所在省份",
+                "现居省份",
+                "省份",
+                "province",
+                "current province",
+                "state",
+                "state province",
+            ),
+            80,
+        ),
+        ImportField(
             "current_city",
             gettext_lazy("Current city"),
             ("所在城市", "城市", "现居城市", "工作城市", "city", "current city", "location"),
             80,
         ),
+        ImportField(
+            "stage",
+            gettext_lazy("Lifecycle stage"),
+            ("阶段", "身份", "学籍状态", "人员类别", "stage", "status", "lifecycle stage"),
+        ),
+        ImportField(
+            "admission_year",
+            gettext_lazy("Admission year"),
+            (
+                "录取年份",
+                "录取年",
+                "录取年度",
+                "admission year",
+                "year of admission",
+                "admitted",
+                "intake",
+                "intake year",
+            ),
+        ),
+        ImportField(
+            "chapter",
+            gettext_lazy("Chapter"),
+            (
+                "校友会",
+                "所属校友会",
+                "地方校友会",
+                "分会",
+                "chapter",
+                "alumni chapter",
+                "alumni association",
+            ),
+            200,
+        ),
+        ImportField(
+            "parent_name",
+            gettext_lazy("Parent or guardian's name"),
+            (
+                "家长姓名",
+                "家长",
+                "父母姓名",
+                "监护人",
+                "监护人姓名",
+                "parent",
+                "parent name",
+                "guardian",
+                "guardian name",
+                "parent guardian",
+                "parent or guardian",
+            ),
+            200,
+        ),
+        ImportField(
+            "parent_relation",
+            gettext_lazy("Parent or guardian's relation"),
+            ("与学生关系", "家长关系", "关系", "relationship", "relation", "parent relation"),
+        ),
+        ImportField(
+            "parent_phone",
+            gettext_lazy("Parent or guardian's phone"),
+            (
+                "家长电话",
+                "家长手机",
+                "家长联系电话",
+                "监护人电话",
+                "父母电话",
+                "parent phone",
+                "parent mobile",
+                "guardian phone",
+            ),
+            40,
+        ),
+        ImportField(
+            "parent_email",
+            gettext_lazy("Parent or guardian's email"),
+            ("家长邮箱", "监护人邮箱", "父母邮箱", "parent email", "guardian email"),
+            254,
+        ),
+        ImportField(
+            "parent_consent",
+            gettext_lazy("Parent or guardian agrees to be contacted"),
+            (
+                "家长同意",
+                "家长同意联系",
+                "家长授权",
+                "同意联系",
+                "parent consent",
+                "guardian consent",
+                "consent",
+                "parent agrees",
+            ),
+        ),
     ]
 }
-PERSON_FIELDS = (
+# The fields of each record an import writes, by the record they belong to.
+PERSON_IMPORT_FIELDS = (
     "full_name",
+    "family_name",
+    "given_name",
     "name_latin",
     "gender",
     "date_of_birth",
     "phone",
     "email",
     "wechat",
+    "hometown_country",
+    "hometown_province",
+    "hometown_city",
+    "current_country",
+    "current_province",
     "current_city",
 )
-EDUCATION_FIELDS = (
+EDUCATION_IMPORT_FIELDS = (
     "student_number",
     "entry_year",
     "graduation_year",
@@ -184,7 +362,16 @@ EDUCATION_FIELDS = (
     "major",
     "degree_level",
 )
-EMPLOYMENT_FIELDS = ("organization_name", "title", "industry")
+EMPLOYMENT_IMPORT_FIELDS = ("organization_name", "title", "industry")
+PARENT_IMPORT_FIELDS = (
+    "parent_name",
+    "parent_relation",
+    "parent_phone",
+    "parent_email",
+    "parent_consent",
+)
+# Fields that, mapped, stand for the person's name (full, or composed from its parts).
+NAME_FIELDS = ("full_name", "family_name", "given_name")
 
 
 def _norm(header: str) -> str:
@@ -237,6 +424,36 @@ DEGREES = {
     "交换生": DegreeLevel.EXCHANGE, "exchange": DegreeLevel.EXCHANGE,
     "继续教育": DegreeLevel.CONTINUING, "成人教育": DegreeLevel.CONTINUING,
     "continuing": DegreeLevel.CONTINUING, "continuing education": DegreeLevel.CONTINUING,
+}  # fmt: skip
+STAGES = {
+    "录取": Stage.PROSPECTIVE, "已录取": Stage.PROSPECTIVE, "拟录取": Stage.PROSPECTIVE,
+    "准新生": Stage.PROSPECTIVE, "admitted": Stage.PROSPECTIVE, "prospective": Stage.PROSPECTIVE,
+    "prospective student": Stage.PROSPECTIVE, "offer": Stage.PROSPECTIVE,
+    "在读": Stage.STUDENT, "在校": Stage.STUDENT, "在校生": Stage.STUDENT, "在读生": Stage.STUDENT,
+    "学生": Stage.STUDENT, "student": Stage.STUDENT, "enrolled": Stage.STUDENT,
+    "current student": Stage.STUDENT,
+    "校友": Stage.ALUMNUS, "毕业": Stage.ALUMNUS, "已毕业": Stage.ALUMNUS, "毕业生": Stage.ALUMNUS,
+    "alumnus": Stage.ALUMNUS, "alumna": Stage.ALUMNUS, "alumni": Stage.ALUMNUS,
+    "graduate": Stage.ALUMNUS, "graduated": Stage.ALUMNUS,
+}  # fmt: skip
+RELATIONS = {
+    "父亲": PersonRelation.Kind.PARENT, "母亲": PersonRelation.Kind.PARENT,
+    "父": PersonRelation.Kind.PARENT, "母": PersonRelation.Kind.PARENT,
+    "爸爸": PersonRelation.Kind.PARENT, "妈妈": PersonRelation.Kind.PARENT,
+    "家长": PersonRelation.Kind.PARENT, "父母": PersonRelation.Kind.PARENT,
+    "father": PersonRelation.Kind.PARENT, "mother": PersonRelation.Kind.PARENT,
+    "parent": PersonRelation.Kind.PARENT,
+    "监护人": PersonRelation.Kind.GUARDIAN, "guardian": PersonRelation.Kind.GUARDIAN,
+    "祖父": PersonRelation.Kind.GUARDIAN, "祖母": PersonRelation.Kind.GUARDIAN,
+    "爷爷": PersonRelation.Kind.GUARDIAN, "奶奶": PersonRelation.Kind.GUARDIAN,
+    "外公": PersonRelation.Kind.GUARDIAN, "外婆": PersonRelation.Kind.GUARDIAN,
+    "grandparent": PersonRelation.Kind.GUARDIAN,
+}  # fmt: skip
+AGREEMENT = {
+    "是": True, "同意": True, "已同意": True, "y": True, "yes": True, "true": True, "1": True,
+    "agree": True, "agreed": True, "✓": True,
+    "否": False, "不同意": False, "n": False, "no": False, "false": False, "0": False,
+    "disagree": False,
 }  # fmt: skip
 DURATION = {
     "associate": 3,
@@ -413,7 +630,12 @@ def clean_cell(name: str, value: Any) -> Any:
 
 
 def _empty(name: str) -> Any:
-    return None if name in ("date_of_birth", "entry_year", "graduation_year") else ""
+    return None if name in _EMPTY_IS_NONE else ""
+
+
+_EMPTY_IS_NONE = frozenset(
+    ("date_of_birth", "entry_year", "graduation_year", "admission_year", "parent_consent")
+)
 
 
 @functools.cache
@@ -439,7 +661,7 @@ def _field_rule(name: str) -> Callable[[str], Any]:
     if rule is not None:
         return rule
     spec = FIELDS[name]
-    if name == "email":
+    if name in ("email", "parent_email"):
         return functools.partial(_email, spec)
     return functools.partial(_plain, spec)
 
@@ -457,6 +679,27 @@ def _degree(text: str) -> str:
     if degree is None:
         raise CellError(_("unknown degree"))
     return str(degree.value)
+
+
+def _stage(text: str) -> str:
+    stage = STAGES.get(text.lower())
+    if stage is None:
+        raise CellError(_("unknown stage (admitted, student or alumnus)"))
+    return str(stage.value)
+
+
+def _relation(text: str) -> str:
+    kind = RELATIONS.get(text.lower())
+    if kind is None:
+        raise CellError(_("unknown relation (parent or guardian)"))
+    return str(kind.value)
+
+
+def _agreement(text: str) -> bool:
+    agreed = AGREEMENT.get(text.lower())
+    if agreed is None:
+        raise CellError(_("not yes or no"))
+    return agreed
 
 
 def _email(spec: ImportField, text: str) -> str:
@@ -480,7 +723,25 @@ _TEXT_RULES: dict[str, Callable[[str], Any]] = {
     "graduation_year": _year,
     "degree_level": _degree,
     "phone": normalise_phone,
+    "parent_phone": normalise_phone,
+    "stage": _stage,
+    "admission_year": _year,
+    "parent_relation": _relation,
+    "parent_consent": _agreement,
 }
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def composed_name(family: str, given: str) -> str:
+    """The full name from its parts, in the order the name's language writes it: family name
+    first and no space in Chinese (张 + 伟 = 张伟), given name first elsewhere (John Smith)."""
+    if not family or not given:
+        return family or given
+    if _CJK.search(family) or _CJK.search(given):
+        return family + given
+    return f"{given} {family}"
 
 
 def _check_length(spec: ImportField, text: str) -> None:

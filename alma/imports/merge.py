@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alma.imports.models import DuplicateCandidate, Merge
+from alma.imports.models import DuplicateCandidate, DuplicateDismissal, Merge
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
 from alma.people.services import people_reindex
@@ -174,8 +174,6 @@ def duplicate_merge(*, candidate: DuplicateCandidate, by: Any) -> Merge:
 
 @transaction.atomic
 def duplicate_dismiss(*, candidate: DuplicateCandidate, by: Any) -> DuplicateCandidate:
-    from alma.imports.models import DuplicateDismissal
-
     candidate.status = DuplicateCandidate.Status.DISMISSED
     candidate.save(update_fields=["status"])
     DuplicateDismissal.objects.get_or_create(
@@ -184,6 +182,75 @@ def duplicate_dismiss(*, candidate: DuplicateCandidate, by: Any) -> DuplicateCan
         defaults={"dismissed_by": by if getattr(by, "is_authenticated", False) else None},
     )
     return candidate
+
+
+@transaction.atomic
+def duplicate_group_merge(*, group: int, person_ids: list[int], by: Any) -> list[Merge]:
+    """Merge the chosen records of a reviewed group into the oldest of them (lowest id), one
+    Merge each, so that each can be undone on its own. Records left unchosen stay apart; pairs
+    staff marked as different people are never merged."""
+    open_pairs = DuplicateCandidate.objects.select_for_update().filter(
+        status=DuplicateCandidate.Status.OPEN, group=group
+    )
+    members: dict[int, DuplicateCandidate] = {}
+    for pair in open_pairs:
+        members.setdefault(pair.person_a_id, pair)
+        members.setdefault(pair.person_b_id, pair)
+    chosen = sorted(set(person_ids))
+    if not members:
+        raise ApplicationError(_("This group has already been decided."))
+    if len(chosen) < 2:
+        raise ApplicationError(_("Choose at least two records to merge."))
+    if not set(chosen) <= set(members):
+        raise ApplicationError(_("Only records of this group can be merged here."))
+    dismissed = DuplicateDismissal.objects.filter(
+        person_low__in=chosen, person_high__in=chosen
+    ).first()
+    if dismissed is not None:
+        raise ApplicationError(
+            _("Records %(a)d and %(b)d were marked as different people.")
+            % {"a": dismissed.person_low, "b": dismissed.person_high}
+        )
+    probability_of = {(pair.person_a_id, pair.person_b_id): pair.probability for pair in open_pairs}
+    survivor_id, merged_ids = chosen[0], chosen[1:]
+    # Pairs among the chosen records are decided: merged.
+    DuplicateCandidate.objects.filter(
+        status=DuplicateCandidate.Status.OPEN, person_a_id__in=chosen, person_b_id__in=chosen
+    ).update(status=DuplicateCandidate.Status.MERGED)
+    merges = []
+    survivor = Person.objects.get(pk=survivor_id)
+    for merged_id in merged_ids:
+        probability = max(
+            (p for (a, b), p in probability_of.items() if merged_id in (a, b)), default=None
+        )
+        merges.append(
+            people_merge(
+                survivor=survivor,
+                merged=Person.objects.get(pk=merged_id),
+                by=by,
+                probability=probability,
+            )
+        )
+        # Open pairs of the merged record with the rest of the group concern the survivor now:
+        # drop them (a new search finds them again against the survivor).
+        DuplicateCandidate.objects.filter(
+            models.Q(person_a_id=merged_id) | models.Q(person_b_id=merged_id),
+            status=DuplicateCandidate.Status.OPEN,
+        ).delete()
+    return merges
+
+
+@transaction.atomic
+def duplicate_group_dismiss(*, group: int, by: Any) -> int:
+    """Staff say the group's records are all different people: dismiss each open pair."""
+    pairs = list(
+        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN, group=group)
+    )
+    if not pairs:
+        raise ApplicationError(_("This group has already been decided."))
+    for candidate in pairs:
+        duplicate_dismiss(candidate=candidate, by=by)
+    return len(pairs)
 
 
 def duplicates_merge_above(*, threshold: float, by: Any) -> int:

@@ -31,7 +31,12 @@ class ImportBatch(models.Model):
     """One uploaded file and what became of it; the file lives under var/, outside media."""
 
     class Status(models.TextChoices):
+        """A batch's jobs (preview, then import) are claimed by moving it from the queued status
+        to the running one in one conditional UPDATE: one worker, or one request, runs each."""
+
         UPLOADED = "uploaded", _("Uploaded")
+        PREVIEW_QUEUED = "preview_queued", _("Waiting to be checked")
+        PREVIEWING = "previewing", _("Being checked")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
@@ -171,7 +176,9 @@ class Merge(models.Model):
 
 # What record linkage compares (linkage.KEYS), as the review page names them.
 COMPARISON_LABELS: dict[str, Any] = {
-    "name_key": _("Name"),
+    "family_name": _("Family name"),
+    "given_name": _("Given name"),
+    "name_cjk": _("Name in Chinese"),
     "date_of_birth": _("Date of birth"),
     "student_number": _("Student number"),
     "email": _("Email"),
@@ -179,6 +186,7 @@ COMPARISON_LABELS: dict[str, Any] = {
     "graduation_year": _("Graduation year"),
     "major": _("Major"),
     "city": _("City"),
+    "province": _("Province"),
 }
 COMPARISON_STATES: dict[str, Any] = {
     "agree": _("agree"),
@@ -201,6 +209,9 @@ class DuplicateCandidate(models.Model):
     # field -> "agree" | "differ" | "missing", as linkage compared them
     comparison = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # The lowest person id of the pair's group: the pairs linkage found, clustered into
+    # connected components, so that one person's records are reviewed and merged together.
+    group = models.PositiveBigIntegerField()
     found_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -210,8 +221,12 @@ class DuplicateCandidate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")
         ]
-        # The review queue: open pairs, most likely first.
-        indexes = [models.Index(fields=["status", "-probability"], name="duplicate_queue_idx")]
+        indexes = [
+            # The review queue: open pairs, most likely first.
+            models.Index(fields=["status", "-probability"], name="duplicate_queue_idx"),
+            # One group's open pairs (the review page and a group's merge).
+            models.Index(fields=["status", "group"], name="duplicate_group_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.probability:.2f})"

@@ -9,11 +9,9 @@ zip bomb stops before it is read.
 
 import csv
 import datetime as dt
-import gc
 import io
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,31 +34,45 @@ class Table:
     encoding: str
     header_line: int
     headers: list[str]
-    # (line number in the file, cells): CSV lines or worksheet rows, 1-based; blank ones left out
+    # (line number in the file, cells): CSV lines or worksheet rows, 1-based; blank ones left out.
+    # The rows read and not yet taken (see take).
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     # the rows not read yet (read_table(lazy=True)), and how much of the file has been read
     unread: Iterator[tuple[int, list[Any]]] | None = None
     fraction_read: Callable[[], float] = lambda: 1.0
+    taken: int = 0  # rows handed out by take() and no longer held
 
     def read(self, upto: int | None = None) -> int:
-        """Read on until `upto` rows are read, or all of them; returns how many are."""
+        """Read on until `upto` rows are held, or all of them; returns how many are."""
         if self.unread is not None and (upto is None or len(self.rows) < upto):
             rows = self.rows
-            with collector_paused():
-                for line, cells in self.unread:
-                    if not _blank(cells):
-                        rows.append((line, cells))
-                        if upto is not None and len(rows) >= upto:
-                            break
-                else:
-                    self.unread = None
+            for line, cells in self.unread:
+                if not _blank(cells):
+                    rows.append((line, cells))
+                    if upto is not None and len(rows) >= upto:
+                        break
+            else:
+                self.unread = None
         return len(self.rows)
+
+    def take(self, count: int) -> list[tuple[int, list[Any]]]:
+        """The next `count` rows (fewer at the end), read now if need be and no longer held:
+        an import works through a large file with only a chunk of it in memory."""
+        self.read(count)
+        taken, self.rows = self.rows[:count], self.rows[count:]
+        self.taken += len(taken)
+        return taken
+
+    @property
+    def row_count(self) -> int:
+        """Rows read so far, taken or not (every row, once the file is read)."""
+        return self.taken + len(self.rows)
 
     def estimated_rows(self) -> int:
         """How many rows the file holds: exact once read, else judged by how far reading got."""
         if self.unread is None:
-            return len(self.rows)
-        return max(len(self.rows), round(len(self.rows) / max(self.fraction_read(), 1e-6)))
+            return self.row_count
+        return max(self.row_count, round(self.row_count / max(self.fraction_read(), 1e-6)))
 
 
 def max_bytes() -> int:
@@ -145,21 +157,6 @@ def _xlsx_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], Callable[[
     return rows(), lambda: done[0] / size if size else 1.0
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: reading and importing a large file make millions
-    of objects that all live until the end, and the collector would walk them over and over
-    (nearly half the time of a large import) to find nothing. Reference counting still frees
-    everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _blank(cells: list[Any]) -> bool:
     try:
         return not "".join(cells).strip()  # a CSV row: text only
@@ -171,8 +168,7 @@ def read_table(data: bytes, *, filename: str, lazy: bool = False) -> Table:
     """Rows of the first sheet or the CSV, with the header row found among the first lines.
     Lazy: only those lines are read now, the rest as table.read() asks for them (an import
     writes the first rows while it reads the others)."""
-    with collector_paused():
-        table = _read_table(data, filename)
+    table = _read_table(data, filename)
     if not lazy:
         table.read()
     return table

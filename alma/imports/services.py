@@ -16,6 +16,10 @@ from alma.imports.models import ImportBatch, ImportMapping
 from alma.imports.reading import max_bytes, read_table
 from alma.lib.errors import ApplicationError
 
+# Files up to this size (about 2,000 rows) are checked and imported in the request; larger ones
+# by `alma worker`, so that no web request runs a long import.
+INLINE_BYTES = 256 * 1024
+
 
 def uploads_dir() -> Path:
     """Uploaded files live under var/, never under MEDIA_ROOT: only views of the office read them."""
@@ -86,21 +90,67 @@ def import_batch_table(batch: ImportBatch, *, lazy: bool = False) -> Any:
     return read_table(batch_path(batch).read_bytes(), filename=batch.original_name, lazy=lazy)
 
 
-def import_batch_set_mapping(*, batch: ImportBatch, columns: dict[str, str]) -> ImportBatch:
-    batch.columns = {h: f for h, f in columns.items() if f in FIELDS}
-    batch.save(update_fields=["columns"])
+def import_batch_runs_inline(batch: ImportBatch) -> bool:
+    """Whether the batch's preview and import are small enough to run in the request; larger
+    files go to `alma worker`."""
+    return batch.size <= INLINE_BYTES
+
+
+def _claim(batch_id: int, *, waiting: str, running: str) -> bool:
+    """Move the batch from `waiting` to `running` in one conditional UPDATE: True for the one
+    worker (or request) that did, so no two ever run the same job."""
+    return bool(ImportBatch.objects.filter(pk=batch_id, status=waiting).update(status=running))
+
+
+def import_batch_request_preview(*, batch: ImportBatch, columns: dict[str, str]) -> ImportBatch:
+    """Set the mapping and check the rows: now for a small file, else in the background."""
+    from alma.imports.tasks import import_batch_preview_task
+
+    columns = {h: f for h, f in columns.items() if f in FIELDS}
+    queued = ImportBatch.objects.filter(
+        pk=batch.pk,
+        status__in=[ImportBatch.Status.UPLOADED, ImportBatch.Status.FAILED],
+    ).update(columns=columns, report={}, status=ImportBatch.Status.PREVIEW_QUEUED)
+    if not queued:
+        raise ApplicationError(_("This import is being checked or has already been started."))
+    progress_path(batch).unlink(missing_ok=True)
+    if import_batch_runs_inline(batch):
+        import_batch_preview(batch_id=batch.pk)
+    else:
+        transaction.on_commit(lambda: import_batch_preview_task.enqueue(batch.pk))
+    batch.refresh_from_db()
     return batch
 
 
-def import_batch_preview(*, batch: ImportBatch) -> dict[str, Any]:
+def import_batch_preview(*, batch_id: int) -> ImportBatch:
+    """Check the batch's rows and count what importing would do (the background job, or inline
+    for small files), if no one else is already checking it."""
     from alma.imports.people_import import people_import
 
-    report = people_import(
-        table=import_batch_table(batch, lazy=True), mapping=batch.columns, dry_run=True
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if not _claim(
+        batch_id,
+        waiting=ImportBatch.Status.PREVIEW_QUEUED,
+        running=ImportBatch.Status.PREVIEWING,
+    ):
+        return batch
+    try:
+        report = people_import(
+            table=import_batch_table(batch, lazy=True),
+            mapping=batch.columns,
+            dry_run=True,
+            progress=lambda stage, done, total: _write_progress(batch, stage, done, total),
+        ).as_dict()
+    except ApplicationError as error:
+        report = {"error": error.message}
+    except Exception:
+        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.UPLOADED)
+        raise
+    ImportBatch.objects.filter(pk=batch_id).update(
+        report=report, status=ImportBatch.Status.UPLOADED
     )
-    batch.report = report.as_dict()
-    batch.save(update_fields=["report"])
-    return batch.report
+    batch.refresh_from_db()
+    return batch
 
 
 def _write_progress(batch: ImportBatch, stage: str, done: int, total: int) -> None:
@@ -118,20 +168,40 @@ def import_batch_progress(batch: ImportBatch) -> dict[str, Any]:
         return {"stage": "", "done": 0, "total": 0}
 
 
+def import_batch_request_commit(*, batch: ImportBatch, skip_invalid: bool) -> ImportBatch:
+    """Queue the import: run now for a small file, else in the background. A batch already
+    queued, running or imported is refused."""
+    from alma.imports.tasks import import_batch_commit
+
+    queued = ImportBatch.objects.filter(
+        pk=batch.pk,
+        status__in=[ImportBatch.Status.UPLOADED, ImportBatch.Status.FAILED],
+    ).update(skip_invalid=skip_invalid, status=ImportBatch.Status.QUEUED)
+    if not queued:
+        raise ApplicationError(_("This import has already been started."))
+    progress_path(batch).unlink(missing_ok=True)
+    if import_batch_runs_inline(batch):
+        return import_batch_run(batch_id=batch.pk)
+    transaction.on_commit(lambda: import_batch_commit.enqueue(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
 def import_batch_run(*, batch_id: int) -> ImportBatch:
-    """Commit the batch (the background job, or inline for small files)."""
+    """Import a queued batch (the background job, or inline for small files), if no one else
+    has claimed it."""
     from alma.imports.people_import import people_import
 
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.RUNNING):
+    if not _claim(batch_id, waiting=ImportBatch.Status.QUEUED, running=ImportBatch.Status.RUNNING):
         return batch
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         report = people_import(
             table=import_batch_table(batch, lazy=True),
             mapping=batch.columns,
             skip_invalid=batch.skip_invalid,
             progress=lambda stage, done, total: _write_progress(batch, stage, done, total),
+            source=f"import {batch.pk}: {batch.original_name}"[:60],
         )
     except ApplicationError as error:
         batch.status = ImportBatch.Status.FAILED

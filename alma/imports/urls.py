@@ -19,6 +19,12 @@ urlpatterns = [
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:pk>/merge/", views.duplicate_merge, name="merge"),
     path("duplicates/<int:pk>/dismiss/", views.duplicate_dismiss, name="dismiss"),
+    path("duplicates/groups/<int:group>/merge/", views.duplicate_group_merge, name="group-merge"),
+    path(
+        "duplicates/groups/<int:group>/dismiss/",
+        views.duplicate_group_dismiss,
+        name="group-dismiss",
+    ),
     path("duplicates/merge-above/", views.duplicates_merge_above, name="merge-above"),
     path("merges/<int:pk>/undo/", views.merge_undo, name="undo"),
 ]

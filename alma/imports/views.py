@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alma.accounts.access import role_required, signed_in_user
@@ -19,7 +20,7 @@ from alma.accounts.roles import Role
 from alma.directory.search import DirectoryQuery, clean_query
 from alma.imports import export as exporting
 from alma.imports import merge as merging
-from alma.imports import services
+from alma.imports import selectors, services
 from alma.imports.forms import MappingForm, SegmentForm, UploadForm
 from alma.imports.models import (
     COMPARISON_LABELS,
@@ -30,13 +31,20 @@ from alma.imports.models import (
     Segment,
 )
 from alma.imports.reading import cell_text
+from alma.lib import sheets
 from alma.lib.errors import ApplicationError
-from alma.people.privacy import person_views_for
 
 OFFICE = Role.ALUMNI_OFFICE
-# Files up to this many rows are committed in the request; larger ones go to `alma worker`.
-INLINE_ROWS = 2000
+WORKING = (
+    ImportBatch.Status.PREVIEW_QUEUED,
+    ImportBatch.Status.PREVIEWING,
+    ImportBatch.Status.QUEUED,
+    ImportBatch.Status.RUNNING,
+)
+FIRST_VALUES = 3  # rows shown beside each column while it is mapped
 PAGE_SIZE = 50
+# Groups of possible duplicates per page of the review queue.
+GROUPS_PAGE_SIZE = 20
 ERRORS_SHOWN = 200
 # Each segment on the list is searched for its current size: keep the page short.
 SEGMENTS_PAGE_SIZE = 20
@@ -74,27 +82,32 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(OFFICE)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm or edit the mapping, optionally save it, and see the preview."""
+    """Confirm or edit the mapping, optionally save it, and see the preview (checked in the
+    request for a small file, by the worker for a large one)."""
     batch = get_object_or_404(ImportBatch, pk=pk)
-    table = services.import_batch_table(batch)
+    table = services.import_batch_table(batch, lazy=True)
+    table.read(FIRST_VALUES)  # the header and the first rows only: the file may be large
     form = MappingForm(request.POST or None, headers=table.headers, initial_columns=batch.columns)
-    report = batch.report or None
     if request.method == "POST" and form.is_valid():
         saved = form.cleaned_data.get("use_saved")
         columns = services.mapping_load(saved, headers=table.headers) if saved else form.columns()
-        services.import_batch_set_mapping(batch=batch, columns=columns)
         if form.cleaned_data.get("save_as"):
             services.mapping_save(
                 name=form.cleaned_data["save_as"], columns=columns, by=signed_in_user(request)
             )
             messages.success(request, _("Mapping saved."))
         try:
-            report = services.import_batch_preview(batch=batch)
+            batch = services.import_batch_request_preview(batch=batch, columns=columns)
         except ApplicationError as error:
             form.add_error(None, error.message)
-            report = None
         else:
-            return redirect("imports:detail", pk=batch.pk)
+            if batch.report.get("error"):
+                form.add_error(None, batch.report["error"])
+            else:
+                return redirect("imports:detail", pk=batch.pk)
+    report = batch.report if batch.report and "error" not in batch.report else None
+    if batch.report.get("error") and request.method != "POST":
+        form.add_error(None, batch.report["error"])
     return render(
         request,
         "imports/detail.html",
@@ -103,10 +116,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "headers": table.headers,
             "columns": [
-                (field, [cell_text(cells[i]) for _line, cells in table.rows[:3] if i < len(cells)])
+                (field, [cell_text(cells[i]) for _line, cells in table.rows if i < len(cells)])
                 for i, field in enumerate(form.column_fields())
             ],
-            "rows": len(table.rows),
             "report": report,
             "errors": (report or {}).get("errors", [])[:ERRORS_SHOWN],
             "progress": _progress(batch),
@@ -123,9 +135,9 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for error in (batch.report or {}).get("errors", []):
         writer.writerow(
             [
-                exporting.escape_cell(error["row"]),
-                exporting.escape_cell(error["column"]),
-                exporting.escape_cell(error["message"]),
+                sheets.escape_cell(error["row"]),
+                sheets.escape_cell(error["column"]),
+                sheets.escape_cell(error["message"]),
             ]
         )
     response = HttpResponse(
@@ -139,30 +151,26 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OFFICE)
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
-    if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.FAILED):
-        messages.info(request, _("This import has already been started."))
+    try:
+        batch = services.import_batch_request_commit(
+            batch=batch, skip_invalid=request.POST.get("skip_invalid") == "on"
+        )
+    except ApplicationError as error:
+        messages.info(request, error.message)
         return redirect("imports:detail", pk=batch.pk)
-    batch.skip_invalid = request.POST.get("skip_invalid") == "on"
-    rows = (batch.report or {}).get("rows", 0)
-    if rows <= INLINE_ROWS:
-        batch.save(update_fields=["skip_invalid"])
-        batch = services.import_batch_run(batch_id=batch.pk)
-        if batch.status == ImportBatch.Status.DONE:
-            messages.success(
-                request, _("Imported: %(created)d created, %(updated)d updated.") % batch.report
-            )
-        else:
-            messages.error(
-                request,
-                _("Nothing was imported: fix the errors or choose to skip the invalid rows."),
-            )
-        return redirect("imports:detail", pk=batch.pk)
-    from alma.imports.tasks import import_batch_commit
-
-    batch.status = ImportBatch.Status.QUEUED
-    batch.save(update_fields=["skip_invalid", "status"])
-    transaction.on_commit(lambda: import_batch_commit.enqueue(batch.pk))
-    messages.info(request, _("The import runs in the background; this page shows its progress."))
+    if batch.status == ImportBatch.Status.DONE:
+        messages.success(
+            request, _("Imported: %(created)d created, %(updated)d updated.") % batch.report
+        )
+    elif batch.status == ImportBatch.Status.FAILED:
+        messages.error(
+            request,
+            _("Nothing was imported: fix the errors or choose to skip the invalid rows."),
+        )
+    else:
+        messages.info(
+            request, _("The import runs in the background; this page shows its progress.")
+        )
     return redirect("imports:detail", pk=batch.pk)
 
 
@@ -172,18 +180,21 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     progress = _progress(batch)
     percent = int(100 * progress["done"] / progress["total"]) if progress.get("total") else 0
-    return render(
+    response = render(
         request, "imports/progress.html", {"batch": batch, "progress": progress, "percent": percent}
     )
+    if request.headers.get("HX-Request") and batch.status not in WORKING:
+        response["HX-Refresh"] = "true"  # the job is over: show its report on the whole page
+    return response
 
 
 def _download(result: exporting.Export, *, fmt: str, name: str, title: str = "") -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        body = exporting.xlsx_bytes(result.columns, result.rows, title=title)
+        body = sheets.xlsx_bytes(result.columns, result.rows, title=title)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = exporting.csv_bytes(result.columns, result.rows)
+        body = sheets.csv_bytes(result.columns, result.rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
@@ -312,53 +323,47 @@ def segment_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(OFFICE)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    from alma.imports.linkage import available
+    """The review queue: groups of records that may be one person, most likely first."""
+    from alma.imports.linkage import DEFAULT_THRESHOLD, available
 
     if request.method == "POST":
         from alma.imports.tasks import duplicates_find_task
 
-        threshold = _threshold(request.POST.get("threshold"), 0.9)
+        threshold = _threshold(request.POST.get("threshold"), DEFAULT_THRESHOLD)
         transaction.on_commit(lambda: duplicates_find_task.enqueue(threshold))
         messages.info(request, _("Looking for duplicates in the background; reload in a while."))
         return redirect("imports:duplicates")
-    pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).select_related(
-        "person_a", "person_b"
+    page = Paginator(selectors.duplicate_groups(), GROUPS_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each record as the office may see it (a hidden field is left out, never printed).
-    pairs_shown = list(page.object_list)
-    views = {
-        view["id"]: view
-        for view in person_views_for(
-            request.user, [p for pair in pairs_shown for p in (pair.person_a, pair.person_b)]
-        )
-    }
-    rows = [
-        (
-            pair,
-            views.get(pair.person_a_id, {"id": pair.person_a_id}),
-            views.get(pair.person_b_id, {"id": pair.person_b_id}),
-            _comparison(pair),
-        )
-        for pair in pairs_shown
-    ]
-    merges = Merge.objects.filter(undone_at__isnull=True).select_related("survivor", "merged_by")[
-        :20
-    ]
+    groups = selectors.duplicate_group_details(
+        keys=[row["group"] for row in page.object_list], viewer=request.user
+    )
+    for group in groups:
+        group["pairs"] = [(pair, _comparison(pair)) for pair in group["pairs"]]
+    merges = Merge.objects.filter(undone_at__isnull=True).select_related("merged_by")[:20]
     return render(
         request,
         "imports/duplicates.html",
-        {"page": page, "rows": rows, "merges": merges, "available": available()},
+        {
+            "page": page,
+            "groups": groups,
+            "merges": merges,
+            "available": available(),
+            "default_threshold": DEFAULT_THRESHOLD,
+        },
     )
 
 
 def _comparison(pair: DuplicateCandidate) -> list[tuple[Any, str, Any]]:
-    """(field label, state, state label) for each field linkage compares, in its order."""
+    """(field label, state, state label) for each field linkage compared, in its order."""
     from alma.imports.linkage import KEYS
 
     result = []
     for key in KEYS:
-        state = pair.comparison.get(key, "missing")
+        if key not in pair.comparison:
+            continue
+        state = pair.comparison[key]
         if state not in COMPARISON_STATES:
             state = "missing"
         label = COMPARISON_LABELS.get(key) or key.replace("_", " ").capitalize()
@@ -395,6 +400,37 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(DuplicateCandidate, pk=pk)
     merging.duplicate_dismiss(candidate=candidate, by=request.user)
     messages.success(request, _("Marked as different people."))
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_group_merge(request: HttpRequest, group: int) -> HttpResponse:
+    """Merge the records ticked in one group into the oldest of them."""
+    person_ids = []
+    for value in request.POST.getlist("person"):
+        try:
+            person_ids.append(int(value))
+        except ValueError:
+            raise ApplicationError(_("Choose records of this group.")) from None
+    merges = merging.duplicate_group_merge(group=group, person_ids=person_ids, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "Merged %(n)d record into record %(id)d.",
+            "Merged %(n)d records into record %(id)d.",
+            len(merges),
+        )
+        % {"n": len(merges), "id": merges[0].survivor_id},
+    )
+    return redirect("imports:duplicates")
+
+
+@require_POST
+@role_required(OFFICE)
+def duplicate_group_dismiss(request: HttpRequest, group: int) -> HttpResponse:
+    merging.duplicate_group_dismiss(group=group, by=request.user)
+    messages.success(request, _("Marked the group's records as different people."))
     return redirect("imports:duplicates")
 
 

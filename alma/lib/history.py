@@ -7,21 +7,14 @@ from simple_history.models import HistoricalRecords
 
 
 class History(HistoricalRecords):
-    """HistoricalRecords whose author column is a plain reference, indexed only where there is
-    an author.
-
-    No database constraint: Django's on_delete still clears the author when a user goes, while
-    the constraint cost each bulk-written history row a check at commit though nearly all of
-    them have no author to check.
+    """HistoricalRecords whose author column (a foreign key, as django-simple-history makes it)
+    is indexed only where there is an author.
 
     Rows written by imports, jobs and the shell have none (most rows, in a large database), and
-    the only query by author is Django clearing it when a user is deleted, which the partial
-    index serves. A full index would take an entry for every history row written: bulk writes
-    pay for each index on each row (see `alma.lib.bulk.history_copy`).
+    the only query by author is clearing it when a user is deleted, which the partial index
+    serves. A full index would take an entry for every history row written: bulk writes pay
+    for each index on each row (see `alma.lib.bulk.history_copy`).
     """
-
-    def __init__(self, *args: Any, user_db_constraint: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, user_db_constraint=user_db_constraint, **kwargs)
 
     def _get_history_user_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = super()._get_history_user_fields()

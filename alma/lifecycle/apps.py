@@ -6,3 +6,8 @@ class LifecycleConfig(AppConfig):
     name = "alma.lifecycle"
     label = "lifecycle"
     verbose_name = _("Lifecycle")
+
+    def ready(self) -> None:
+        from alma.lifecycle import notifications
+
+        notifications.register_notification_kinds()

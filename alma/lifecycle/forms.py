@@ -12,8 +12,11 @@ from alma.people.models import DegreeLevel
 
 class SendOffForm(forms.Form):
     entry_year = forms.IntegerField(label=_("Entry year"))
+    # Not needed when the year's seminar exists (sending again only invites newcomers): the
+    # service asks for them when it creates one.
     starts_at = starts_at_field()
-    venue = forms.CharField(label=_("Venue"), max_length=200)
+    starts_at.required = False
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
 
 
 class WelcomeForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Que
 from django.utils import timezone
 
 from alma.events.access import managed_scope_of
+from alma.events.models import Event, EventKind
 from alma.lifecycle.models import GraduateDestination
 from alma.people.models import (
     Chapter,
@@ -75,8 +76,11 @@ def parents_of(*, student_ids: list[int]) -> tuple[dict[int, list[PersonRelation
     by_student: dict[int, list[PersonRelation]] = defaultdict(list)
     for relation in relations:
         by_student[relation.person_id].append(relation)
-    shared = consenting(
-        person_ids=[r.relative_id for r in relations], purpose=ConsentPurpose.CHAPTER_SHARING
+    # A parent shares their contact by joining the new parents group (asked on admission, and
+    # recorded by imports) or by sharing it with their chapter.
+    relative_ids = [r.relative_id for r in relations]
+    shared = consenting(person_ids=relative_ids, purpose=ConsentPurpose.NEW_PARENTS) | consenting(
+        person_ids=relative_ids, purpose=ConsentPurpose.CHAPTER_SHARING
     )
     return by_student, shared
 
@@ -119,14 +123,16 @@ def chapters_managed_by(user: Any) -> QuerySet[Chapter]:
     ).order_by("name")
 
 
-def admissions_by_hometown(*, entry_year: int, viewer: Any) -> list[dict[str, Any]]:
+def admissions_by_hometown(*, entry_year: int, viewer: Any | None) -> list[dict[str, Any]]:
     """Admitted students of a year, counted by hometown, each with its regional chapter. Only
     what the viewer may see counts: a hidden education is not found, a hidden hometown is
-    counted as unknown."""
-    hometown_seen = field_visible_q(viewer, "hometown")
+    counted as unknown. `viewer=None` is the operator's command line (`alma insights`), which
+    has the database itself: every record counts."""
+    everyone = Q()
+    hometown_seen = everyone if viewer is None else field_visible_q(viewer, "hometown")
     counts = (
         Person.objects.filter(
-            field_visible_q(viewer, "education"),
+            everyone if viewer is None else field_visible_q(viewer, "education"),
             stage=Stage.PROSPECTIVE,
             educations__entry_year=entry_year,
             educations__graduation_year__isnull=True,
@@ -215,3 +221,28 @@ def chapter_for_place(*, city: str, country: str = "") -> Chapter | None:
     if country.strip():
         chapters = chapters.filter(Q(country="") | Q(country__iexact=country.strip()))
     return chapters.order_by("pk").first()
+
+
+def chapters_with_send_off(*, entry_year: int) -> set[int]:
+    """Chapters holding a live send-off seminar for the new students of that entry year."""
+    from alma.events.models import Event, EventKind
+
+    return set(
+        Event.objects.filter(
+            kind=EventKind.SEND_OFF, audience_entry_year=entry_year, host_chapter__isnull=False
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .values_list("host_chapter_id", flat=True)
+    )
+
+
+def chapter_send_off_of(*, chapter: Chapter, entry_year: int) -> Event | None:
+    """The chapter's live send-off seminar for this intake, if it has one already."""
+    return (
+        Event.objects.filter(
+            host_chapter=chapter, kind=EventKind.SEND_OFF, audience_entry_year=entry_year
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("pk")
+        .first()
+    )

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -735,35 +734,48 @@ def destination_from_token(token: str) -> GraduateDestination | None:
 
 
 def graduate_destinations_send(*, destination_ids: list[int]) -> int:
-    """Mail each graduate the short destination form (a signed link, no sign-in needed)."""
+    """Tell each graduate (inbox and mail) of the short destination form (a signed link, no
+    sign-in needed), with the messages alumni wrote to their year's graduates."""
+    from alma.comms.services import Notice, mailed, notifications_send
+    from alma.events.selectors import cohort_messages
+    from alma.lifecycle.notifications import GRADUATION
+
     destinations = list(
         GraduateDestination.objects.filter(pk__in=destination_ids, answered_at__isnull=True)
         .select_related("person")
         .exclude(person__email="")
     )
-    messages = []
+    subject = _("Congratulations, graduate! Where are you headed?")
+    by_year: dict[int, list[Any]] = {}
+    notices = []
     for destination in destinations:
-        link = settings.SITE_URL + reverse(
-            "lifecycle:destination", args=[destination_token(destination)]
-        )
+        year = destination.graduation_year
+        if year not in by_year:
+            by_year[year] = list(cohort_messages(cohort="graduates", year=year))
+        path = reverse("lifecycle:destination", args=[destination_token(destination)])
         body = render_to_string(
             "lifecycle/email/destination_ask.txt",
-            {"destination": destination, "person": destination.person, "link": link},
+            {
+                "destination": destination,
+                "person": destination.person,
+                "link": settings.SITE_URL + path,
+                "cohort_messages": by_year[year],
+            },
         )
-        messages.append(
-            EmailMessage(
-                _("Congratulations, graduate! Where are you headed?"),
-                body,
-                None,
-                [destination.person.email],
+        notices.append(
+            Notice(
+                recipient=destination.person,
+                kind=GRADUATION.slug,
+                subject=subject,
+                body=body,
+                link=path,
             )
         )
-    if messages:
-        get_connection().send_messages(messages)
+    sent = mailed(notifications_send(notices))
     GraduateDestination.objects.filter(pk__in=[d.pk for d in destinations]).update(
         asked_at=timezone.now()
     )
-    return len(messages)
+    return sent
 
 
 @transaction.atomic
@@ -841,11 +853,14 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
         GraduateDestination.objects.filter(pk__in=[d.pk for d in pending]).update(
             officers_notified_at=timezone.now()
         )
+    from alma.comms.services import Notice, mailed, notifications_send
+    from alma.lifecycle.notifications import NEW_ALUMNI
+
     officers = list(
         Person.objects.filter(
             chapter_memberships__chapter=chapter,
             chapter_memberships__role=ChapterMembership.Role.OFFICER,
-        ).exclude(email="")
+        )
     )
     if not officers:
         return 0
@@ -858,10 +873,20 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
         "n": len(pending),
         "chapter": chapter.name,
     }
-    get_connection().send_messages(
-        [EmailMessage(subject, body, None, [officer.email]) for officer in officers]
+    return mailed(
+        notifications_send(
+            [
+                Notice(
+                    recipient=officer,
+                    kind=NEW_ALUMNI.slug,
+                    subject=subject,
+                    body=body,
+                    link=reverse("lifecycle:chapter", args=[chapter.pk]),
+                )
+                for officer in officers
+            ]
+        )
     )
-    return len(officers)
 
 
 @transaction.atomic

@@ -55,9 +55,21 @@ def _year(request: HttpRequest, name: str, default: int) -> int:
 
 @role_required(Role.ALUMNI_OFFICE, Role.CHAPTER_OFFICER)
 def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chapter = _chapter_for_manager(request, pk)
+    return _chapter_page(request, _chapter_for_manager(request, pk))
+
+
+def _chapter_page(
+    request: HttpRequest,
+    chapter: Chapter,
+    *,
+    send_off_form: SendOffForm | None = None,
+    entry_year: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The chapter's page; after a refused send-off, with the form as the officer typed it."""
     this_year = timezone.localdate().year
-    entry_year = _year(request, "entry_year", selectors.intake_year())
+    if entry_year is None:
+        entry_year = _year(request, "entry_year", selectors.intake_year())
     graduation_year = _year(request, "graduation_year", this_year)
     students_page = Paginator(
         selectors.new_students_of(
@@ -93,7 +105,10 @@ def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alumni_page": alumni_page,
             "events": events,
             "groups": groups,
-            "send_off_form": SendOffForm(prefix="sendoff", initial={"entry_year": entry_year}),
+            "send_off_form": send_off_form
+            or SendOffForm(prefix="sendoff", initial={"entry_year": entry_year}),
+            # Said before the officer types a date and venue that would not be used.
+            "send_off_event": selectors.chapter_send_off_of(chapter=chapter, entry_year=entry_year),
             "welcome_form": WelcomeForm(
                 prefix="welcome", initial={"graduation_year": graduation_year}
             ),
@@ -101,6 +116,7 @@ def chapter_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("events:feed-chapter", args=[chapter.pk])
             ),
         },
+        status=status,
     )
 
 
@@ -110,17 +126,21 @@ def chapter_send_off(request: HttpRequest, pk: int) -> HttpResponse:
     chapter = _chapter_for_manager(request, pk)
     form = SendOffForm(request.POST, prefix="sendoff")
     if not form.is_valid():
+        # The page again, with what was typed and each field's own message.
         messages.error(request, _("Give the entry year, a date and time, and the venue."))
-        return redirect("lifecycle:chapter", pk=chapter.pk)
+        return _chapter_page(request, chapter, send_off_form=form, status=400)
     try:
         result = services.chapter_send_off_create(
             chapter=chapter, by=signed_in_user(request), **form.cleaned_data
         )
     except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(
-            reverse("lifecycle:chapter", args=[chapter.pk])
-            + f"?entry_year={form.cleaned_data['entry_year']}"
+        form_error_show(form, error)
+        return _chapter_page(
+            request,
+            chapter,
+            send_off_form=form,
+            entry_year=form.cleaned_data["entry_year"],
+            status=400,
         )
     if result.event_created:
         messages.success(

@@ -8,6 +8,7 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self) -> None:
-        from alma.mentoring import kinds
+        from alma.mentoring import kinds, notifications
 
         kinds.register_mentoring_kinds()
+        notifications.register_notification_kinds()

@@ -1,14 +1,16 @@
-"""Mail about mentorships: proposals, requests, answers, reminders and the closing survey.
+"""Notifications about mentorships: proposals, requests, answers, reminders and the closing
+survey, through `alma.comms` (the inbox, and mail by each person's preferences).
 
 Called from background jobs (tasks.py), never inside a request's transaction.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from alma.comms.kinds import NotificationKind, register_notification_kind
+from alma.comms.services import Notice, absolute, mailed, notifications_send
 from alma.mentoring.models import Mentorship
 from alma.people.models import Person
 
@@ -31,9 +33,27 @@ AUDIENCE = {
 }
 
 
-def _message(mentorship: Mentorship, person: Person, reason: str) -> EmailMessage | None:
-    if not person.email:
-        return None
+MODULE = gettext_lazy("Mentoring")
+KINDS = {
+    reason: NotificationKind(slug=f"mentoring.{reason}", label=label, module=MODULE)
+    for reason, label in [
+        ("proposal", gettext_lazy("A match is proposed")),
+        ("request", gettext_lazy("A student asks me to mentor (mentors)")),
+        ("accepted", gettext_lazy("A pair is confirmed")),
+        ("declined", gettext_lazy("A match was declined")),
+        ("reminder", gettext_lazy("Reminders to meet")),
+        ("survey_invite", gettext_lazy("The closing survey")),
+    ]
+}
+
+
+def register_notification_kinds() -> None:
+    for kind in KINDS.values():
+        register_notification_kind(kind)
+
+
+def _notice(mentorship: Mentorship, person: Person, reason: str) -> Notice:
+    link = reverse("mentoring:mentorship", args=[mentorship.pk])
     context = {
         "person": person,
         "mentorship": mentorship,
@@ -41,11 +61,11 @@ def _message(mentorship: Mentorship, person: Person, reason: str) -> EmailMessag
         "mentee": mentorship.mentee.person,
         "program": mentorship.cycle.program,
         "reason": reason,
-        "link": settings.SITE_URL + reverse("mentoring:mentorship", args=[mentorship.pk]),
+        "link": absolute(link),
     }
     body = render_to_string("mentoring/email/notice.txt", context)
     subject = str(SUBJECTS[reason]) % {"program": mentorship.cycle.program.name}
-    return EmailMessage(subject, body, None, [person.email])
+    return Notice(recipient=person, kind=KINDS[reason].slug, subject=subject, body=body, link=link)
 
 
 def send_mentorship_mails(mentorship_ids: list[int], reason: str) -> int:
@@ -54,13 +74,9 @@ def send_mentorship_mails(mentorship_ids: list[int], reason: str) -> int:
     pairs = Mentorship.objects.filter(pk__in=mentorship_ids).select_related(
         "cycle__program", "mentor__person", "mentee__person"
     )
-    messages = []
+    notices = []
     for pair in pairs:
         for side in AUDIENCE[reason]:
             person = pair.mentor.person if side == "mentor" else pair.mentee.person
-            message = _message(pair, person, reason)
-            if message is not None:
-                messages.append(message)
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+            notices.append(_notice(pair, person, reason))
+    return mailed(notifications_send(notices))

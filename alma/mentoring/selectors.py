@@ -128,3 +128,14 @@ def cycle_dashboard(cycle: Cycle) -> Dashboard:
         survey_responses=survey["n"] or 0,
         last_run=cycle.runs.first(),
     )
+
+
+def alumni_mentor_ids() -> QuerySet[Any]:
+    """Ids of the alumni who have signed up to mentor in any cycle (insights' blind spots)."""
+    from alma.people.models import Stage
+
+    return (
+        MentorProfile.objects.filter(person__stage=Stage.ALUMNUS)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

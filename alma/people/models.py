@@ -98,6 +98,10 @@ class Person(models.Model):
     )
     current_city = models.CharField(_("current city"), max_length=80, blank=True)
 
+    # Deceased people stay on record (giving history, class lists) but are no longer alumni of
+    # record: CASE's engagement metrics and every mailing leave them out.
+    deceased = models.BooleanField(_("deceased"), default=False, db_default=False)
+
     headline = models.CharField(
         _("headline"), max_length=200, blank=True, default="", db_default=""
     )
@@ -176,8 +180,6 @@ class Organization(models.Model):
 class Education(models.Model):
     """A course of study at this university: one row per degree (a person may have several)."""
 
-    # On PostgreSQL the database checks this reference once per statement, not by a foreign-key
-    # constraint row by row (bulk imports write one per person): people migration 0005.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="educations")
     degree_level = models.CharField(_("degree level"), max_length=20, choices=DegreeLevel.choices)
     school = models.CharField(_("school / college"), max_length=120)
@@ -224,7 +226,6 @@ class Education(models.Model):
 
 
 class Employment(models.Model):
-    # Checked once per statement on PostgreSQL, as an education's person is.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     # Indexed only where set (Meta): imported jobs name an employer without linking it.
     organization = models.ForeignKey(
@@ -337,6 +338,10 @@ class ConsentPurpose(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring matches")
     FUNDRAISING = "fundraising", _("Fundraising appeals")
     CHAPTER_SHARING = "chapter_sharing", _("Sharing my contact with my chapter's officers")
+    # A parent's or guardian's: asked by the school on admission (imports record it).
+    SEND_OFF = "send_off", _("Invitations to my child's send-off seminar")
+    NEW_PARENTS = "new_parents", _("Joining my region's new parents group")
+    PUBLICITY = "publicity", _("Being named in the alumni magazine and official account")
 
 
 class Consent(models.Model):

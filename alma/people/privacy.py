@@ -202,5 +202,23 @@ def person_view_for(viewer: Any, person: Person) -> dict[str, Any] | None:
     return view
 
 
+# What someone shown by consent alone (not by their audiences) shows: their name, nothing more.
+NAME_ONLY = ("id", "full_name", "name_latin")
+
+
+def person_shown_by_consent(
+    viewer: Any, person: Person, *, consented: bool
+) -> dict[str, Any] | None:
+    """A person shown for one purpose they agreed to (a student named to the donors of their
+    award, a donor named to the students they help): None without the consent; with it, what
+    `person_view_for` shows the viewer, or at least the name if their audiences leave it out."""
+    if not consented:
+        return None
+    view = person_view_for(viewer, person)
+    if view is not None:
+        return view
+    return {name: getattr(person, name) for name in NAME_ONLY}
+
+
 def privacy_settings(person: Person) -> list[tuple[PrivateField, Audience]]:
     return [(field, audience_of(person, key)) for key, field in PRIVATE_FIELDS.items()]

@@ -1,6 +1,6 @@
 """Personas, one per role, as pytest fixtures; `persona_users` maps a role name to a signed-in user.
 
-alice: alumni office · bob: teaching staff · carol: student · dave: alumnus ·
+alice: alumni office (with two-factor) · bob: teaching staff · carol: student · dave: alumnus ·
 erin: alumna and chapter officer · frank: partner representative · gina: prospective student ·
 hank: a login with no person record.
 """
@@ -11,15 +11,30 @@ import pytest
 from django.test import Client
 
 from alma.accounts.models import User
+from alma.accounts.services import two_factor_enable
 from alma.people.models import ChapterMembership, Organization, Person, Post, Stage
 from alma.testing import factories as f
+
+# Alice's authenticator app: the alumni office signs in with two-factor authentication.
+ALICE_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """What an authenticator app holding `secret` shows (RFC 6238: 30 s steps, 6 digits)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
 
 
 @pytest.fixture
 def alice(db) -> User:
     person = f.PersonFactory(full_name="Alice Office")
     f.StaffPostFactory(person=person, post=Post.ALUMNI_OFFICE)
-    return cast(User, f.UserFactory(email="alice@example.edu", person=person))
+    user = cast(User, f.UserFactory(email="alice@example.edu", person=person))
+    two_factor_enable(user=user, secret=ALICE_TOTP_SECRET)
+    return user
 
 
 @pytest.fixture

@@ -43,12 +43,17 @@ def test_office_imports_a_spreadsheet_and_merges_a_duplicate(
     twin = f.PersonFactory(full_name="Zhang Wei", email="zw2@example.org")
     original = Person.objects.get(full_name="张伟")
     DuplicateCandidate.objects.create(
-        person_a=original, person_b=twin, probability=0.97, comparison={"name_key": "agree"}
+        person_a=original,
+        person_b=twin,
+        probability=0.97,
+        comparison={"family_name": "agree"},
+        group=original.pk,
     )
     page.goto(live_server.url + reverse("imports:duplicates"))
-    expect(page.get_by_role("main")).to_contain_text("0.970")
-    page.get_by_role("button", name="Merge", exact=True).click()
-    expect(page.get_by_role("main")).to_contain_text("Merged Zhang Wei")
+    expect(page.get_by_role("main")).to_contain_text("2 records, probability up to 0.970")
+    expect(page.get_by_role("main")).to_contain_text("zw2@example.org")
+    page.get_by_role("button", name="Merge the ticked records").click()
+    expect(page.get_by_role("main")).to_contain_text(f"Merged 1 record into record {original.pk}")
     assert not Person.objects.filter(pk=twin.pk).exists()
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("main")).to_contain_text("separate record again")

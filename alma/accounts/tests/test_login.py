@@ -14,7 +14,7 @@ def fast_password_checks(settings):
 
 
 def sign_in(client: Client, email: str, password: str):
-    return client.post("/accounts/login/", {"username": email, "password": password})
+    return client.post("/accounts/login/", {"login": email, "password": password})
 
 
 def signed_in_as(client: Client) -> str | None:
@@ -40,7 +40,7 @@ def test_sign_in_returns_to_the_page_asked_for(carol):
     client = Client()
     response = client.post(
         "/accounts/login/",
-        {"username": "carol@example.edu", "password": PASSWORD, "next": "/services/received/"},
+        {"login": "carol@example.edu", "password": PASSWORD, "next": "/services/received/"},
     )
     assert response.headers["Location"] == "/services/received/"
 
@@ -49,7 +49,7 @@ def test_sign_in_never_redirects_off_site(carol):
     client = Client()
     response = client.post(
         "/accounts/login/",
-        {"username": "carol@example.edu", "password": PASSWORD, "next": "https://evil.example/"},
+        {"login": "carol@example.edu", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.headers["Location"] == "/"
 
@@ -66,7 +66,10 @@ def test_an_inactive_account_cannot_sign_in(carol):
     carol.is_active = False
     carol.save()
     client = Client()
-    assert sign_in(client, "carol@example.edu", PASSWORD).status_code == 200
+    response = sign_in(client, "carol@example.edu", PASSWORD)
+    # allauth tells the person their account is inactive; no session either way.
+    assert response.status_code == 302 and response.headers["Location"] == "/accounts/inactive/"
+    assert b"inactive" in client.get("/accounts/inactive/").content.lower()
     assert signed_in_as(client) is None
 
 

@@ -66,3 +66,24 @@ def test_the_language_switch_never_redirects_off_site(db):
 def test_the_browser_s_language_is_honoured(db):
     content = Client().get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in content
+
+
+def badges(client) -> list[str]:
+    import re
+
+    page = client.get("/").content.decode()
+    roles = re.search(r'<p class="roles">(.*?)</p>', page, re.S)
+    assert roles is not None
+    return re.findall(r'<span class="badge">([^<]*)</span>', roles.group(1))
+
+
+def test_an_admitted_student_s_badge_says_so_not_student(gina, carol):
+    assert badges(client_for(gina)) == ["Prospective student"]
+    assert badges(client_for(carol)) == ["Student"]
+
+
+def test_staff_profiles_carry_no_lifecycle_badge(bob, carol):
+    staff = client_for(carol).get(f"/people/{bob.person_id}/").content.decode()
+    assert "No student lifecycle" not in staff and "Bob Teacher" in staff
+    student = client_for(bob).get(f"/people/{carol.person_id}/").content.decode()
+    assert '<span class="badge">Student</span>' in student

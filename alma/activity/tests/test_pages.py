@@ -1,6 +1,7 @@
 """The staff service log pages: record a service, find a student, rate what you received."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -183,6 +184,19 @@ def test_the_student_sees_and_rates_a_service(service, carol):
     assert response.redirect_chain == [("/services/received/", 302)]
     assert b"Thank you for your rating." in response.content
     assert Activity.objects.get(pk=service.pk).rating == 4
+
+
+def test_an_unrated_service_shows_no_rating_chosen(service, carol):
+    # A rating preset to 1 would be sent by a careless click on Rate.
+    page = client_for(carol).get("/services/received/").content.decode()
+    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None and " required" in select.group(0).split(">")[0]
+    selected = re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(1))
+    assert selected == [""]
+    Activity.objects.filter(pk=service.pk).update(rating=4)
+    page = client_for(carol).get("/services/received/").content.decode()
+    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
+    assert re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(1)) == ["4"]
 
 
 @pytest.mark.parametrize("rating", ["9", "0", "", "four", "4.5"])

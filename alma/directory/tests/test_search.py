@@ -24,7 +24,7 @@ from alma.directory.models import (
 )
 from alma.directory.search import DirectoryQuery, clean_query, directory_search, viewer_level
 from alma.directory.selectors import directory_page
-from alma.people.models import Audience, Person
+from alma.people.models import Audience, Person, PersonRelation, Stage
 from alma.people.services import person_set_privacy, person_update_profile
 from alma.testing import factories as f
 
@@ -316,6 +316,21 @@ def test_htmx_requests_get_only_the_results_fragment(dave, wang):
     assert "<html" not in body and "王芳" in body and 'name="city"' in body
 
 
+def test_the_back_button_restoring_a_page_gets_the_whole_page_with_its_words(dave, wang):
+    # htmx asks for a page its history cache lacks with HX-History-Restore-Request; it swaps
+    # the whole body, so the answer must hold the search box with the address's words.
+    client = Client()
+    client.force_login(dave)
+    response = client.get(
+        "/directory/",
+        {"q": "wang"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "<html" in body and 'id="directory-q"' in body and 'value="wang"' in body
+
+
 def test_bad_parameters_are_ignored_not_errors(dave, wang):
     client = Client()
     client.force_login(dave)
@@ -538,3 +553,47 @@ def test_staff_get_export_links_for_the_search_and_others_do_not(alice, dave, wa
     member = Client()
     member.force_login(dave)
     assert "/imports/export/" not in member.get("/directory/", {"q": "wang"}).content.decode()
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["exact-count", "sampled"])
+def test_an_exact_full_name_ranks_above_longer_names_beginning_with_it(dave, broad):
+    # The exact Wang Leis have full profiles (long text: a lower text rank); the longer names
+    # have bare ones, as in the demo where the text rank alone listed them first.
+    about = "Supply chain planning, procurement and quality control for consumer electronics. "
+    longer = [
+        f.AlumnusFactory(full_name=f"王{given}", name_latin=f"Wang {latin}")
+        for given, latin in [("雷飞", "Leifei"), ("蕾蕾", "Leilei")] * 4
+    ]
+    exact = []
+    for _ in range(3):
+        person = f.AlumnusFactory(
+            full_name="王磊", name_latin="Wang Lei", expertise=about * 3, interests=about
+        )
+        f.EmploymentFactory(person=person, title="Procurement manager", industry="Electronics")
+        exact.append(person)
+    with sampled_search(on=broad):
+        directory_rebuild()
+        result = directory_search(viewer=dave, query=DirectoryQuery(text="Wang Lei"))
+    assert set(result.person_ids[:3]) == {p.pk for p in exact}
+    assert {p.pk for p in longer} <= set(result.person_ids[3:])
+
+
+def test_relatives_who_are_only_contacts_are_never_listed(dave):
+    admitted = f.PersonFactory(full_name="Li Ming", stage=Stage.PROSPECTIVE)
+    parent = f.PersonFactory(full_name="王Li", name_latin="", current_city="Suzhou")
+    PersonRelation.objects.create(person=admitted, relative=parent, kind="parent")
+    staff = f.PersonFactory(full_name="Staff Li", current_city="Suzhou")  # a member, no lifecycle
+    for text in ["王", "Suzhou"]:
+        found = directory_search(viewer=dave, query=DirectoryQuery(text=text)).person_ids
+        assert parent.pk not in found, text
+    assert staff.pk in directory_search(viewer=dave, query=DirectoryQuery(text="Suzhou")).person_ids
+    browsed = directory_search(viewer=dave, query=DirectoryQuery(filters={"city": ["Suzhou"]}))
+    assert browsed.person_ids == [staff.pk] and browsed.total == 1
+    directory_rebuild()  # the loaders' path (demo, seed) leaves them out too
+    assert (
+        parent.pk not in directory_search(viewer=dave, query=DirectoryQuery(text="王")).person_ids
+    )
+    assert not DirectoryEntry.objects.filter(person_id=parent.pk).exists()
+    # No longer anyone's relative: listed like any other person.
+    PersonRelation.objects.filter(relative=parent).delete()
+    assert parent.pk in directory_search(viewer=dave, query=DirectoryQuery(text="王")).person_ids

@@ -133,8 +133,32 @@ def test_staff_check_in_from_the_qr_link_on_a_phone(world, alice, carol):
     assert "Checked in. Welcome!" in first.content.decode()
     second = client_for(alice).post(url)
     assert "Already checked in at" in second.content.decode()
-    assert client_for(carol).get(url).status_code == 403
     assert client_for(alice).get("/events/check-in/forged:token/").status_code == 404
+
+
+def test_an_attendee_opening_their_own_code_is_shown_their_event_not_refused(world, carol, dave):
+    url = f"/events/check-in/{world['carol_checkin']}/"
+    own = client_for(carol).get(url, follow=True)
+    assert own.status_code == 200
+    event = Registration.objects.get(pk=world["carol_registration"]).event
+    assert own.redirect_chain[-1][0] == f"/events/{event.pk}/"
+    assert "This is your check-in code" in own.content.decode()
+    assert client_for(carol).post(url).status_code == 302  # and it checks nobody in
+    assert Registration.objects.get(pk=world["carol_registration"]).checked_in_at is None
+    assert client_for(dave).get(url).status_code == 403  # someone else's code
+
+
+def test_a_future_event_says_when_check_in_opens_instead_of_offering_it(world, alice):
+    event = EventFactory(starts_at=timezone.now() + dt.timedelta(days=10))
+    registration = RegistrationFactory(event=event)
+    page = client_for(alice).get(f"/events/check-in/{checkin_token(registration)}/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Check-in opens on" in body and ">Check in</button>" not in body
+    manage = client_for(alice).get(f"/events/{event.pk}/manage/").content.decode()
+    assert ">Check in</button>" not in manage and "Opens" in manage
+    today = client_for(alice).get(f"/events/check-in/{world['carol_checkin']}/").content.decode()
+    assert ">Check in</button>" in today
 
 
 def test_a_volunteer_checks_people_in_with_htmx_and_search(world, gina):

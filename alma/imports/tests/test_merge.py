@@ -84,14 +84,14 @@ def test_review_queue_merge_dismiss_bulk_and_undo_pages(pair, alice):
     c = f.PersonFactory(full_name="Other")
     d = f.PersonFactory(full_name="Other too")
     first = DuplicateCandidate.objects.create(
-        person_a=a, person_b=b, probability=0.99, comparison={"name_key": "agree"}
+        person_a=a, person_b=b, probability=0.99, comparison={"family_name": "agree"}, group=a.pk
     )
     second = DuplicateCandidate.objects.create(
-        person_a=c, person_b=d, probability=0.6, comparison={}
+        person_a=c, person_b=d, probability=0.6, comparison={}, group=c.pk
     )
     client = client_for(alice)
     page = client.get("/imports/duplicates/").content.decode()
-    assert "张伟" in page and "0.990" in page and "Name: agree" in page
+    assert "张伟" in page and "0.990" in page and "Family name: agree" in page
     assert client.post(f"/imports/duplicates/{second.pk}/dismiss/").status_code == 302
     assert DuplicateDismissal.objects.filter(person_low=c.pk, person_high=d.pk).exists()
     assert client.post("/imports/duplicates/merge-above/", {"threshold": "0.95"}).status_code == 302
@@ -104,7 +104,9 @@ def test_review_queue_merge_dismiss_bulk_and_undo_pages(pair, alice):
 
 def test_bulk_merge_threshold_and_roles(pair, alice, carol):
     a, b, _user = pair
-    DuplicateCandidate.objects.create(person_a=a, person_b=b, probability=0.7, comparison={})
+    DuplicateCandidate.objects.create(
+        person_a=a, person_b=b, probability=0.7, comparison={}, group=a.pk
+    )
     assert duplicates_merge_above(threshold=0.8, by=alice) == 0
     assert client_for(carol).get("/imports/duplicates/").status_code == 403
     assert client_for(alice).post(

@@ -136,6 +136,8 @@ def test_the_privacy_page_saves_audiences_and_consents(carol):
         "mentoring": True,
         "fundraising": False,
         "chapter_sharing": False,
+        "send_off": False,
+        "new_parents": False,
     }
     # Saving again unchanged records no new consent decisions.
     rows = Consent.objects.count()

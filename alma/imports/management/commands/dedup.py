@@ -1,54 +1,59 @@
-"""`alma dedup`: find records that may be one person (Splink), fill the review queue."""
+"""`alma dedup`: find records that may be one person (Splink), group them, fill the review queue."""
 
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alma.imports.linkage import available
+from alma.imports.linkage import DEFAULT_THRESHOLD, available
 
 
 class Command(BaseCommand):
-    help = "Find possible duplicate people with probabilistic record linkage (needs alma[dedup])."
+    help = (
+        "Find possible duplicate people with probabilistic record linkage, group them and fill "
+        "the review queue (needs alma[dedup])."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--threshold", type=float, default=0.9, help="lowest match probability (0-1)"
+            "--threshold",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help=f"lowest match probability (0-1, default {DEFAULT_THRESHOLD})",
         )
-        parser.add_argument("--json", action="store_true", help="print the pairs as JSON")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help='print {"pairs": [{"person_a", "person_b", "probability", ...}], "groups": [[ids]]}',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not available():
             raise CommandError(
                 "Duplicate detection needs the dedup extra: pip install 'alma[dedup]'"
             )
+        threshold = options["threshold"]
+        if not 0 <= threshold <= 1:
+            raise CommandError("The threshold is a probability between 0 and 1.")
         from alma.imports.linkage import duplicates_find
-        from alma.people.models import Person
 
-        pairs = duplicates_find(threshold=options["threshold"])
-        ids = {p.person_a for p in pairs} | {p.person_b for p in pairs}
-        people = {
-            pk: (email, number)
-            for pk, email, number in Person.objects.filter(pk__in=ids).values_list(
-                "pk", "email", "educations__student_number"
-            )
-        }
-        out = []
-        for p in pairs:
-            a, b = people.get(p.person_a, ("", None)), people.get(p.person_b, ("", None))
-            out.append(
+        linkage = duplicates_find(threshold=threshold)
+        if options["json"]:
+            pairs = [
                 {
-                    "person_a": p.person_a, "student_number_a": a[1], "email_a": a[0] or None,
-                    "person_b": p.person_b, "student_number_b": b[1], "email_b": b[0] or None,
+                    "person_a": p.person_a,
+                    "person_b": p.person_b,
                     "probability": round(p.probability, 6),
+                    "group": p.group,
                     "comparison": p.comparison,
                 }
-            )  # fmt: skip
-        if options["json"]:
-            self.stdout.write(json.dumps(out, ensure_ascii=False))
-        else:
-            for row in out:
-                self.stdout.write(
-                    f"{row['probability']:.3f}  #{row['person_a']} {row['email_a'] or ''}  ~  #{row['person_b']} {row['email_b'] or ''}"
-                )
-            self.stdout.write(f"{len(out)} pairs; review them at /imports/duplicates/")
+                for p in linkage.pairs
+            ]
+            self.stdout.write(json.dumps({"pairs": pairs, "groups": linkage.groups}))
+            return
+        for group in linkage.groups:
+            self.stdout.write(" ".join(f"#{pk}" for pk in group))
+        self.stdout.write(
+            f"{len(linkage.pairs)} pairs in {len(linkage.groups)} groups; "
+            "review them at /imports/duplicates/"
+        )

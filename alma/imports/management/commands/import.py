@@ -17,7 +17,8 @@ from alma.lib.errors import ApplicationError
 class Command(BaseCommand):
     help = (
         "Import people from a CSV (UTF-8, GB18030/GBK) or XLSX file. Rows are validated, matched "
-        "to existing people by student number, email or phone, and written all or nothing."
+        "to existing people by student number, email or phone (rows sharing an email or phone "
+        "are one person), and written all or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 progress=progress,
+                source=f"import {path.name}"[:60],
             )
         except ApplicationError as error:
             if options["json"]:
@@ -71,8 +73,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{data['rows']} rows, {data['valid']} valid, {data['invalid']} invalid; "
                 f"created {data['created']}, updated {data['updated']}, unchanged {data['unchanged']}"
+                f"; educations added {data['educations_added']}"
                 + ("" if report.committed else " (nothing written)")
             )
+            if data["merged_rows"]:
+                self.stdout.write(
+                    f"  {data['merged_rows']} rows were the same person as an earlier row"
+                )
+            if data["not_imported"]:
+                self.stdout.write("  not imported: " + ", ".join(data["not_imported"]))
             for problem in data["errors"][:200]:
                 self.stdout.write(
                     f"  row {problem['row']}, {problem['column']}: {problem['message']}"
