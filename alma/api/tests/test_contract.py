@@ -30,6 +30,19 @@ CHECKS = [
     response_schema_conformance,
 ]
 
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """The test client keeps the database connection across a request; the real WSGI handler
+    closes it when a request ends (close_old_connections), which on PostgreSQL would end the
+    test's transaction. Disconnected while these tests run, as the test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 # Read from the application itself when the tests are collected (Django is set up by then).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
