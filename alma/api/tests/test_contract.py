@@ -47,18 +47,6 @@ def _keep_the_test_transaction():
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
-@pytest.fixture(autouse=True)
-def _requests_keep_the_test_connection():
-    """Django's handler closes the database connection when a request ends; inside a test's
-    transaction that would close the test's own (PostgreSQL keeps connections open). The test
-    Client disconnects the same handler; a WSGI caller in a test must too."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 def contract_test(persona: str):  # type: ignore[no-untyped-def]
     """Every operation, with requests generated from the document, sent as the persona."""
 
