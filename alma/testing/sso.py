@@ -9,6 +9,7 @@ test key and certificate, as a university's identity provider would post it back
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import threading
@@ -24,8 +25,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-OIDC_PORT = 8209
-OIDC_URL = f"http://127.0.0.1:{OIDC_PORT}"
+# Where the OIDC provider is configured when no fake is running (the role table's pages only
+# render the sign-in buttons); FakeOidcProvider binds a free port and passes its own URL.
+OIDC_URL = "http://127.0.0.1:9"
 OIDC_CLIENT_ID = "alma-test"
 SAML_IDP_ENTITY_ID = "https://idp.example.edu/saml"
 SAML_IDP_SSO_URL = "https://idp.example.edu/saml/sso"
@@ -96,17 +98,18 @@ SSO_PROVIDERS: dict[str, Any] = {
 }
 
 
-def sso_providers() -> dict[str, Any]:
-    """SSO_PROVIDERS with the test certificate in place (made on first use)."""
-    SSO_PROVIDERS["saml"]["APPS"][0]["settings"]["idp"]["x509cert"] = _certificate_body()
-    return SSO_PROVIDERS
+def sso_providers(oidc_url: str = OIDC_URL) -> dict[str, Any]:
+    """SSO_PROVIDERS with the OIDC provider at `oidc_url` and the test certificate in place."""
+    providers = copy.deepcopy(SSO_PROVIDERS)
+    providers["openid_connect"]["APPS"][0]["settings"]["server_url"] = oidc_url
+    providers["saml"]["APPS"][0]["settings"]["idp"]["x509cert"] = _certificate_body()
+    return providers
 
 
 class FakeOidcProvider:
     """An OpenID Connect provider on 127.0.0.1 that signs in whoever `next_user` names."""
 
-    def __init__(self, port: int = OIDC_PORT) -> None:
-        self.url = f"http://127.0.0.1:{port}"
+    def __init__(self) -> None:
         self.next_user: dict[str, Any] = {}
         self.codes: dict[str, dict[str, Any]] = {}
         self.token_requests: list[dict[str, list[str]]] = []
@@ -154,7 +157,9 @@ class FakeOidcProvider:
                     self._json({"error": "invalid_grant"}, 400)
 
         self.last_claims: dict[str, Any] | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        # Port 0: the system picks a free one, so parallel test runs never collide.
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> FakeOidcProvider:

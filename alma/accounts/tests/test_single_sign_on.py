@@ -26,16 +26,16 @@ from alma.testing.sso import (
 )
 
 
-@pytest.fixture(autouse=True)
-def university_providers(settings, db):
-    settings.SOCIALACCOUNT_PROVIDERS = sso_providers()
-    cache.clear()
-
-
 @pytest.fixture(scope="module")
 def oidc():
     with FakeOidcProvider() as provider:
         yield provider
+
+
+@pytest.fixture(autouse=True)
+def university_providers(settings, db, oidc):
+    settings.SOCIALACCOUNT_PROVIDERS = sso_providers(oidc.url)
+    cache.clear()
 
 
 def oidc_sign_in(client: Client, oidc: FakeOidcProvider, *, sub: str, email: str):
