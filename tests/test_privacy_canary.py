@@ -143,7 +143,12 @@ def _mentoring(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
 
 def _in_the_duplicates_queue(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     twin = f.PersonFactory(full_name="Quinn Twin")
-    DuplicateCandidate.objects.create(person_a=alumna.person, person_b=twin, probability=0.97)
+    DuplicateCandidate.objects.create(
+        person_a=alumna.person,
+        person_b=twin,
+        probability=0.97,
+        group=min(alumna.person.pk, twin.pk),
+    )
 
 
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [

@@ -814,7 +814,11 @@ def event_message_submit(*, message: EventMessage, text: str, link: str = "") ->
     volunteer activity, once."""
     from alma.comms.kinds import COHORT_MESSAGE
 
-    locked = EventMessage.objects.select_for_update().select_related("author").get(pk=message.pk)
+    locked = (
+        EventMessage.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=message.pk)
+    )
     if locked.status not in (EventMessage.Status.INVITED, EventMessage.Status.SUBMITTED):
         raise ApplicationError(_("This message was reviewed already and can no longer change."))
     text, link = text.strip(), link.strip()
