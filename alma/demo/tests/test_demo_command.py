@@ -56,6 +56,7 @@ def serve(monkeypatch, tmp_path):
     monkeypatch.delenv("ALMA_SITE_URL", raising=False)
     monkeypatch.setattr(settings, "SITE_URL", settings.SITE_URL)
     monkeypatch.setattr(demo_command, "demo_is_loaded", lambda: True)
+    monkeypatch.setattr(demo_command, "refresh_demo_accounts", lambda: None)
     marker = tmp_path / "worker"
     monkeypatch.setattr(
         demo_command, "worker_command", lambda: [sys.executable, "-c", CHILD, str(marker)]
