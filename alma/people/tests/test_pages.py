@@ -138,6 +138,7 @@ def test_the_privacy_page_saves_audiences_and_consents(carol):
         "chapter_sharing": False,
         "send_off": False,
         "new_parents": False,
+        "publicity": False,
     }
     # Saving again unchanged records no new consent decisions.
     rows = Consent.objects.count()
