@@ -151,10 +151,19 @@ def _in_the_duplicates_queue(world: dict[str, Any], alumna: Canary, student: Can
     )
 
 
+def _giving(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.accounts.models import User
+    from alma.giving.tests.world import canaries_give_and_receive
+
+    office = User.objects.get(email="alice@example.edu")
+    canaries_give_and_receive(office, alumna.person, student.person)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _registered_for_events,
     _mentoring,
     _in_the_duplicates_queue,
+    _giving,
     # The admitted student's hometown is the city of erin's chapter (see `canaries`).
 ]
 

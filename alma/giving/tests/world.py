@@ -118,3 +118,39 @@ def giving_world(users: dict[str, Any]) -> dict[str, Any]:
         "matched_gift": matched_gift.pk,
         "plan": plan.pk,
     }
+
+
+def canaries_give_and_receive(office: Any, donor: Any, student: Any) -> None:
+    """Put two people where giving shows people: `donor` gave to a fund (gift lists, the donor's
+    page, receipts, reports, a ceremony's guests) and `student` received an award from it, named
+    to its donors, with an approved letter (rounds, the donors' impact pages, letters)."""
+    from alma.giving.models import Application, ThankYouLetter
+
+    today = timezone.localdate()
+    fund = services.fund_create(
+        by=office, code="canary-fund", name="Canary Scholarship", purpose=Purpose.SCHOLARSHIP
+    )
+    gift = services.gift_record(
+        donor=services.donor_for_person(person=donor), fund=fund, by=office, amount="1000"
+    )
+    services.pledge_create(donor=gift.donor, fund=fund, total="500", by=office)
+    award_round = services.round_create(
+        fund=fund,
+        name="Canary Scholarship round",
+        criteria="-",
+        amount="500",
+        places=1,
+        opens_on=today,
+        closes_on=today,
+        by=office,
+    )
+    application = Application.objects.create(
+        round=award_round, student=student, statement="Canary statement", named_to_donors=True
+    )
+    services.round_close(award_round=award_round, by=office)
+    award = services.application_decide(application=application, by=office, award=True)
+    assert award is not None
+    services.award_pay(award=award, by=office)
+    ThankYouLetter.objects.create(
+        award=award, text="Canary thanks", status=ThankYouLetter.Status.APPROVED
+    )
