@@ -223,6 +223,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # address allauth has not itself confirmed is no reason to refuse two-factor.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = os.environ.get("ALMA_TOTP_ISSUER", "Alma")
+# A code typed as the phone turns to the next one still counts (RFC 6238 5.2: one step back
+# for the time it takes to type and send); each code is still accepted only once.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_AUTO_SIGNUP = True

@@ -75,6 +75,7 @@ def test_office_mails_a_segment_and_a_recipients_click_counts(
         notification_send(recipient=dave.person, kind="mentoring.proposal", subject="A match")
         sign_in(phone, "dave@example.edu")
         expect(phone.locator("#unread-count")).to_have_text("1")
+        phone.get_by_role("button", name="Menu").click()  # the menu folds on a phone
         phone.get_by_role("link", name=re.compile("Inbox")).click()
         expect(phone.locator(".notification.unread")).to_contain_text("A match")
         _fits(phone)

@@ -6,14 +6,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from alma.accounts.models import User
 from alma.activity.services import staff_service_log
 from alma.events.tests.world import events_world
 from alma.testing import factories as f
-from alma.testing.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,14 +62,6 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + reverse("accounts:login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def page_overflow(page: Page) -> int:
     """How many pixels the page is wider than the screen (0: no sideways scrolling)."""
     return int(
@@ -80,8 +70,8 @@ def page_overflow(page: Page) -> int:
 
 
 @pytest.mark.parametrize("persona", list(PAGES))
-def test_each_role_s_pages_fit_a_phone(live_server, phone, world, persona, screenshot):
-    sign_in(phone, live_server.url, f"{persona}@example.edu")
+def test_each_role_s_pages_fit_a_phone(live_server, phone, world, persona, screenshot, sign_in):
+    sign_in(phone, f"{persona}@example.edu")
     wide: dict[str, int] = {}
     for path in PAGES[persona]:
         url = live_server.url + path.format(**world)
@@ -93,8 +83,8 @@ def test_each_role_s_pages_fit_a_phone(live_server, phone, world, persona, scree
     assert wide == {}, "pages wider than a 390 px phone (path: extra pixels)"
 
 
-def test_the_menu_folds_behind_a_button_on_a_phone(live_server, phone, world):
-    sign_in(phone, live_server.url, "alice@example.edu")
+def test_the_menu_folds_behind_a_button_on_a_phone(live_server, phone, world, sign_in):
+    sign_in(phone, "alice@example.edu")
     header = phone.locator("header.topbar")
     box = header.bounding_box()
     assert box is not None and box["height"] < 80  # one row, not 7-11 stacked links
@@ -107,8 +97,10 @@ def test_the_menu_folds_behind_a_button_on_a_phone(live_server, phone, world):
     expect(phone).to_have_url(f"{live_server.url}/directory/")
 
 
-def test_the_directory_shows_results_before_the_filters_on_a_phone(live_server, phone, world):
-    sign_in(phone, live_server.url, "dave@example.edu")
+def test_the_directory_shows_results_before_the_filters_on_a_phone(
+    live_server, phone, world, sign_in
+):
+    sign_in(phone, "dave@example.edu")
     phone.goto(live_server.url + "/directory/")
     first_hit = phone.locator(".hit").first
     expect(first_hit).to_be_visible()
@@ -124,8 +116,8 @@ def test_the_directory_shows_results_before_the_filters_on_a_phone(live_server, 
     expect(city).to_be_visible()  # still open after the results changed
 
 
-def test_danger_buttons_are_white_on_red(live_server, phone, world):
-    sign_in(phone, live_server.url, "alice@example.edu")
+def test_danger_buttons_are_white_on_red(live_server, phone, world, sign_in):
+    sign_in(phone, "alice@example.edu")
     phone.goto(live_server.url + "/")  # any page of ours: the rule is the stylesheet's
     colours = phone.evaluate(
         """() => {

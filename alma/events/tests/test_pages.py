@@ -62,7 +62,7 @@ LIST_PAGES = {
     "/events/{public_event}/manage/?q=Student": ("alice", 15),
     "/events/chapters/": ("alice", 9),
     # Chapter and gaps pages read education and employment once per page (people.privacy).
-    "/events/chapters/{erin_chapter}/": ("erin", 17),
+    "/events/chapters/{erin_chapter}/": ("erin", 18),
     "/events/lifecycle/admissions/": ("alice", 8),
     "/events/lifecycle/destinations/?year={year}": ("alice", 9),
     "/events/lifecycle/gaps/": ("alice", 15),
