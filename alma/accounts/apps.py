@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the sign-in receiver that notes two-factor in the session (see the module).
-        from alma.accounts import middleware  # noqa: F401
+        from alma.accounts import home, middleware  # noqa: F401

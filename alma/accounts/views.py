@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from alma.accounts import selectors
 from alma.accounts.access import login_required, role_required, signed_in_user
 from alma.accounts.forms import ApiTokenForm, ClaimForm, InvitationForm
+from alma.accounts.home import home_cards_for, home_viewer
 from alma.accounts.roles import Role
 from alma.accounts.services import (
     api_token_create,
@@ -25,20 +26,16 @@ from alma.accounts.services import (
     record_claim,
     session_end,
 )
-from alma.activity.selectors import activities_given, activities_received
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: the cards the modules registered (alma/accounts/home.py)."""
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
-    person = request.user.person  # type: ignore[union-attr]
-    context: dict[str, object] = {"person": person}
-    if person is not None:
-        context["recent_received"] = list(activities_received(person=person)[:5])
-        context["recent_given"] = list(activities_given(person=person)[:5])
-    return render(request, "home.html", context)
+    viewer = home_viewer(signed_in_user(request))
+    return render(request, "home.html", {"person": viewer.person, "cards": home_cards_for(viewer)})
 
 
 @login_required

@@ -8,7 +8,8 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity ledger")
 
     def ready(self) -> None:
-        from alma.activity import kinds, notifications
+        from alma.activity import home, kinds, notifications
 
         kinds.register_builtin_kinds()
         notifications.register_notification_kinds()
+        home.register_home_cards()

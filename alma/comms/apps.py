@@ -8,7 +8,8 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self) -> None:
-        from alma.comms import kinds, signals
+        from alma.comms import home, kinds, signals
 
         kinds.register_comms_kinds()
         signals.connect()
+        home.register_home_cards()

@@ -8,7 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and lifecycle programs")
 
     def ready(self) -> None:
-        from alma.events import kinds, notifications
+        from alma.events import home, kinds, notifications
 
         kinds.register_event_kinds()
         notifications.register_notification_kinds()
+        home.register_home_cards()

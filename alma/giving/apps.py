@@ -8,6 +8,7 @@ class GivingConfig(AppConfig):
     verbose_name = _("Giving")
 
     def ready(self) -> None:
-        from alma.giving import kinds
+        from alma.giving import home, kinds
 
         kinds.register_giving_kinds()
+        home.register_home_cards()

@@ -8,6 +8,7 @@ class LifecycleConfig(AppConfig):
     verbose_name = _("Lifecycle")
 
     def ready(self) -> None:
-        from alma.lifecycle import notifications
+        from alma.lifecycle import home, notifications
 
         notifications.register_notification_kinds()
+        home.register_home_cards()

@@ -8,7 +8,8 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self) -> None:
-        from alma.mentoring import kinds, notifications
+        from alma.mentoring import home, kinds, notifications
 
         kinds.register_mentoring_kinds()
         notifications.register_notification_kinds()
+        home.register_home_cards()
