@@ -11,3 +11,13 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 def _immediate_background_jobs(settings):
     """Jobs run in-process, right when enqueued (after the transaction commits)."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_names():
+    """Names in other languages read by one test are not seen by the next (its rows are gone)."""
+    from alma.people.reference import names_forget
+
+    names_forget()
+    yield
+    names_forget()

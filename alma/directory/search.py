@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from alma.directory import indexing
 from alma.directory.indexing import FACET_RANKS, SINGLE_FACETS, YEAR_BUCKET
 from alma.directory.text import facet_token, query_tokens
-from alma.people.models import Chapter, DegreeLevel
+from alma.people.models import Chapter, DegreeLevel, LocalName
 from alma.people.privacy import viewer_rank
+from alma.people.reference import local_name
 
 ENTRY = "directory_directoryentry"
 TEXT = "directory_directorytext"
@@ -56,6 +57,15 @@ FACET_LABELS: dict[str, Any] = {
     "province": _("Province"),
     "city": _("City"),
     "chapter": _("Chapter"),
+}
+# Facet values shown in the reader's language (people.reference).
+LOCAL_KINDS = {
+    "school": LocalName.Kind.SCHOOL,
+    "major": LocalName.Kind.MAJOR,
+    "industry": LocalName.Kind.INDUSTRY,
+    "country": LocalName.Kind.PLACE,
+    "province": LocalName.Kind.PLACE,
+    "city": LocalName.Kind.PLACE,
 }
 SORTS = ("relevance", "name")
 
@@ -639,8 +649,9 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
         names = dict(
             Chapter.objects.filter(pk__in=[int(v) for v in values]).values_list("pk", "name")
         )
-        return {v: names.get(int(v), v) for v in values}
-    return {v: v for v in values}
+        return {v: local_name(LocalName.Kind.CHAPTER, names.get(int(v), v)) for v in values}
+    kind = LOCAL_KINDS.get(name)
+    return {v: local_name(kind, v) if kind else v for v in values}
 
 
 def directory_search(*, viewer: Any, query: DirectoryQuery) -> SearchResult:

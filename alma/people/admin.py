@@ -13,6 +13,7 @@ from alma.people.models import (
     Consent,
     Education,
     Employment,
+    LocalName,
     Organization,
     Person,
     StaffPost,
@@ -191,3 +192,13 @@ class StageTransitionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(LocalName)
+class LocalNameAdmin(admin.ModelAdmin):
+    """What stored reference values are called in other languages (alma/people/reference.py);
+    `alma local_names FILE.csv` loads many at once."""
+
+    list_display = ["value", "language", "name", "kind"]
+    list_filter = ["kind", "language"]
+    search_fields = ["value", "name"]

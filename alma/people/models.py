@@ -415,3 +415,35 @@ class PersonRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relative} ({self.kind}) of {self.person}"
+
+
+class LocalName(models.Model):
+    """What a stored reference value (a school, a major, a city, an event's title) is called in
+    another language: one row per value and language, so records keep one stored value and
+    every page shows it in the reader's language (alma/people/reference.py)."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("Place (city, province, country)")
+        SCHOOL = "school", _("School or unit")
+        MAJOR = "major", _("Major")
+        INDUSTRY = "industry", _("Industry")
+        ORGANIZATION = "organization", _("Organisation")
+        CHAPTER = "chapter", _("Chapter")
+        PROGRAM = "program", _("Program")
+        EVENT = "event", _("Event title")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value = models.CharField(_("stored value"), max_length=300)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    name = models.CharField(_("name in that language"), max_length=300)
+
+    class Meta:
+        verbose_name = _("name in another language")
+        verbose_name_plural = _("names in other languages")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value", "language"], name="local_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="local_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} → {self.name} ({self.language})"

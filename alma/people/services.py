@@ -1,7 +1,11 @@
 """Writes to people records: profile and privacy edits, consent, chapters and relatives."""
 
+import csv
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +21,7 @@ from alma.people.models import (
     Consent,
     ConsentPurpose,
     Employment,
+    LocalName,
     Person,
     PersonRelation,
 )
@@ -180,3 +185,38 @@ def person_record_destination(
                 is_current=True,
             )
     return person
+
+
+SHIPPED_NAMES = Path(__file__).resolve().parent / "data"
+
+
+@transaction.atomic
+def local_names_load(*, rows: Iterable[tuple[str, str, str]], language: str) -> int:
+    """Record what each (kind, stored value) is called in `language`; a value already named
+    gets the new name. All or nothing: an unknown kind or language, or an empty value or name,
+    refuses the whole set. Returns how many rows were written."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Unknown language: %(language)s.") % {"language": language})
+    kinds = set(LocalName.Kind.values)
+    written = 0
+    for line, (kind, value, name) in enumerate(rows, start=2):
+        kind, value, name = kind.strip(), value.strip(), name.strip()
+        if kind not in kinds or not value or not name:
+            raise ApplicationError(
+                _("Line %(line)s: give a known kind, the stored value and its name.")
+                % {"line": line}
+            )
+        LocalName.objects.update_or_create(
+            kind=kind, value=value, language=language, defaults={"name": name}
+        )
+        written += 1
+    return written
+
+
+def local_names_shipped(language: str) -> list[tuple[str, str, str]]:
+    """The names Alma ships for `language` (places, industries, common schools and majors)."""
+    path = SHIPPED_NAMES / f"local_names_{language.replace('-', '_').lower()}.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(r["kind"], r["value"], r["name"]) for r in csv.DictReader(handle)]
