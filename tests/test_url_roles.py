@@ -364,6 +364,32 @@ COMMS_EXPECTATIONS: dict[str, Route] = {
             ),
         ],
     ),
+    "inbox/conversations/": Route(
+        {"inbox:conversations"}, [Request("get", "/inbox/conversations/", page(200, hank=404))]
+    ),
+    "inbox/conversations/<int:pk>/": Route(
+        {"inbox:conversation"},
+        [
+            Request(
+                "get", "/inbox/conversations/{m_conversation}/", page(404, carol=200, dave=200)
+            ),
+            Request(
+                "post",
+                "/inbox/conversations/{m_conversation}/",
+                page(404, carol=302, dave=302),
+                data={"text": "See you on Tuesday"},
+                state=mw.conversation_messages,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+            Request(
+                "post",
+                "/inbox/conversations/{m_conversation}/",
+                page(404, carol=400, dave=400),
+                data={"text": "   "},
+                state=mw.conversation_messages,
+            ),
+        ],
+    ),
     "inbox/preferences/": Route(
         {"inbox:preferences"},
         [
@@ -1780,6 +1806,14 @@ EXPECTATIONS: dict[str, Route] = {
                 state=mw.pair_state,
                 changed_for=frozenset({"bob"}),
             ),
+        ],
+    ),
+    "mentoring/pairs/<int:pk>/messages/": Route(
+        {"mentoring:messages"},
+        [
+            Request("get", "/mentoring/pairs/{m_pair}/messages/", outcomes(405)),
+            # The mentor and the mentee only; the office reads the pair, not their messages.
+            Request("post", "/mentoring/pairs/{m_pair}/messages/", page(404, carol=302, dave=302)),
         ],
     ),
     "mentoring/pairs/<int:pk>/edit/": Route(

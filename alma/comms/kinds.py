@@ -58,6 +58,12 @@ MESSAGE_INVITATION = NotificationKind(
     module=COMMS,
 )
 
+CONVERSATION_MESSAGE = NotificationKind(
+    slug="comms.conversation_message",
+    label=_("Messages from the people you are paired with"),
+    module=COMMS,
+)
+
 # Activity kinds of this module: a click in a mailing (communication), a message to a cohort.
 MAILING_CLICK = ActivityKind(
     slug="comms.mailing_click",
@@ -75,5 +81,6 @@ COHORT_MESSAGE = ActivityKind(
 
 def register_comms_kinds() -> None:
     register_notification_kind(MESSAGE_INVITATION)
+    register_notification_kind(CONVERSATION_MESSAGE)
     register_kind(MAILING_CLICK)
     register_kind(COHORT_MESSAGE)

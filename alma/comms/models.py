@@ -310,3 +310,56 @@ class MagazineArticle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Conversation(models.Model):
+    """A private thread between people a module brought together (a mentor and a mentee), so
+    they talk inside Alma and nobody needs another's contact details. `topic` is the module's
+    key for what it is about ("mentoring.pair:12"): one conversation per topic."""
+
+    topic = models.CharField(max_length=100, unique=True)
+    title = models.CharField(_("about"), max_length=300)
+    link = models.CharField(max_length=500, blank=True)  # back to the module's page
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConversationMember(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="conversation_memberships"
+    )
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "person"], name="conversation_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.conversation_id}"
+
+
+class ConversationMessage(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("message"))
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["conversation", "sent_at"], name="conversation_time_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="message_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -4,10 +4,18 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from alma.comms.kinds import all_notification_kinds
-from alma.comms.models import MailSettings, Notification, NotificationPreference
+from alma.comms.models import (
+    Conversation,
+    ConversationMember,
+    ConversationMessage,
+    MailSettings,
+    Notification,
+    NotificationPreference,
+)
 from alma.people.models import Consent, Person
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -74,3 +82,41 @@ def mail_language_of(person: Person, chosen: str = "") -> str:
 
 def mail_settings_for(*, person_ids: Iterable[int]) -> dict[int, MailSettings]:
     return {s.person_id: s for s in MailSettings.objects.filter(person_id__in=list(person_ids))}
+
+
+def conversations_of(*, person: Person) -> QuerySet[Conversation]:
+    """The person's conversations, latest message first, each with `unread` (messages from
+    others since the person last read it) and `last_at`."""
+    mine = ConversationMember.objects.filter(conversation=OuterRef("pk"), person=person)
+    unread = (
+        ConversationMessage.objects.filter(conversation=OuterRef("pk"))
+        .exclude(author=person)
+        .filter(
+            Q(sent_at__gt=Subquery(mine.values("last_read_at")[:1]))
+            | Q(Exists(mine.filter(last_read_at__isnull=True)))
+        )
+        .values("conversation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Conversation.objects.filter(members__person=person)
+        .annotate(
+            last_at=Max("messages__sent_at"),
+            unread=Coalesce(Subquery(unread[:1]), 0),
+        )
+        .order_by(F("last_at").desc(nulls_last=True), "-id")
+    )
+
+
+def conversation_for(*, pk: int, person: Person) -> Conversation | None:
+    """The conversation if the person is in it (anyone else: None, answered as not found)."""
+    return Conversation.objects.filter(pk=pk, members__person=person).first()
+
+
+def conversation_messages(*, conversation: Conversation) -> QuerySet[ConversationMessage]:
+    return conversation.messages.select_related("author").order_by("sent_at", "id")
+
+
+def conversation_people(*, conversation: Conversation) -> list[Person]:
+    return [m.person for m in conversation.members.select_related("person").order_by("id")]

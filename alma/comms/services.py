@@ -26,8 +26,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alma.comms import tokens
-from alma.comms.kinds import DIGEST, IMMEDIATE, OFF, NotificationKind, get_notification_kind
-from alma.comms.models import EmailDelivery, MailSettings, Notification, NotificationPreference
+from alma.comms.kinds import (
+    CONVERSATION_MESSAGE,
+    DIGEST,
+    IMMEDIATE,
+    OFF,
+    NotificationKind,
+    get_notification_kind,
+)
+from alma.comms.models import (
+    Conversation,
+    ConversationMember,
+    ConversationMessage,
+    EmailDelivery,
+    MailSettings,
+    Notification,
+    NotificationPreference,
+)
 from alma.comms.selectors import mail_language_of, withdrawn_consents
 from alma.lib.errors import ApplicationError
 from alma.people.models import Person
@@ -388,3 +403,69 @@ def unsubscribe(value: dict) -> None:
     target = unsubscribe_target(value)
     if target is not None and not get_notification_kind(value["k"]).transactional:
         notification_preference_set(person=target.person, kind=value["k"], email=EmailDelivery.OFF)
+
+
+# --- Conversations --------------------------------------------------------------------------
+
+MESSAGE_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def conversation_open(
+    *, topic: str, title: str, members: Sequence[Person], link: str = ""
+) -> Conversation:
+    """The conversation about `topic` between `members` (made on first use; a member added
+    later joins it). Called by the module that paired them, which decides who they are."""
+    conversation, _created = Conversation.objects.get_or_create(
+        topic=topic, defaults={"title": title[:300], "link": link}
+    )
+    present = set(conversation.members.values_list("person_id", flat=True))
+    ConversationMember.objects.bulk_create(
+        [
+            ConversationMember(conversation=conversation, person=person)
+            for person in {p.pk: p for p in members}.values()
+            if person.pk not in present
+        ]
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_post(
+    *, conversation: Conversation, author: Person, text: str
+) -> ConversationMessage:
+    """A member writes; the others are told (inbox, and mail by their preference) that a
+    message waits, with who wrote it, never what: it is read in Alma."""
+    members = list(conversation.members.select_for_update().order_by("id"))
+    if author.pk not in {m.person_id for m in members}:
+        raise ApplicationError(_("Only the people in this conversation can write in it."))
+    text = text.strip()
+    if not text:
+        raise ApplicationError(_("Write a message."), field="text")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise ApplicationError(
+            _("The message is too long (at most %(n)d characters).") % {"n": MESSAGE_MAX_LENGTH},
+            field="text",
+        )
+    message = ConversationMessage.objects.create(
+        conversation=conversation, author=author, text=text
+    )
+    ConversationMember.objects.filter(conversation=conversation, person=author).update(
+        last_read_at=message.sent_at
+    )
+    others = [m.person_id for m in members if m.person_id != author.pk]
+    if others:
+        notify_later(
+            recipient_ids=others,
+            kind=CONVERSATION_MESSAGE.slug,
+            subject=_("%(name)s wrote to you about %(title)s")
+            % {"name": author.full_name, "title": conversation.title},
+            link=reverse("inbox:conversation", args=[conversation.pk]),
+        )
+    return message
+
+
+def conversation_mark_read(*, conversation: Conversation, person: Person) -> None:
+    ConversationMember.objects.filter(conversation=conversation, person=person).update(
+        last_read_at=timezone.now()
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,8 @@ from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
 from alma.activity.models import Activity, Aspect
 from alma.activity.services import activity_rate, activity_record
+from alma.comms.models import Conversation
+from alma.comms.services import conversation_open
 from alma.lib.errors import ApplicationError
 from alma.matching.graph import MatchingInputError
 from alma.matching.profiles import Constraints
@@ -758,3 +761,25 @@ def meeting_reminders_send(*, today: dt.date | None = None) -> int:
 def reasons_display(reasons: list[dict[str, Any]]) -> list[str]:
     """Stored reasons in the reader's language."""
     return [reason_label(Reason(code=r["code"], params=r.get("params", {}))) for r in reasons or []]
+
+
+def mentorship_conversation(*, mentorship: Mentorship, by: User) -> Conversation:
+    """The pair's private conversation (made on first use), for the mentor and the mentee only:
+    neither needs the other's contact details to talk."""
+    parties = (mentorship.mentor.person, mentorship.mentee.person)
+    if by.person_id not in {p.pk for p in parties}:
+        raise ApplicationError(_("Only the mentor and the mentee talk in their conversation."))
+    if mentorship.status not in (
+        Mentorship.Status.OFFERED,
+        Mentorship.Status.REQUESTED,
+        Mentorship.Status.ACTIVE,
+        Mentorship.Status.CLOSED,
+    ):
+        raise ApplicationError(_("This pair is not published."))
+    return conversation_open(
+        topic=f"mentoring.pair:{mentorship.pk}",
+        title=_("Mentoring: %(mentor)s and %(mentee)s")
+        % {"mentor": parties[0].full_name, "mentee": parties[1].full_name},
+        members=parties,
+        link=reverse("mentoring:mentorship", args=[mentorship.pk]),
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cycles/<int:pk>/group-meeting/", views.group_meeting_add, name="group-meeting"),
     path("pairs/<int:pk>/", views.mentorship_detail, name="mentorship"),
     path("pairs/<int:pk>/respond/", views.mentorship_respond, name="respond"),
+    path("pairs/<int:pk>/messages/", views.mentorship_messages, name="messages"),
     path("pairs/<int:pk>/edit/", views.mentorship_edit, name="edit"),
     path("pairs/<int:pk>/meetings/", views.meeting_add, name="meeting-add"),
     path("pairs/<int:pk>/meetings/<int:meeting_pk>/rate/", views.meeting_rate, name="meeting-rate"),

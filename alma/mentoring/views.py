@@ -341,6 +341,19 @@ def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@role_required()
+def mentorship_messages(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's conversation: the mentor and the mentee only (the office reads the pair's
+    page, not their messages)."""
+    pair = _mentorship_for(request, pk)
+    try:
+        conversation = services.mentorship_conversation(mentorship=pair, by=signed_in_user(request))
+    except ApplicationError:
+        raise Http404 from None
+    return redirect("inbox:conversation", conversation.pk)
+
+
+@require_POST
 @role_required(OFFICE)
 def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _mentorship_for(request, pk)

@@ -70,6 +70,7 @@ def mentoring_world(users: dict[str, User]) -> dict[str, Any]:
     pair = services.mentorship_request(mentor=mentor, by=carol)
     services.mentorship_respond(mentorship=pair, by=dave, accept=True)
     meeting = services.meeting_log(mentorship=pair, by=dave, topic="work")
+    conversation = services.mentorship_conversation(mentorship=pair, by=dave)
     bob_mentor = services.mentor_sign_up(cycle=active, person=bob.person, by=bob, capacity=1)
     student = f.UserFactory(person=f.StudentFactory())
     request = services.mentorship_request(mentor=bob_mentor, by=student)
@@ -92,6 +93,7 @@ def mentoring_world(users: dict[str, User]) -> dict[str, Any]:
         "m_pair": pair.pk,
         "m_request": request.pk,
         "m_meeting": meeting.pk,
+        "m_conversation": conversation.pk,
         "m_proposal": proposal.pk,
         "m_other_mentor": (second if proposal.mentor_id == first.pk else first).pk,
     }
@@ -139,3 +141,9 @@ def survey_count(world: dict[str, Any]) -> int:
 
 def cycle_count(world: dict[str, Any]) -> int:
     return Cycle.objects.count()
+
+
+def conversation_messages(world: dict[str, Any]) -> int:
+    from alma.comms.models import ConversationMessage
+
+    return ConversationMessage.objects.filter(conversation_id=world["m_conversation"]).count()
