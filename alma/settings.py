@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "alma.imports",
     "alma.giving",
     "alma.comms",
+    "alma.forum",
     "alma.insights",
     "alma.api",
     "alma.demo",
