@@ -10,7 +10,7 @@ from alma.accounts.roles import Role, roles_of
 from alma.forum.models import Answer, Comment, Invitation, Question, Report, Revision
 from alma.forum.routing import reason_text
 from alma.people.models import Person
-from alma.people.privacy import person_view_for
+from alma.people.privacy import may_see_profile
 from alma.search.selectors import search_query
 
 QUESTION_KIND = "forum.question"
@@ -104,8 +104,8 @@ def shown_name(viewer: Any, person: Person | None, *, fallback: str) -> str:
     """A person's name as the viewer may see it (people.privacy), or the fallback."""
     if person is None:
         return fallback
-    view = person_view_for(viewer, person)
-    return view["full_name"] if view else fallback
+    # Only the name, which people.privacy shows with the profile (ALWAYS_SHOWN).
+    return person.full_name if may_see_profile(viewer, person) else fallback
 
 
 def asker_name(viewer: Any, question: Question, *, fallback: str, anonymous: str) -> str:
