@@ -12,6 +12,8 @@ The API (import from `alma.search.services` and `alma.search.selectors`; it impo
         Make or replace one record's document, in the caller's transaction. `kind` names the
         record type ("forum.question", "careers.job"); `level` is the lowest viewer level that
         may find it on the caller's own scale; `owner_id` finds it regardless of level.
+    search_index_many(kind, [(object_id, text, facets), ...], level=1)
+        The same for many records of one kind at once (bulk loads and rebuilds).
     search_remove(kind, object_id)
         Forget a record (when it is deleted, hidden or made private).
     search_query(kind, q, *, facets=None, max_level=None, owner_id=None, limit=20, offset=0)

@@ -51,3 +51,31 @@ def search_index(
 def search_remove(kind: str, object_id: int) -> None:
     """Forget one record (nothing happens if it was never indexed)."""
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def search_index_many(
+    kind: str,
+    rows: Iterable[tuple[int, str, Mapping[str, str | Iterable[str]] | None]],
+    *,
+    level: int = 1,
+) -> int:
+    """`search_index` for many records of one kind at once: (object_id, text, facets) each.
+
+    Their documents are replaced in two statements per batch (bulk loads, rebuilds).
+    """
+    now = timezone.now()
+    documents = [
+        SearchDocument(
+            kind=kind,
+            object_id=object_id,
+            words=" ".join(prose_tokens(text)[:MAX_WORDS]),
+            facets=facet_tokens(kind, facets),
+            level=level,
+            updated_at=now,
+        )
+        for object_id, text, facets in rows
+    ]
+    ids = [d.object_id for d in documents]
+    SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    return len(documents)

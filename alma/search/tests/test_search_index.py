@@ -112,3 +112,13 @@ def test_query_syntax_is_plain_words(documents):
     assert ids(Q, 'career" OR "visa') == []  # quotes and operators are not syntax
     assert ids(Q, "data AND NOT python") == []
     assert ids(Q, "zzf0000") == search_query(Q, "", limit=100).ids  # facet tokens cannot be typed
+
+
+def test_many_records_are_indexed_at_once_and_replace_their_old_words(documents):
+    from alma.search.services import search_index_many
+
+    search_index_many(Q, [(2, "Rome", {"topic": "abroad"}), (20, "罗马 Rome", None)])
+    assert sorted(ids(Q, "rome")) == [2, 20]
+    assert ids(Q, "visa") == []
+    assert ids(Q, "luoma") == [20]
+    assert sorted(ids(Q, "rome", facets={"topic": "abroad"})) == [2]
