@@ -127,6 +127,7 @@ class AnswerShown:
     comments: list[tuple[Comment, str]] = field(default_factory=list)
     my_vote: int = 0
     revisions: list[Revision] = field(default_factory=list)
+    takes_private: bool = False
 
 
 @dataclass
@@ -153,6 +154,8 @@ def question_page(user: Any, question: Question, *, fallback: str) -> dict[str, 
         votes = dict(
             question.answers.filter(votes__voter_id=person_id).values_list("pk", "votes__value")
         )
+    answers_list = list(answers_qs)
+    private_ok = takes_private_ids({a.author_id for a in answers_list} - {person_id})
     answers = [
         AnswerShown(
             answer=a,
@@ -160,8 +163,9 @@ def question_page(user: Any, question: Question, *, fallback: str) -> dict[str, 
             comments=[(c, shown_name(user, c.author, fallback=fallback)) for c in a.comments.all()],
             my_vote=votes.get(a.pk, 0),
             revisions=list(a.revisions.all()),
+            takes_private=a.author_id in private_ok,
         )
-        for a in answers_qs
+        for a in answers_list
     ]
     comments = [
         (c, shown_name(user, c.author, fallback=fallback))
@@ -190,3 +194,20 @@ def question_page(user: Any, question: Question, *, fallback: str) -> dict[str, 
         "is_asker": person_id == question.asker_id,
         "is_invited": any(i.invitation.person_id == person_id for i in invitations),
     }
+
+
+def takes_private_ids(person_ids: set[Any]) -> set[int]:
+    """Of these people, the alumni who take one-to-one questions (a fixed number of queries)."""
+    from alma.forum.models import AnswerPreference
+    from alma.forum.routing import accepting_ids
+
+    ids = {pk for pk in person_ids if pk}
+    if not ids:
+        return set()
+    accepting = set(accepting_ids(ids))
+    refused = set(
+        AnswerPreference.objects.filter(person_id__in=accepting, accepts_private=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    return accepting - refused

@@ -93,3 +93,20 @@ def test_the_list_and_a_question_read_a_fixed_number_of_queries(
         services.answer_post(question=question, author=f.AlumnusFactory(), body="more")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(f"/forum/questions/{question.pk}/").status_code == 200
+
+
+def test_an_answer_by_an_alumnus_who_takes_private_questions_offers_to_ask_privately(carol, dave):
+    from alma.forum.models import AnswerPreference
+
+    AnswerPreference.objects.create(
+        person=dave.person, accepts_questions=True, accepts_private=True
+    )
+    question = services.question_ask(asker=carol.person, title="Hello", topic="life")
+    services.answer_post(question=question, author=dave.person, body="Hi")
+    page = client_for(carol).get(f"/forum/questions/{question.pk}/").content.decode()
+    assert f"/forum/ask/?to={dave.person_id}" in page
+    AnswerPreference.objects.filter(person=dave.person).update(accepts_private=False)
+    page = client_for(carol).get(f"/forum/questions/{question.pk}/").content.decode()
+    assert f"/forum/ask/?to={dave.person_id}" not in page
+    ask_page = client_for(carol).get(f"/forum/ask/?to={dave.person_id}")
+    assert ask_page.status_code == 404
