@@ -35,6 +35,7 @@ urlpatterns = [
     path("giving/", include("alma.giving.urls")),
     path("comms/", include("alma.comms.urls")),
     path("inbox/", include("alma.comms.inbox_urls")),
+    path("forum/", include("alma.forum.urls")),
     path("insights/", include("alma.insights.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -36,6 +36,8 @@ from alma.comms.models import (
 from alma.comms.tests import world as cw
 from alma.events.models import EventMessage, Registration
 from alma.events.tests import world as ew
+from alma.forum.tests import world as fw
+from alma.forum.tests.world import forum_world
 from alma.giving.models import (
     Application,
     Award,
@@ -2775,6 +2777,7 @@ def world(persona_users) -> dict[str, Any]:
         **mw.mentoring_world(users),
         **giving_world(users),
         **cw.comms_world(users),
+        **forum_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "dave_person": users["dave"].person_id,
@@ -2885,3 +2888,222 @@ def test_an_unknown_person_gets_the_same_answer_as_a_hidden_one(bob):
     concealed = client.get(f"/people/{hidden.pk}/")
     assert missing.status_code == concealed.status_code == 404
     assert Person.objects.filter(pk=hidden.pk).exists()
+
+
+# ---- forum ----
+# carol asked a public question dave answered (reported by carol), and a one-to-one question
+# to dave that he answered; bob's question is hidden; alice asked another (alma/forum/tests/world.py).
+FORUM_MEMBERS_WRITE = {"alice", "bob", "carol", "dave", "erin", "gina"}
+FORUM_EXPECTATIONS: dict[str, Route] = {
+    "forum/": Route(
+        {"forum:index"},
+        [
+            Request("get", "/forum/", page()),
+            Request("get", "/forum/?q=postgraduate&topic=postgraduate&page=2", page()),
+            Request("get", "/forum/?event={public_event}", page()),
+        ],
+    ),
+    "forum/ask/": Route(
+        {"forum:ask"},
+        [
+            Request("get", "/forum/ask/", page(403, members=200)),
+            Request("get", "/forum/ask/?to={dave_person}", page(403, members=200, dave=404)),
+            Request(
+                "post",
+                "/forum/ask/",
+                page(403, members=302),
+                data={"title": "New question", "topic": "career", "body": "x", "tags": ""},
+                state=fw.forum_question_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+        ],
+    ),
+    "forum/questions/<int:pk>/": Route(
+        {"forum:question"},
+        [
+            Request("get", "/forum/questions/{forum_question}/", page()),
+            Request("get", "/forum/questions/{forum_private}/", page(404, carol=200, dave=200)),
+            Request("get", "/forum/questions/{forum_hidden}/", page(404, alice=200)),
+        ],
+    ),
+    "forum/questions/<int:pk>/edit/": Route(
+        {"forum:question-edit"},
+        [
+            Request("get", "/forum/questions/{forum_question}/edit/", page(403, carol=200)),
+            Request(
+                "post",
+                "/forum/questions/{forum_question}/edit/",
+                page(403, carol=302),
+                data={"title": "Edited", "body": "b", "tags": ""},
+                state=fw.forum_question_state,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "forum/questions/<int:pk>/answer/": Route(
+        {"forum:answer"},
+        [
+            Request(
+                "post",
+                "/forum/questions/{forum_question}/answer/",
+                page(403, members=302),
+                data={"body": "An answer"},
+                state=fw.forum_answer_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+            Request(
+                "post",
+                "/forum/questions/{forum_hidden}/answer/",
+                page(403, members=404, alice=400),
+                data={"body": "An answer"},
+                state=fw.forum_answer_count,
+            ),
+        ],
+    ),
+    "forum/questions/<int:pk>/comment/": Route(
+        {"forum:comment"},
+        [
+            Request(
+                "post",
+                "/forum/questions/{forum_question}/comment/",
+                page(403, members=302),
+                data={"body": "A comment", "answer": "{forum_answer}"},
+                state=fw.forum_comment_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+            Request(
+                "post",
+                "/forum/questions/{forum_private}/comment/",
+                page(403, members=404, carol=302, dave=302),
+                data={"body": "A comment"},
+                state=fw.forum_comment_count,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+        ],
+    ),
+    "forum/questions/<int:pk>/report/": Route(
+        {"forum:report"},
+        [
+            Request(
+                "post",
+                "/forum/questions/{forum_question}/report/",
+                page(302, hank=403),
+                data={"reason": "off topic"},
+                state=fw.forum_report_state,
+                changed_for=frozenset(set(WITH_PERSON)),
+            )
+        ],
+    ),
+    "forum/questions/<int:pk>/moderate/": Route(
+        {"forum:moderate"},
+        [
+            Request(
+                "post",
+                "/forum/questions/{forum_other}/moderate/",
+                page(403, alice=302),
+                data={"action": "lock"},
+                state=fw.forum_other_state,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "forum/questions/<int:pk>/publish/": Route(
+        {"forum:publish"},
+        [
+            Request(
+                "post",
+                "/forum/questions/{forum_private}/publish/",
+                page(403, members=404, carol=400, dave=302),
+                state=fw.forum_private_state,
+                changed_for=frozenset({"dave"}),
+            )
+        ],
+    ),
+    "forum/answers/<int:pk>/vote/": Route(
+        {"forum:vote"},
+        [
+            Request(
+                "post",
+                "/forum/answers/{forum_answer}/vote/",
+                page(403, members=302, dave=400),
+                data={"value": "1"},
+                state=fw.forum_answer_state,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE - {"dave"}),
+            )
+        ],
+    ),
+    "forum/answers/<int:pk>/accept/": Route(
+        {"forum:accept"},
+        [
+            Request(
+                "post",
+                "/forum/answers/{forum_answer}/accept/",
+                page(403, members=400, carol=302),
+                state=fw.forum_question_state,
+                changed_for=frozenset({"carol"}),
+            )
+        ],
+    ),
+    "forum/answers/<int:pk>/edit/": Route(
+        {"forum:answer-edit"},
+        [
+            Request("get", "/forum/answers/{forum_answer}/edit/", page(403, dave=200)),
+            Request(
+                "post",
+                "/forum/answers/{forum_answer}/edit/",
+                page(403, dave=302),
+                data={"body": "Edited answer"},
+                state=fw.forum_answer_state,
+                changed_for=frozenset({"dave"}),
+            ),
+        ],
+    ),
+    "forum/answers/<int:pk>/moderate/": Route(
+        {"forum:answer-moderate"},
+        [
+            Request(
+                "post",
+                "/forum/answers/{forum_answer}/moderate/",
+                page(403, alice=302),
+                data={"action": "hide"},
+                state=fw.forum_answer_state,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "forum/invitations/": Route(
+        {"forum:invitations"},
+        [Request("get", "/forum/invitations/", page(403, dave=200, erin=200))],
+    ),
+    "forum/preferences/": Route(
+        {"forum:preferences"},
+        [
+            Request("get", "/forum/preferences/", page(403, dave=200, erin=200)),
+            Request(
+                "post",
+                "/forum/preferences/",
+                page(403, dave=302, erin=302),
+                data={"accepts_questions": "on", "invitations_per_week": "5"},
+                state=fw.forum_preference_state,
+                changed_for=frozenset({"dave", "erin"}),
+            ),
+        ],
+    ),
+    "forum/moderation/": Route(
+        {"forum:moderation"}, [Request("get", "/forum/moderation/", page(403, alice=200))]
+    ),
+    "forum/reports/<int:pk>/": Route(
+        {"forum:report-resolve"},
+        [
+            Request(
+                "post",
+                "/forum/reports/{forum_report}/",
+                page(403, alice=302),
+                data={"action": "dismiss"},
+                state=fw.forum_report_state,
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+}
+EXPECTATIONS.update(FORUM_EXPECTATIONS)

@@ -1,0 +1,81 @@
+"""Writes to the general search index: add or replace a record's words, remove a record."""
+
+from collections.abc import Iterable, Mapping
+
+from django.utils import timezone
+
+from alma.lib.tokens import facet_token, prose_tokens
+from alma.search.models import SearchDocument
+
+MAX_WORDS = 5_000  # tokens kept per record: a very long text is found by its first pages
+
+
+def kind_token(kind: str) -> str:
+    """The facet token every document of a kind carries, so the text index narrows by kind."""
+    return facet_token("kind", kind)
+
+
+def facet_tokens(kind: str, facets: Mapping[str, str | Iterable[str]] | None) -> str:
+    found = [kind_token(kind)]
+    for name, values in (facets or {}).items():
+        for value in [values] if isinstance(values, str) else values:
+            if value != "":
+                found.append(facet_token(name, str(value)))
+    return " ".join(dict.fromkeys(found))
+
+
+def search_index(
+    kind: str,
+    object_id: int,
+    text: str,
+    *,
+    facets: Mapping[str, str | Iterable[str]] | None = None,
+    level: int = 1,
+    owner_id: int | None = None,
+) -> SearchDocument:
+    """Make (or replace) the searchable words of one record; call it in the record's transaction."""
+    document, _created = SearchDocument.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "words": " ".join(prose_tokens(text)[:MAX_WORDS]),
+            "facets": facet_tokens(kind, facets),
+            "level": level,
+            "owner_id": owner_id,
+            "updated_at": timezone.now(),
+        },
+    )
+    return document
+
+
+def search_remove(kind: str, object_id: int) -> None:
+    """Forget one record (nothing happens if it was never indexed)."""
+    SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def search_index_many(
+    kind: str,
+    rows: Iterable[tuple[int, str, Mapping[str, str | Iterable[str]] | None]],
+    *,
+    level: int = 1,
+) -> int:
+    """`search_index` for many records of one kind at once: (object_id, text, facets) each.
+
+    Their documents are replaced in two statements per batch (bulk loads, rebuilds).
+    """
+    now = timezone.now()
+    documents = [
+        SearchDocument(
+            kind=kind,
+            object_id=object_id,
+            words=" ".join(prose_tokens(text)[:MAX_WORDS]),
+            facets=facet_tokens(kind, facets),
+            level=level,
+            updated_at=now,
+        )
+        for object_id, text, facets in rows
+    ]
+    ids = [d.object_id for d in documents]
+    SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    return len(documents)
