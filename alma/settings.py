@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "alma.giving",
     "alma.comms",
     "alma.insights",
+    "alma.careers",
     "alma.api",
     "alma.demo",
 ]
