@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "alma.people",
     "alma.activity",
     "alma.matching",
+    "alma.search",
     "alma.directory",
     "alma.events",
     "alma.lifecycle",

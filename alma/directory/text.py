@@ -1,92 +1,29 @@
-"""Text normalisation shared by the index and the queries: the same words on both sides.
+"""The directory's text normalisation: the one shared by every search index (`alma.lib.tokens`)."""
 
-Chinese characters become one token each (so "芳" finds "王芳"), Chinese names also get
-their pinyin, spaced and joined ("wang fang", "wangfang"), so Latin-letter searches find them.
-"""
+from alma.lib.tokens import (
+    CJK,
+    FACET_WORD,
+    MAX_QUERY_TOKENS,
+    document,
+    facet_token,
+    fold,
+    name_tokens,
+    query_tokens,
+    sort_key,
+    tokens,
+    words,
+)
 
-import hashlib
-import re
-import unicodedata
-from functools import lru_cache
-
-from pypinyin import lazy_pinyin
-
-LATIN_EXTENDED = re.compile(
-    r"[\u00c0-\u024f\u1e00-\u1eff\uff00-\uffef]"
-)  # accents, full-width forms
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[0-9a-z]+")
-MAX_QUERY_TOKENS = 8
-# Facet values are indexed as words too ("zzf" + a hash of facet and value), so that words and
-# narrow facets are matched together by the text index. Nobody can type one: queries drop them.
-FACET_WORD = "zzf"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'José' -> 'jose'."""
-    if text.isascii():
-        return text.lower()
-    if not LATIN_EXTENDED.search(text):  # Chinese and other scripts: nothing to strip
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def tokens(text: str) -> list[str]:
-    return WORD.findall(fold(text))
-
-
-def name_tokens(full_name: str, name_latin: str) -> list[str]:
-    words = tokens(full_name) + tokens(name_latin)
-    chinese = CJK.findall(full_name)
-    if chinese:
-        syllables = [s for s in map(_pinyin, chinese) if s]
-        words += syllables + ["".join(syllables)]
-    latin = tokens(name_latin)
-    if len(latin) > 1:
-        words.append("".join(latin))
-    return list(dict.fromkeys(words))
-
-
-@lru_cache(maxsize=50_000)
-def _pinyin(character: str) -> str:
-    """The toneless pinyin of one character (names are read character by character)."""
-    syllable = lazy_pinyin(character)[0]
-    return syllable if syllable.isascii() and syllable.isalpha() else ""
-
-
-@lru_cache(maxsize=100_000)
-def words(text: str) -> str:
-    """The text's tokens, space-separated. Cached: indexing reads the same schools, majors,
-    employers and cities over and over."""
-    return " ".join(tokens(text))
-
-
-def document(*parts: str) -> str:
-    return " ".join(found for part in parts if part and (found := words(part)))
-
-
-def query_tokens(text: str) -> list[str]:
-    """The query's tokens, each to be matched as a prefix, all required."""
-    seen: list[str] = []
-    for token in tokens(text):
-        if token not in seen and not token.startswith(FACET_WORD):
-            seen.append(token)
-    return seen[:MAX_QUERY_TOKENS]
-
-
-@lru_cache(maxsize=100_000)
-def facet_token(facet: str, value: str) -> str:
-    """The word standing for one facet value in the text index."""
-    digest = hashlib.blake2b(f"{facet}={value}".encode(), digest_size=8).hexdigest()
-    return FACET_WORD + digest
-
-
-def sort_key(full_name: str, name_latin: str) -> str:
-    latin = " ".join(tokens(name_latin))
-    if latin:
-        return latin
-    chinese = "".join(CJK.findall(full_name))
-    if chinese:
-        return " ".join(lazy_pinyin(chinese))  # the whole name read as one phrase
-    return " ".join(tokens(full_name)) or fold(full_name)
+__all__ = [
+    "CJK",
+    "FACET_WORD",
+    "MAX_QUERY_TOKENS",
+    "document",
+    "facet_token",
+    "fold",
+    "name_tokens",
+    "query_tokens",
+    "sort_key",
+    "tokens",
+    "words",
+]
