@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 import nh3
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -28,6 +28,9 @@ from alma.careers.models import (
 from alma.careers.recommend import PostingFeatures, Ranked, StudentFeatures, rank_postings
 from alma.people.models import Education, Employment, Organization, Person, Post, Stage
 from alma.people.privacy import field_visible_q, may_see, people_visible_to
+from alma.search.selectors import MAX_LIMIT, search_query
+
+SEARCH_KIND = "careers.posting"  # as careers.services indexes postings
 
 # --- Who may do what -----------------------------------------------------------------------
 
@@ -111,17 +114,14 @@ def live_postings(today: dt.date | None = None) -> QuerySet[Posting]:
 def postings_search(
     *, text: str = "", kind: str = "", city: str = "", major: str = "", remote: bool = False
 ) -> QuerySet[Posting]:
-    """Live postings matching the words typed and the facets chosen (a plain filter: every
-    word must appear in the title, description, skills, majors or organisation's name)."""
+    """Live postings matching the words typed (through the general search index: Chinese,
+    pinyin and prefixes, every word required; at most its first MAX_LIMIT matches) and the
+    facets chosen, best match first (by deadline without words)."""
     qs = live_postings()
-    for word in text.split()[:8]:
-        qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(skills__icontains=word)
-            | Q(target_majors__icontains=word)
-            | Q(organization__name__icontains=word)
-        )
+    ranked: list[int] = []
+    if text.strip():
+        ranked = search_query(SEARCH_KIND, text, limit=MAX_LIMIT).ids
+        qs = qs.filter(pk__in=ranked)
     if kind:
         qs = qs.filter(kind=kind)
     if city:
@@ -130,6 +130,10 @@ def postings_search(
         qs = qs.filter(Q(target_majors__icontains=major) | Q(target_majors=""))
     if remote:
         qs = qs.filter(remote=True)
+    if ranked:
+        # Best match first, as the index ranks them.
+        rank = Case(*[When(pk=pk, then=Value(n)) for n, pk in enumerate(ranked)])
+        return qs.order_by(rank, "id")
     return qs.order_by("deadline", "id")
 
 

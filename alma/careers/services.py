@@ -31,10 +31,11 @@ from alma.careers.models import (
     PracticeBase,
     split_list,
 )
-from alma.careers.selectors import is_career_staff, may_manage_organization
+from alma.careers.selectors import SEARCH_KIND, is_career_staff, may_manage_organization
 from alma.comms.services import notify_later
 from alma.lib.errors import ApplicationError
 from alma.people.models import DegreeLevel, Organization, Person, Stage
+from alma.search.services import search_index, search_remove
 
 CV_MAX_BYTES = 5 * 1024 * 1024
 # Checked by content, not by the name or the type the browser claims.
@@ -58,6 +59,41 @@ NEXT_STEPS: dict[str, set[str]] = {
     ApplicationStatus.WITHDRAWN: set(),
 }
 STUDENT_STAGES = (Stage.STUDENT, Stage.PROSPECTIVE)
+
+
+def posting_index(posting: Posting) -> None:
+    """Keep the search index true: a live posting is findable by everyone signed in (level 1),
+    any other is not in the index at all."""
+    if posting.status != Posting.Status.LIVE:
+        search_remove(SEARCH_KIND, posting.pk)
+        return
+    organization = posting.organization
+    text = "\n".join(
+        [
+            posting.title,
+            organization.name,
+            organization.aliases,
+            posting.industry,
+            posting.skills,
+            posting.target_majors,
+            posting.cities,
+            posting.description,
+        ]
+    )
+    search_index(
+        SEARCH_KIND,
+        posting.pk,
+        text,
+        facets={"kind": posting.kind, "city": posting.city_list, "major": posting.major_list},
+    )
+
+
+@transaction.atomic
+def postings_reindex() -> int:
+    """Rebuild the postings' search documents (after an import or a restore); idempotent."""
+    for posting in Posting.objects.select_related("organization").iterator():
+        posting_index(posting)
+    return Posting.objects.filter(status=Posting.Status.LIVE).count()
 
 
 def _person_of(user: Any) -> Person:
@@ -240,6 +276,7 @@ def posting_review(*, posting: Posting, user: Any, approve: bool, note: str = ""
     posting.reviewed_at = timezone.now()
     posting.review_note = note.strip()[:300]
     posting.save()
+    posting_index(posting)
     recipients = list(posting.organization.representatives.values_list("pk", flat=True))
     if recipients:
         subject = (
@@ -262,9 +299,15 @@ def postings_expire(*, today: dt.date | None = None) -> int:
     """Close live postings whose deadline has passed (the pages already hide them; this keeps
     the status true for reports). Idempotent: run daily from cron (`alma careers expire`)."""
     day = today or timezone.localdate()
-    return Posting.objects.filter(status=Posting.Status.LIVE, deadline__lt=day).update(
-        status=Posting.Status.CLOSED
+    expired = list(
+        Posting.objects.select_for_update()
+        .filter(status=Posting.Status.LIVE, deadline__lt=day)
+        .values_list("pk", flat=True)
     )
+    Posting.objects.filter(pk__in=expired).update(status=Posting.Status.CLOSED)
+    for pk in expired:
+        search_remove(SEARCH_KIND, pk)
+    return len(expired)
 
 
 # --- Applications --------------------------------------------------------------------------

@@ -161,15 +161,23 @@ def test_the_description_is_markdown_with_scripts_and_javascript_links_removed()
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
 
 
-def test_search_and_facets(world, carol):
+def test_search_finds_live_postings_by_words_pinyin_and_facets(world, carol, frank, alice):
     found = selectors.postings_search(text="data")
     assert [p.title for p in found] == ["Data intern"]
+    partner = Organization.objects.get(pk=world["c_partner"])
+    chinese = posting_for(frank, partner, title="量化研究实习生", live=False)
+    assert not selectors.postings_search(text="量化")  # not live, not findable
+    services.posting_review(posting=chinese, user=alice, approve=True)
+    assert [p.title for p in selectors.postings_search(text="lianghua")] == ["量化研究实习生"]
+    assert [p.title for p in selectors.postings_search(text="量化 intern")] == []
     facets = selectors.posting_facets(selectors.postings_search())
-    assert ("internship", 1) in facets["kind"] and ("graduate_job", 1) in facets["kind"]
-    assert ("Shanghai", 2) in facets["city"]
+    assert ("internship", 2) in facets["kind"] and ("graduate_job", 1) in facets["kind"]
+    assert ("Shanghai", 3) in facets["city"]
     assert [p.title for p in selectors.postings_search(kind="graduate_job")] == ["Risk analyst"]
     response = client_for(carol).get("/careers/?q=risk")
     assert b"Risk analyst" in response.content and b"Data intern" not in response.content
+    services.postings_expire(today=chinese.deadline + dt.timedelta(days=1))
+    assert not selectors.postings_search(text="lianghua")
 
 
 def test_the_posting_list_reads_a_fixed_number_of_queries(

@@ -57,6 +57,7 @@ def posting_for(
     if live:
         Posting.objects.filter(pk=posting.pk).update(status=Posting.Status.LIVE)
         posting.refresh_from_db()
+        services.posting_index(posting)
     return posting
 
 
@@ -111,6 +112,8 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
         "c_visit": visit.pk,
         "c_join_org": join_request.organization_id,
         "c_office": alice.pk,
+        "c_deadline": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+        "c_tomorrow": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
     }
 
 

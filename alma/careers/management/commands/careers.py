@@ -5,7 +5,8 @@
   "offers", "hires", "majors_covered", "majors_total"}` (see selectors.fair_report);
 - `recommend --student PERSON_ID [--limit 10] [--json]`: live postings ranked for the student,
   each `{"posting", "organisation", "score", "reasons"}`;
-- `expire`: close live postings whose deadline has passed (idempotent; for cron).
+- `expire`: close live postings whose deadline has passed (idempotent; for cron);
+- `reindex`: rebuild the postings' search documents.
 """
 
 import json
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         recommend.add_argument("--limit", type=int, default=10)
         recommend.add_argument("--json", action="store_true", help="print JSON")
         sub.add_parser("expire", help="close postings past their deadline")
+        sub.add_parser("reindex", help="rebuild the postings' search documents")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from alma.careers import selectors, services
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         from alma.people.models import Person
 
         action = options["action"]
+        if action == "reindex":
+            self.stdout.write(f"{services.postings_reindex()} live postings indexed.")
+            return
         if action == "expire":
             self.stdout.write(f"{services.postings_expire()} postings closed.")
             return
