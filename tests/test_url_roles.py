@@ -26,6 +26,7 @@ from alma.accounts.models import ApiToken, SignUpInvitation, User
 from alma.accounts.services import api_token_create, record_claim
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
+from alma.careers.tests.world import careers_world
 from alma.comms.models import (
     MagazineIssue,
     Mailing,
@@ -58,8 +59,6 @@ from alma.people.models import Audience, Person
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
 from alma.testing.sso import SAML_IDP_SSO_URL, sso_providers
-
-from alma.careers.tests.world import careers_world  # noqa: I001
 
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 # Personas with a person record (hank is a login without one).
