@@ -1,5 +1,7 @@
 """HTML input for careers. Forms parse; the services decide (and raise ApplicationError)."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +51,7 @@ class PostingForm(forms.Form):
     def __init__(self, *args, organizations=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=30)
+        self.fields["deadline"].initial = timezone.localdate() + dt.timedelta(days=30)
 
 
 class ApplyForm(forms.Form):

@@ -1,5 +1,6 @@
 """The alumni-enterprise alliance, postings, applications, job fairs and enterprise visits."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -7,7 +8,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from alma.events.models import Event
@@ -20,20 +20,15 @@ def split_list(value: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-class PrivateFileStorage(LazyObject):
+def private_storage() -> FileSystemStorage:
     """CVs live under VAR_DIR/careers/, never under MEDIA_ROOT: no URL reaches them, only the
     permission-checked download view reads them."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(
-            location=settings.VAR_DIR / "careers",
-            base_url=None,
-            file_permissions_mode=0o600,
-            directory_permissions_mode=0o700,
-        )
-
-
-private_storage = PrivateFileStorage()
+    return FileSystemStorage(
+        location=settings.VAR_DIR / "careers",
+        base_url=None,
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
 
 
 class OrganizationSize(models.TextChoices):
@@ -211,9 +206,9 @@ class Posting(models.Model):
     def skill_list(self) -> list[str]:
         return split_list(self.skills)
 
-    def is_open(self, today: "timezone.datetime | None" = None) -> bool:
+    def is_open(self, today: dt.date | None = None) -> bool:
         day = today or timezone.localdate()
-        return self.status == self.Status.LIVE and self.deadline >= day  # type: ignore[operator]
+        return self.status == self.Status.LIVE and self.deadline >= day
 
 
 class ApplicationStatus(models.TextChoices):

@@ -268,12 +268,12 @@ def student_features(people: list[Person], *, viewer: Any = None) -> list[Studen
     career profile was given for this and is always used."""
     ids = [p.pk for p in people]
     educations: dict[int, Education] = {}
-    for education in Education.objects.filter(person_id__in=ids).order_by("entry_year", "id"):
-        educations[education.person_id] = education  # the latest wins
+    for row in Education.objects.filter(person_id__in=ids).order_by("entry_year", "id"):
+        educations[row.person_id] = row  # the latest wins
     profiles = {c.person_id: c for c in CareerProfile.objects.filter(person_id__in=ids)}
     features = []
     for person in people:
-        education = educations.get(person.pk)
+        education: Education | None = educations.get(person.pk)
         profile = profiles.get(person.pk)
         cities = split_list(profile.preferred_cities) if profile else []
         interests = person.interests_list

@@ -243,7 +243,7 @@ def posting_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def recommended(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not selectors.is_student(user):
+    if not selectors.is_student(user) or user.person is None:
         raise PermissionDenied
     rows = selectors.recommendations_for(user.person, limit=10)
     return render(request, "careers/recommended.html", {"rows": rows})
@@ -252,7 +252,7 @@ def recommended(request: HttpRequest) -> HttpResponse:
 @login_required
 def career_profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not selectors.is_student(user):
+    if not selectors.is_student(user) or user.person_id is None:
         raise PermissionDenied
     profile = CareerProfile.objects.filter(person_id=user.person_id).first()
     initial = {}

@@ -30,8 +30,8 @@ from alma.careers.models import (
     JobApplication,
     JobFair,
     OrganizationSize,
-    PracticeBase,
     Posting,
+    PracticeBase,
 )
 from alma.demo.builders import DemoRun
 from alma.demo.people import DEMO_DOMAIN
@@ -422,9 +422,11 @@ def build(run: DemoRun) -> None:
                     "note": a.posting.organization.name,
                 }
             )
-    booths = list(Booth.objects.filter(fair__status=JobFair.Status.FINISHED).select_related("fair"))
+    past_booths = list(
+        Booth.objects.filter(fair__status=JobFair.Status.FINISHED).select_related("fair")
+    )
     sign_ins: list[BoothSignIn] = []
-    for booth in rng.sample(booths, k=min(len(booths), 120)):
+    for booth in rng.sample(past_booths, k=min(len(past_booths), 120)):
         at = timezone.make_aware(dt.datetime.combine(booth.fair.date, dt.time(10)))
         for student in rng.sample(students, k=min(len(students), 3)):
             sign_ins.append(BoothSignIn(booth=booth, student_id=student, at=at))

@@ -45,14 +45,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{services.postings_expire()} postings closed.")
             return
         if action == "fairs":
-            rows = [
+            fairs = [
                 {"id": f.pk, "name": f.name, "date": f.date.isoformat(), "status": f.status}
                 for f in JobFair.objects.order_by("-date", "-id")
             ]
             if options["json"]:
-                self.stdout.write(json.dumps(rows, ensure_ascii=False))
+                self.stdout.write(json.dumps(fairs, ensure_ascii=False))
             else:
-                for row in rows:
+                for row in fairs:
                     self.stdout.write(f"{row['id']}\t{row['date']}\t{row['status']}\t{row['name']}")
             return
         if action == "fair-report":
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         person = Person.objects.filter(pk=options["student"]).first()
         if person is None:
             raise CommandError(f"No person with id {options['student']}.")
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "posting": posting.pk,
                 "organisation": posting.organization.name,
@@ -84,8 +84,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
         else:
-            for row in rows:
+            for item in rows:
                 self.stdout.write(
-                    f"{row['score']:.3f}\t{row['posting']}\t{row['organisation']}\t"
-                    + "; ".join(row["reasons"])
+                    f"{item['score']:.3f}\t{item['posting']}\t{item['organisation']}\t"
+                    + "; ".join(item["reasons"])
                 )
