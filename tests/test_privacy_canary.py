@@ -159,11 +159,18 @@ def _giving(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     canaries_give_and_receive(office, alumna.person, student.person)
 
 
+def _careers(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.careers.tests.world import canaries_apply_and_visit
+
+    canaries_apply_and_visit(student.person)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _registered_for_events,
     _mentoring,
     _in_the_duplicates_queue,
     _giving,
+    _careers,
     # The admitted student's hometown is the city of erin's chapter (see `canaries`).
 ]
 

@@ -311,7 +311,7 @@ class Booth(models.Model):
     location = models.CharField(_("place on the floor plan"), max_length=40)
     postings = models.ManyToManyField(Posting, blank=True, related_name="booths")
     # Printed as a QR code at the booth: students scan it to sign in.
-    sign_in_token = models.CharField(max_length=32, unique=True, default=secrets.token_urlsafe)
+    sign_in_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
 
     class Meta:
         verbose_name = _("booth")

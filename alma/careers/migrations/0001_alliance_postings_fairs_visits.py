@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('location', models.CharField(max_length=40, verbose_name='place on the floor plan')),
-                ('sign_in_token', models.CharField(default=secrets.token_urlsafe, max_length=32, unique=True)),
+                ('sign_in_token', models.CharField(default=secrets.token_urlsafe, max_length=64, unique=True)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='booths', to='people.organization')),
                 ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booths', to='careers.jobfair')),
                 ('postings', models.ManyToManyField(blank=True, related_name='booths', to='careers.posting')),
