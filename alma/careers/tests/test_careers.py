@@ -479,3 +479,34 @@ def test_pages_render_in_both_languages(world, carol, alice, language):
         response = client.get(path)
         assert response.status_code == 200, path
         assert f'lang="{language}"'.encode() in response.content
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_lists_read_a_number_of_queries_that_does_not_grow_with_their_rows(world, frank, alice):
+    partner = Organization.objects.get(pk=world["c_partner"])
+    posting = Posting.objects.get(pk=world["c_internship"])
+    fair_path = f"/careers/fairs/{world['c_fair']}/"
+    applicants_path = f"/careers/postings/{posting.pk}/applicants/"
+    office, rep = client_for(alice), client_for(frank)
+    pages = [
+        (rep, applicants_path),
+        (office, "/careers/organisations/"),
+        (office, fair_path),
+        (office, "/careers/review/"),
+    ]
+    before = [_queries(client, path) for client, path in pages]
+    for n in range(4):
+        student = f.UserFactory(person=f.StudentFactory())
+        services.application_submit(user=student, posting=posting, cv=cv())
+        member(Organization.objects.create(name=f"Member {n}", kind="partner"))
+        posting_for(frank, partner, title=f"Waiting {n}", live=False)
+    after = [_queries(client, path) for client, path in pages]
+    assert after == before
