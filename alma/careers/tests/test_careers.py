@@ -510,3 +510,15 @@ def test_lists_read_a_number_of_queries_that_does_not_grow_with_their_rows(world
         posting_for(frank, partner, title=f"Waiting {n}", live=False)
     after = [_queries(client, path) for client, path in pages]
     assert after == before
+
+
+def test_the_office_keeps_fairs_booths_and_agreements_in_the_admin(world, alice, frank):
+    office = client_for(alice)
+    for path in [
+        "/admin/careers/jobfair/",
+        f"/admin/careers/jobfair/{world['c_fair']}/change/",
+        "/admin/careers/practicebase/add/",
+        "/admin/careers/alliancemembership/",
+    ]:
+        assert office.get(path).status_code == 200, path
+    assert client_for(frank).get("/admin/careers/jobfair/").status_code == 302
