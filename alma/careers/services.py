@@ -360,6 +360,11 @@ def application_submit(
         raise ApplicationError(_("This posting is not open for applications."))
     if JobApplication.objects.filter(posting=posting, student=student).exists():
         raise ApplicationError(_("You have already applied to this posting."))
+    if at_fair is not None and (
+        at_fair.status != JobFair.Status.OPEN
+        or not Booth.objects.filter(fair=at_fair, postings=posting).exists()
+    ):
+        raise ApplicationError(_("This posting is not at an open fair's booth."))
     application = JobApplication(
         posting=posting, student=student, note=note.strip(), at_fair=at_fair
     )

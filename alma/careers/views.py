@@ -180,6 +180,9 @@ def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.is_student(user):
         raise PermissionDenied
     form = ApplyForm(request.POST or None, request.FILES or None)
+    # Applying on site at a fair's booth (from the booth's sign-in page).
+    fair_id = request.GET.get("fair", "")
+    fair = JobFair.objects.filter(pk=int(fair_id)).first() if fair_id.isdigit() else None
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(
@@ -187,13 +190,14 @@ def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 posting=posting,
                 note=form.cleaned_data["note"],
                 cv=form.cleaned_data["cv"],
+                at_fair=fair,
             )
         except ApplicationError as error:
             form_error_show(form, error)
         else:
             messages.success(request, _("Applied. You will hear at each step."))
             return redirect("careers:my-applications")
-    return render(request, "careers/apply.html", {"posting": posting, "form": form})
+    return render(request, "careers/apply.html", {"posting": posting, "form": form, "fair": fair})
 
 
 @login_required
@@ -439,7 +443,18 @@ def booth_sign_in(request: HttpRequest, token: str) -> HttpResponse:
         services.booth_sign_in(user=user, token=token)
         messages.success(request, _("Signed in at %(name)s.") % {"name": booth.organization})
         return redirect("careers:fair", pk=booth.fair_id)
-    return render(request, "careers/booth_sign_in.html", {"booth": booth})
+    signed_in = (
+        user.person_id is not None and booth.sign_ins.filter(student_id=user.person_id).exists()
+    )
+    return render(
+        request,
+        "careers/booth_sign_in.html",
+        {
+            "booth": booth,
+            "signed_in": signed_in,
+            "postings": [p for p in booth.postings.order_by("title") if p.is_open()],
+        },
+    )
 
 
 # --- Enterprise visits ---------------------------------------------------------------------

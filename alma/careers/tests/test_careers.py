@@ -522,3 +522,25 @@ def test_the_office_keeps_fairs_booths_and_agreements_in_the_admin(world, alice,
     ]:
         assert office.get(path).status_code == 200, path
     assert client_for(frank).get("/admin/careers/jobfair/").status_code == 302
+
+
+def test_applying_on_site_at_a_booth_counts_for_the_fair(world, gina, carol):
+    client = client_for(gina)
+    booth_page = client.get(f"/careers/booths/sign-in/{world['c_booth_token']}/")
+    apply_link = f"/careers/postings/{world['c_internship']}/apply/?fair={world['c_fair']}"
+    assert apply_link.encode() in booth_page.content.replace(b"&amp;", b"&")
+    client.post(apply_link, {"note": "At the booth"})
+    application = JobApplication.objects.get(student=gina.person)
+    assert application.at_fair_id == world["c_fair"]
+    # Not at a fair that is not open, nor for a posting not at its booths.
+    other = posting_for(
+        type(carol).objects.get(email="olga@example.edu"),
+        Organization.objects.get(pk=world["c_bank"]),
+        title="Not at the fair",
+    )
+    from alma.careers.models import JobFair
+
+    with pytest.raises(ApplicationError):
+        services.application_submit(
+            user=carol, posting=other, at_fair=JobFair.objects.get(pk=world["c_fair"])
+        )
