@@ -2898,6 +2898,12 @@ def join_status(world: dict[str, Any]) -> str:
     return CareersMembership.objects.get(organization_id=world["c_join_org"]).status
 
 
+def partner_description(world: dict[str, Any]) -> str:
+    from alma.people.models import Organization
+
+    return Organization.objects.get(pk=world["c_partner"]).description
+
+
 def booth_sign_in_count(world: dict[str, Any]) -> int:
     return BoothSignIn.objects.count()
 
@@ -3087,6 +3093,21 @@ CAREERS_EXPECTATIONS: dict[str, Route] = {
             Request("get", "/careers/organisations/{c_partner}/", page()),
             Request("get", "/careers/organisations/{c_join_org}/", page(404, alice=200)),
             Request("get", "/careers/organisations/999999/", page(404)),
+        ],
+    ),
+    "careers/organisations/<int:pk>/edit/": Route(
+        {"careers:organization-edit"},
+        [
+            Request("get", "/careers/organisations/{c_partner}/edit/", REPS_OF_PARTNER),
+            Request("get", "/careers/organisations/{c_bank}/edit/", page(404, alice=200)),
+            Request(
+                "post",
+                "/careers/organisations/{c_partner}/edit/",
+                page(404, alice=302, frank=302),
+                data={"industry": "Fintech", "description": "We hire alumni.", "size": "small"},
+                state=partner_description,
+                changed_for=frozenset({"alice", "frank"}),
+            ),
         ],
     ),
     "careers/organisations/<int:pk>/decide/": Route(

@@ -124,3 +124,25 @@ class VisitForm(forms.Form):
 
 class VisitReportForm(forms.Form):
     report = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class OrganizationProfileForm(forms.Form):
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    city = forms.CharField(label=_("Head office city"), max_length=80, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: alumni who name you so in their records are counted."),
+    )
+    size = forms.ChoiceField(
+        label=_("Size"), choices=[("", "—"), *OrganizationSize.choices], required=False
+    )
+    cities = forms.CharField(label=_("Cities"), max_length=300, required=False)
+    sponsorships = forms.CharField(
+        label=_("Sponsorships"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -185,6 +185,41 @@ def alliance_decide(*, membership: AllianceMembership, user: Any, approve: bool)
         membership.organization.representatives.add(membership.requested_by_id)
 
 
+ORGANIZATION_FIELDS = ("industry", "city", "website", "description", "aliases")
+MEMBERSHIP_FIELDS = ("size", "cities", "sponsorships")
+
+
+@transaction.atomic
+def organization_profile_update(
+    *, user: Any, organization: Organization, **fields: Any
+) -> Organization:
+    """Its representatives or career staff keep an alliance member's page up to date."""
+    if not may_manage_organization(user, organization.pk):
+        raise ApplicationError(_("You do not represent this organisation."))
+    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(MEMBERSHIP_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if fields.get("size") and fields["size"] not in OrganizationSize.values:
+        raise ApplicationError(_("Choose a size from the list."), field="size")
+    for name in ORGANIZATION_FIELDS:
+        if name in fields:
+            value = str(fields[name] or "").strip()
+            if name == "aliases":
+                value = "\n".join(dict.fromkeys(a.strip() for a in value.splitlines() if a.strip()))
+            setattr(organization, name, value)
+    organization.save()
+    membership = AllianceMembership.objects.filter(organization=organization).first()
+    if membership is not None:
+        for name in MEMBERSHIP_FIELDS:
+            if name in fields:
+                value = str(fields[name] or "").strip()
+                setattr(
+                    membership, name, ", ".join(split_list(value)) if name == "cities" else value
+                )
+        membership.save()
+    return organization
+
+
 @transaction.atomic
 def practice_base_add(
     *, organization: Organization, title: str, starts_on: dt.date, ends_on: dt.date

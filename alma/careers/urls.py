@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", views.organization_list, name="organizations"),
     path("organisations/join/", views.alliance_join, name="join"),
     path("organisations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organisations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organisations/<int:pk>/decide/", views.alliance_decide, name="decide"),
     path("fairs/", views.fair_list, name="fairs"),
     path("fairs/<int:pk>/", views.fair_detail, name="fair"),

@@ -19,6 +19,7 @@ from alma.careers.forms import (
     CareerProfileForm,
     JoinForm,
     MoveForm,
+    OrganizationProfileForm,
     PostingForm,
     ReviewForm,
     VisitForm,
@@ -353,6 +354,32 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "practice_bases": organization.practice_bases.all(),
         },
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    if not selectors.may_manage_organization(user, organization.pk):
+        raise Http404
+    membership = selectors.membership_of(organization)
+    initial = {name: getattr(organization, name) for name in services.ORGANIZATION_FIELDS}
+    if membership is not None:
+        initial.update({name: getattr(membership, name) for name in services.MEMBERSHIP_FIELDS})
+    form = OrganizationProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_profile_update(
+                user=user, organization=organization, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form_error_show(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("careers:organization", pk=organization.pk)
+    return render(
+        request, "careers/organization_edit.html", {"organization": organization, "form": form}
     )
 
 

@@ -544,3 +544,25 @@ def test_applying_on_site_at_a_booth_counts_for_the_fair(world, gina, carol):
         services.application_submit(
             user=carol, posting=other, at_fair=JobFair.objects.get(pk=world["c_fair"])
         )
+
+
+def test_representatives_keep_their_page_and_its_other_names_count_alumni(world, frank, carol):
+    client = client_for(frank)
+    response = client.post(
+        f"/careers/organisations/{world['c_partner']}/edit/",
+        {
+            "industry": "Fintech",
+            "aliases": "PCo\nPCo\n合作公司",
+            "size": "large",
+            "cities": "Xiamen",
+        },
+    )
+    assert response.status_code == 302
+    partner = Organization.objects.get(pk=world["c_partner"])
+    assert partner.industry == "Fintech" and partner.aliases == "PCo\n合作公司"
+    assert partner.alliance_membership.size == "large"
+    f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="合作公司", is_current=True)
+    assert selectors.alumni_working_at(carol, partner) == 1
+    bank = client.post(f"/careers/organisations/{world['c_bank']}/edit/", {"industry": "X"})
+    assert bank.status_code == 404
+    assert Organization.objects.get(pk=world["c_bank"]).industry == "Banking"
