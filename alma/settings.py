@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "alma.comms",
     "alma.forum",
     "alma.insights",
+    "alma.careers",
     "alma.api",
     "alma.demo",
 ]

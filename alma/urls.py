@@ -37,6 +37,7 @@ urlpatterns = [
     path("inbox/", include("alma.comms.inbox_urls")),
     path("forum/", include("alma.forum.urls")),
     path("insights/", include("alma.insights.urls")),
+    path("careers/", include("alma.careers.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ import importlib
 import sys
 
 # Add a module here when you add a benchmark; each runs with its own defaults.
-BENCHES = ["seed", "directory", "matching", "imports", "comms", "forum", "load"]
+BENCHES = ["seed", "directory", "matching", "imports", "comms", "forum", "careers", "load"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -165,12 +165,19 @@ def _forum(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     canaries_ask_and_answer(alumna.person, student.person)
 
 
+def _careers(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.careers.tests.world import canaries_apply_and_visit
+
+    canaries_apply_and_visit(student.person)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _registered_for_events,
     _mentoring,
     _in_the_duplicates_queue,
     _giving,
     _forum,
+    _careers,
     # The admitted student's hometown is the city of erin's chapter (see `canaries`).
 ]
 

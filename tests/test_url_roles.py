@@ -26,6 +26,7 @@ from alma.accounts.models import ApiToken, SignUpInvitation, User
 from alma.accounts.services import api_token_create, record_claim
 from alma.activity.models import Activity
 from alma.activity.services import staff_service_log
+from alma.careers.tests.world import careers_world
 from alma.comms.models import (
     MagazineIssue,
     Mailing,
@@ -2778,6 +2779,7 @@ def world(persona_users) -> dict[str, Any]:
         **giving_world(users),
         **cw.comms_world(users),
         **forum_world(users),
+        **careers_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "dave_person": users["dave"].person_id,
@@ -3107,3 +3109,349 @@ FORUM_EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(FORUM_EXPECTATIONS)
+
+
+# ---- careers ----
+from alma.careers.models import (  # noqa: E402
+    AllianceMembership as CareersMembership,
+)
+from alma.careers.models import (  # noqa: E402
+    BoothSignIn,
+    CareerProfile,
+    EnterpriseVisit,
+    JobApplication,
+    Posting,
+)
+
+CAREER_STUDENTS = {"carol", "gina"}
+
+
+def posting_count(world: dict[str, Any]) -> int:
+    return Posting.objects.count()
+
+
+def job_application_count(world: dict[str, Any]) -> int:
+    return JobApplication.objects.count()
+
+
+def returnable_status(world: dict[str, Any]) -> str:
+    return Posting.objects.get(pk=world["c_returnable"]).status
+
+
+def carol_internship_step(world: dict[str, Any]) -> str:
+    return JobApplication.objects.get(pk=world["c_carol_application"]).status
+
+
+def career_profile_count(world: dict[str, Any]) -> int:
+    return CareerProfile.objects.count()
+
+
+def membership_count(world: dict[str, Any]) -> int:
+    return CareersMembership.objects.count()
+
+
+def join_status(world: dict[str, Any]) -> str:
+    return CareersMembership.objects.get(organization_id=world["c_join_org"]).status
+
+
+def partner_description(world: dict[str, Any]) -> str:
+    from alma.people.models import Organization
+
+    return Organization.objects.get(pk=world["c_partner"]).description
+
+
+def booth_sign_in_count(world: dict[str, Any]) -> int:
+    return BoothSignIn.objects.count()
+
+
+def visit_count(world: dict[str, Any]) -> int:
+    return EnterpriseVisit.objects.count()
+
+
+def carol_visit(world: dict[str, Any]) -> tuple[str, str]:
+    visit = EnterpriseVisit.objects.get(pk=world["c_visit"])
+    return visit.status, visit.report
+
+
+NEW_POSTING = {
+    "organization": "{c_partner}",
+    "kind": "internship",
+    "title": "Quant intern",
+    "description": "Models.",
+    "deadline": "{c_deadline}",
+    "openings": "2",
+}
+CAREER_OFFICE = page(403, alice=200)
+REPS_OF_PARTNER = page(404, alice=200, frank=200)
+
+CAREERS_EXPECTATIONS: dict[str, Route] = {
+    "careers/": Route(
+        {"careers:postings"},
+        [
+            Request("get", "/careers/", page()),
+            Request("get", "/careers/?q=data&kind=internship&city=Shanghai&major=Finance", page()),
+            Request("get", "/careers/?kind=nonsense&page=99", page()),
+        ],
+    ),
+    "careers/postings/new/": Route(
+        {"careers:posting-new"},
+        [
+            Request("get", "/careers/postings/new/", page(403, alice=200, frank=200)),
+            Request(
+                "post",
+                "/careers/postings/new/",
+                page(403, alice=302, frank=302),
+                data=NEW_POSTING,
+                state=posting_count,
+                changed_for=frozenset({"alice", "frank"}),
+            ),
+        ],
+    ),
+    "careers/postings/<int:pk>/": Route(
+        {"careers:posting"},
+        [
+            Request("get", "/careers/postings/{c_internship}/", page()),
+            Request("get", "/careers/postings/{c_pending}/", REPS_OF_PARTNER),
+            Request("get", "/careers/postings/999999/", page(404)),
+        ],
+    ),
+    "careers/postings/<int:pk>/apply/": Route(
+        {"careers:apply"},
+        [
+            Request(
+                "get", "/careers/postings/{c_internship}/apply/", page(403, carol=200, gina=200)
+            ),
+            Request("get", "/careers/postings/{c_pending}/apply/", page(404, alice=403, frank=403)),
+            Request(
+                "post",
+                "/careers/postings/{c_internship}/apply/",
+                page(403, carol=200, gina=Redirect("/careers/applications/")),
+                data={"note": "Keen"},
+                state=job_application_count,
+                changed_for=frozenset({"gina"}),
+            ),
+        ],
+    ),
+    "careers/postings/<int:pk>/review/": Route(
+        {"careers:posting-review"},
+        [
+            Request("get", "/careers/postings/{c_returnable}/review/", page(405)),
+            Request(
+                "post",
+                "/careers/postings/{c_returnable}/review/",
+                page(403, alice=Redirect("/careers/review/")),
+                data={"decision": "return", "note": "Add a salary band"},
+                state=returnable_status,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "careers/postings/<int:pk>/applicants/": Route(
+        {"careers:applicants"},
+        [
+            Request("get", "/careers/postings/{c_internship}/applicants/", REPS_OF_PARTNER),
+            # frank represents Partner Co: Other Bank's applicants do not exist for him.
+            Request("get", "/careers/postings/{c_bank_job}/applicants/", page(404, alice=200)),
+            Request(
+                "post",
+                "/careers/postings/{c_internship}/applicants/",
+                page(404, alice=302, frank=302),
+                data={"status": "screening", "application": "{c_carol_application}"},
+                state=carol_internship_step,
+                changed_for=frozenset({"alice", "frank"}),
+            ),
+        ],
+    ),
+    "careers/postings/<int:pk>/candidates/": Route(
+        {"careers:candidates"},
+        [
+            Request("get", "/careers/postings/{c_internship}/candidates/", REPS_OF_PARTNER),
+            Request("get", "/careers/postings/{c_bank_job}/candidates/", page(404, alice=200)),
+        ],
+    ),
+    "careers/review/": Route(
+        {"careers:review"}, [Request("get", "/careers/review/", CAREER_OFFICE)]
+    ),
+    "careers/recommended/": Route(
+        {"careers:recommended"},
+        [Request("get", "/careers/recommended/", page(403, carol=200, gina=200))],
+    ),
+    "careers/profile/": Route(
+        {"careers:profile"},
+        [
+            Request("get", "/careers/profile/", page(403, carol=200, gina=200)),
+            Request(
+                "post",
+                "/careers/profile/",
+                page(
+                    403,
+                    carol=Redirect("/careers/recommended/"),
+                    gina=Redirect("/careers/recommended/"),
+                ),
+                data={"skills": "Python", "open_to_employers": "on"},
+                state=career_profile_count,
+                changed_for=frozenset(CAREER_STUDENTS),
+            ),
+        ],
+    ),
+    "careers/applications/": Route(
+        {"careers:my-applications"},
+        [Request("get", "/careers/applications/", page(200, hank=404))],
+    ),
+    "careers/applications/<int:pk>/cv/": Route(
+        {"careers:cv"},
+        [
+            Request(
+                "get",
+                "/careers/applications/{c_carol_application}/cv/",
+                page(404, alice=200, carol=200, frank=200),
+            ),
+            Request(
+                "get",
+                "/careers/applications/{c_carol_bank_application}/cv/",
+                page(404, alice=200, carol=200),
+            ),
+        ],
+    ),
+    "careers/applications/<int:pk>/withdraw/": Route(
+        {"careers:withdraw"},
+        [
+            Request("get", "/careers/applications/{c_carol_application}/withdraw/", page(405)),
+            Request(
+                "post",
+                "/careers/applications/{c_carol_application}/withdraw/",
+                page(404, carol=Redirect("/careers/applications/")),
+                state=carol_internship_step,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "careers/organisations/": Route(
+        {"careers:organizations"}, [Request("get", "/careers/organisations/", page())]
+    ),
+    "careers/organisations/join/": Route(
+        {"careers:join"},
+        [
+            Request("get", "/careers/organisations/join/", page(200, hank=403)),
+            Request(
+                "post",
+                "/careers/organisations/join/",
+                page(Redirect("/careers/organisations/"), hank=403),
+                data={"name": "New Alumni Co", "kind": "alumni_enterprise"},
+                state=membership_count,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+        ],
+    ),
+    "careers/organisations/<int:pk>/": Route(
+        {"careers:organization"},
+        [
+            Request("get", "/careers/organisations/{c_partner}/", page()),
+            Request("get", "/careers/organisations/{c_join_org}/", page(404, alice=200)),
+            Request("get", "/careers/organisations/999999/", page(404)),
+        ],
+    ),
+    "careers/organisations/<int:pk>/edit/": Route(
+        {"careers:organization-edit"},
+        [
+            Request("get", "/careers/organisations/{c_partner}/edit/", REPS_OF_PARTNER),
+            Request("get", "/careers/organisations/{c_bank}/edit/", page(404, alice=200)),
+            Request(
+                "post",
+                "/careers/organisations/{c_partner}/edit/",
+                page(404, alice=302, frank=302),
+                data={"industry": "Fintech", "description": "We hire alumni.", "size": "small"},
+                state=partner_description,
+                changed_for=frozenset({"alice", "frank"}),
+            ),
+        ],
+    ),
+    "careers/organisations/<int:pk>/decide/": Route(
+        {"careers:decide"},
+        [
+            Request("get", "/careers/organisations/{c_join_org}/decide/", page(405)),
+            Request(
+                "post",
+                "/careers/organisations/{c_join_org}/decide/",
+                page(403, alice=Redirect("/careers/review/")),
+                data={"decision": "approve"},
+                state=join_status,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "careers/fairs/": Route({"careers:fairs"}, [Request("get", "/careers/fairs/", page())]),
+    "careers/fairs/<int:pk>/": Route(
+        {"careers:fair"},
+        [
+            Request("get", "/careers/fairs/{c_fair}/", page()),
+            Request("get", "/careers/fairs/999999/", page(404)),
+        ],
+    ),
+    "careers/fairs/<int:pk>/report/": Route(
+        {"careers:fair-report"}, [Request("get", "/careers/fairs/{c_fair}/report/", CAREER_OFFICE)]
+    ),
+    "careers/booths/<int:pk>/qr.svg": Route(
+        {"careers:booth-qr"},
+        [
+            Request("get", "/careers/booths/{c_booth}/qr.svg", REPS_OF_PARTNER),
+            Request("get", "/careers/booths/{c_bank_booth}/qr.svg", page(404, alice=200)),
+        ],
+    ),
+    "careers/booths/sign-in/<str:token>/": Route(
+        {"careers:booth-sign-in"},
+        [
+            Request("get", "/careers/booths/sign-in/{c_booth_token}/", page()),
+            Request("get", "/careers/booths/sign-in/no-such-booth/", page(404)),
+            Request(
+                "post",
+                "/careers/booths/sign-in/{c_booth_token}/",
+                page(400, carol=302, gina=302),
+                state=booth_sign_in_count,
+                changed_for=frozenset(CAREER_STUDENTS),
+            ),
+        ],
+    ),
+    "careers/visits/": Route(
+        {"careers:visits"},
+        [
+            Request("get", "/careers/visits/", page()),
+            Request(
+                "post",
+                "/careers/visits/",
+                page(403, carol=Redirect("/careers/visits/"), gina=Redirect("/careers/visits/")),
+                data={"organization": "{c_partner}", "visit_on": "{c_tomorrow}"},
+                state=visit_count,
+                changed_for=frozenset(CAREER_STUDENTS),
+            ),
+        ],
+    ),
+    "careers/visits/<int:pk>/report/": Route(
+        {"careers:visit-report"},
+        [
+            Request("get", "/careers/visits/{c_visit}/report/", page(404, carol=200)),
+            Request(
+                "post",
+                "/careers/visits/{c_visit}/report/",
+                page(404, carol=Redirect("/careers/visits/")),
+                data={"report": "We also met the founders."},
+                state=carol_visit,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "careers/visits/<int:pk>/publish/": Route(
+        {"careers:visit-publish"},
+        [
+            Request("get", "/careers/visits/{c_visit}/publish/", page(405)),
+            Request(
+                "post",
+                "/careers/visits/{c_visit}/publish/",
+                page(403, alice=Redirect("/careers/visits/")),
+                state=carol_visit,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+}
+EXPECTATIONS.update(CAREERS_EXPECTATIONS)

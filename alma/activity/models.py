@@ -29,6 +29,8 @@ class Provider(models.TextChoices):
     ALUMNI_OFFICE = "alumni_office", _("Alumni office")
     ALUMNUS = "alumnus", _("Alumnus")
     PARTNER = "partner", _("Partner")
+    # An organisation acting through its representative: a hire, an internship, a fair booth.
+    ENTERPRISE = "enterprise", _("Enterprise")
 
 
 class EngagementMode(models.TextChoices):

@@ -59,6 +59,9 @@ def _provider_from(posts: set[str], stage: str, represents: Callable[[], bool]) 
     for post in POST_PRIORITY:
         if post in posts:
             return str(post)
+    if Post.CAREER_OFFICE in posts:
+        # The career office is an administrative office of the school.
+        return Provider.ADMINISTRATIVE
     if stage == Stage.ALUMNUS:
         return Provider.ALUMNUS
     if represents():

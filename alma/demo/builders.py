@@ -21,6 +21,7 @@ BUILDERS = (
     "alma.demo.mentoring",  # a mentoring program with a cycle open for applications
     "alma.demo.giving",  # ten funds, five years of gifts, awards, letters and two ceremonies
     "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
+    "alma.demo.careers",  # the alliance, three job fairs, postings, applications, visits
     "alma.demo.forum",  # a few hundred questions, answered and open, with invitations
     "alma.demo.reference",  # what places, schools, majors, chapters and events are called in Chinese
     "alma.demo.insights",  # five years of ledger history, then the insights rollups

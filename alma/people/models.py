@@ -40,6 +40,8 @@ class Post(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("Administrative")
     LOGISTICS = "logistics", _("Logistics")
     ALUMNI_OFFICE = "alumni_office", _("Alumni office")
+    # Approves postings and alliance requests beside the alumni office (careers).
+    CAREER_OFFICE = "career_office", _("Career office")
 
 
 class DegreeLevel(models.TextChoices):
@@ -160,6 +162,15 @@ class Organization(models.Model):
     city = models.CharField(_("city"), max_length=80, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Other names the organisation goes by (former names, abbreviations, the English name):
+    # employment records name employers freely, and are linked to it by these too.
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("One per line: former names, abbreviations, the name in another language."),
+    )
     representatives = models.ManyToManyField(
         Person,
         verbose_name=_("representatives"),

@@ -125,10 +125,11 @@ def test_coverage_exports_as_csv_and_xlsx_with_the_viewers_numbers(bob, school):
     assert csv_text["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0].startswith("Stage,Aspect,Provider,Students served")
     assert "In school,Study,Alumni office,fewer than 5,15" in text
-    assert len(text.strip().splitlines()) == 1 + 72
+    # A row per stage (4) x aspect (3) x provider (7, enterprise included), after the header.
+    assert len(text.strip().splitlines()) == 1 + 84
     xlsx = client.get(f"/insights/coverage/export/?entry_year={ENTRY}&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.max_row == 73
+    assert sheet.max_row == 85
     assert client.get("/insights/coverage/export/?format=pdf").status_code == 400
 
 
@@ -186,7 +187,7 @@ def test_the_api_answers_the_contract_for_staff_and_refuses_students(bob, carol,
     response = client_for(bob).get(f"/api/insights/coverage?entry_year={ENTRY}")
     assert response.status_code == 200
     body = response.json()
-    assert len(body["cells"]) == 72 and body["suppressed"] is True
+    assert len(body["cells"]) == 84 and body["suppressed"] is True
     assert {"text", "stage", "aspect", "provider", "share"} <= set(body["blind_spots"][0])
     assert client_for(carol).get("/api/insights/coverage").status_code == 403
     assert client_for(bob).get("/api/insights/aem").json()["overall"] == 1
@@ -197,7 +198,7 @@ def test_the_api_answers_the_contract_for_staff_and_refuses_students(bob, carol,
 def test_the_commands_print_the_contract(school, capsys):
     call_command("insights", "coverage", "--entry-year", f"{ENTRY}", "--json")
     payload = json.loads(capsys.readouterr().out)
-    assert len(payload["cells"]) == 72
+    assert len(payload["cells"]) == 84
     cell = next(
         c
         for c in payload["cells"]

@@ -36,7 +36,7 @@ def test_a_student_served_twice_in_a_cell_counts_once_and_ratings_average(test_k
     rollups_refresh()
     result = selectors.coverage(cohort=Cohort(entry_year=2023), period=Period(fiscal_year=2025))
     assert result.source == "rollups"
-    assert len(result.cells) == 4 * 3 * 6  # every stage x aspect x provider, zeros too
+    assert len(result.cells) == 4 * 3 * 7  # every stage x aspect x provider, zeros too
     cell = result.cell("in_school", "study", "teaching")
     assert (cell.served, cell.cohort, cell.services) == (2, 3, 3)
     assert cell.share == pytest.approx(2 / 3)
