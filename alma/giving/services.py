@@ -1163,7 +1163,6 @@ def award_pay(
     return entry
 
 
-
 @transaction.atomic
 def emergency_grant_pay(
     *, fund: Fund, student: Person, amount: Any, by: User | None, paid_on: dt.date | None = None
@@ -1199,6 +1198,7 @@ def emergency_grant_pay(
     )
     award = Award.objects.create(application=application, amount=value, decided_by=by)
     return award_pay(award=award, by=by, paid_on=paid_on)
+
 
 # --- Letters and ceremonies ----------------------------------------------------------------
 

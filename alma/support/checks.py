@@ -16,7 +16,7 @@ def support_keys_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     return [
         Error(
             f"ALMA_SUPPORT_KEYS: {problem}. Support cases are encrypted at rest.",
-            hint="Set ALMA_SUPPORT_KEYS to a key made by `python3 -c \"from cryptography.fernet "
+            hint='Set ALMA_SUPPORT_KEYS to a key made by `python3 -c "from cryptography.fernet '
             'import Fernet; print(Fernet.generate_key().decode())"` (see README, Support).',
             id="support.E001",
         )

@@ -62,7 +62,9 @@ class ConsentForm(forms.Form):
         help_text=_("Exactly what those asked for help will read."),
     )
     share_name = forms.BooleanField(label=_("The student's name may be shared"), required=False)
-    to_chapter = forms.BooleanField(label=_("Share with the hometown chapter's officers"), required=False)
+    to_chapter = forms.BooleanField(
+        label=_("Share with the hometown chapter's officers"), required=False
+    )
     to_alumni = forms.BooleanField(
         label=_("Share with alumni whose expertise fits"), required=False
     )
@@ -95,7 +97,9 @@ class GrantForm(forms.Form):
         label=_("Hardship fund"),
         queryset=Fund.objects.filter(purpose=Purpose.HARDSHIP, status=Fund.Status.ACTIVE),
     )
-    amount = forms.CharField(label=_("Amount"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    amount = forms.CharField(
+        label=_("Amount"), widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
 
 
 class CloseForm(forms.Form):

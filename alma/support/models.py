@@ -129,9 +129,11 @@ class CaseTeamMember(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "person"], name="support_team_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="support_team_once")]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseTeamMember {self.pk}"
 
 
 class CaseEvent(models.Model):
@@ -165,6 +167,10 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseEvent {self.pk}"
+
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -176,6 +182,10 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseNote {self.pk}"
 
 
 class CaseFile(models.Model):
@@ -195,6 +205,10 @@ class CaseFile(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseFile {self.pk}"
+
 
 class CaseTask(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -206,6 +220,10 @@ class CaseTask(models.Model):
 
     class Meta:
         ordering = ["done_at", "due_on", "id"]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseTask {self.pk}"
 
 
 class CaseReadLog(models.Model):
@@ -220,6 +238,10 @@ class CaseReadLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"CaseReadLog {self.pk}"
 
 
 class Consent(models.Model):
@@ -257,6 +279,10 @@ class Consent(models.Model):
                 name="support_consent_contact_named",
             )
         ]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"Consent {self.pk}"
 
     @property
     def active(self) -> bool:
@@ -298,6 +324,10 @@ class HelpRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"HelpRequest {self.pk}"
+
 
 class Offer(models.Model):
     class Status(models.TextChoices):
@@ -317,6 +347,10 @@ class Offer(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"Offer {self.pk}"
+
 
 class Grant(models.Model):
     """An emergency grant to the case's student, paid through the hardship fund's ledger."""
@@ -334,3 +368,7 @@ class Grant(models.Model):
     class Meta:
         ordering = ["paid_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="support_grant_pos")]
+
+    def __str__(self) -> str:
+        # Says which row, never what the case is about.
+        return f"Grant {self.pk}"

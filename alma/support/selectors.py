@@ -81,7 +81,7 @@ def helper_candidates(case: Case, *, limit: int = 10) -> list[dict[str, Any]]:
         for p in people
     ]
     model = build_affinity_model(left=[need], right=helpers, weights=HELPER_WEIGHTS)
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for person in people:
         explanation = model.explain(CASE_ID, person.pk)
         # Living near the student helps, but only expertise makes someone a candidate.
@@ -102,9 +102,7 @@ def helper_candidates(case: Case, *, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[str]:
-    return [
-        reason_label(Reason(code=r["code"], params=r.get("params", {}))) for r in reasons or []
-    ]
+    return [reason_label(Reason(code=r["code"], params=r.get("params", {}))) for r in reasons or []]
 
 
 def case_page(case: Case) -> Case:

@@ -31,7 +31,6 @@ from alma.lib.errors import ApplicationError
 from alma.people.models import Person, Stage
 from alma.support import crypto
 from alma.support.access import (
-    is_case_officer,
     is_staff,
     may_open_case,
     officer_chapter_ids,
@@ -39,7 +38,6 @@ from alma.support.access import (
 )
 from alma.support.files import FILE_TYPES, file_path
 from alma.support.kinds import HELP
-from alma.support.selectors import hometown_chapter
 from alma.support.models import (
     Case,
     CaseEvent,
@@ -59,6 +57,7 @@ from alma.support.models import (
     Urgency,
 )
 from alma.support.notifications import ATTENTION, HELP_REQUEST
+from alma.support.selectors import hometown_chapter
 
 NARRATIVE_MAX = 20_000
 SUMMARY_MAX = 2_000
@@ -70,9 +69,7 @@ def _text(value: Any, *, field: str, limit: int, required: bool = True) -> str:
     if required and not text:
         raise ApplicationError(_("This field is required."), field=field)
     if len(text) > limit:
-        raise ApplicationError(
-            _("At most %(n)d characters.") % {"n": limit}, field=field
-        )
+        raise ApplicationError(_("At most %(n)d characters.") % {"n": limit}, field=field)
     return text
 
 
@@ -443,7 +440,7 @@ def requests_send(
                 ).values_list("person_id", flat=True)
             )
         else:
-            recipients = [request.alumnus_id]
+            recipients = [request.alumnus_id] if request.alumnus_id else []
         if recipients:
             notify_later(
                 recipient_ids=recipients,
@@ -560,7 +557,9 @@ def _schedule_after_closing(case_id: int, closed_at: dt.datetime, follow_up: Any
     if case_purge_task.get_backend().supports_defer:
         case_purge_task.using(run_after=purge_at).enqueue(case_id)
         if follow_up is not None:
-            moment = dt.datetime.combine(follow_up, dt.time(9), tzinfo=timezone.get_current_timezone())
+            moment = dt.datetime.combine(
+                follow_up, dt.time(9), tzinfo=timezone.get_current_timezone()
+            )
             case_follow_up_task.using(run_after=moment).enqueue(case_id)
 
 
@@ -614,8 +613,13 @@ def case_purge(*, case_id: int, now: dt.datetime | None = None) -> bool:
         case.save(update_fields=["narrative_encrypted", "purged_at"])
         _event(case, CaseEvent.Kind.PURGED, None)
         # The rows go first; the files follow once that is committed (a rollback keeps both).
-        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+        transaction.on_commit(lambda: _files_remove(paths))
     return True
+
+
+def _files_remove(paths: list[Any]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def cases_purge(*, now: dt.datetime | None = None) -> int:
@@ -640,7 +644,9 @@ def keys_rotate() -> dict[str, int]:
             )
         counts["cases"] += 1
     for note in CaseNote.objects.only("pk", "body_encrypted"):
-        CaseNote.objects.filter(pk=note.pk).update(body_encrypted=crypto.rotate(note.body_encrypted))
+        CaseNote.objects.filter(pk=note.pk).update(
+            body_encrypted=crypto.rotate(note.body_encrypted)
+        )
         counts["notes"] += 1
     for consent in Consent.objects.exclude(summary_encrypted="").only("pk", "summary_encrypted"):
         Consent.objects.filter(pk=consent.pk).update(
@@ -682,4 +688,3 @@ def case_officer_name(*, person: Person) -> CaseOfficer:
 
 def grant_total(case: Case) -> Decimal:
     return sum((g.amount for g in case.grants.all()), Decimal(0))
-

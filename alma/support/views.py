@@ -3,7 +3,9 @@ the site's administrators included; every read of a case's protected content is 
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,6 +62,13 @@ def _name(viewer: User, person: Person) -> str:
     return str(view["full_name"]) if view else ""
 
 
+def _owners(form: TaskForm, choices: list[tuple[Any, Any]]) -> None:
+    """A task's owner is one of the case's team."""
+    field = form.fields["owner"]
+    assert isinstance(field, forms.TypedChoiceField)
+    field.choices = choices
+
+
 def _back(case: Case) -> HttpResponse:
     return redirect("support:case", case.pk)
 
@@ -87,9 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
         cases_open_to(user).select_related("student").order_by("status", "-opened_at")[:200]
     )
     rows = [{"case": case, "name": _name(user, case.student)} for case in cases]
-    my_cases = (
-        Case.objects.filter(student_id=person_id).order_by("-opened_at") if person_id else []
-    )
+    my_cases = Case.objects.filter(student_id=person_id).order_by("-opened_at") if person_id else []
     incoming = list(
         requests_to(user).filter(status=HelpRequest.Status.OPEN).select_related("chapter")[:100]
     )
@@ -128,12 +135,16 @@ def preference(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not is_staff(user):
-        raise Http404
+        raise PermissionDenied
     students = people_visible_to(user).filter(stage__in=[Stage.STUDENT, Stage.PROSPECTIVE])
     query = request.GET.get("q", "").strip()
-    found = list(students.filter(full_name__icontains=query).order_by("full_name")[:20]) if query else []
-    chosen_id = request.POST.get("student") or request.GET.get("student")
-    student = students.filter(pk=chosen_id).first() if str(chosen_id or "").isdigit() else None
+    found = (
+        list(students.filter(full_name__icontains=query).order_by("full_name")[:20])
+        if query
+        else []
+    )
+    chosen_id = request.POST.get("student") or request.GET.get("student") or ""
+    student = students.filter(pk=int(chosen_id)).first() if chosen_id.isdigit() else None
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and student is not None and form.is_valid():
         try:
@@ -178,18 +189,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         narrative, notes, files, consents = "", [], [], []
     services.case_read_log(case=case, by=user, what="case page")
-    team = [{"member": m, "name": _name(user, m.person)} for m in case.team.all()]
+    members = list(case.team.all())
+    team = [{"member": m, "name": _name(user, m.person)} for m in members]
     requests = [
         {
             "request": r,
-            "recipient": r.chapter.name if r.chapter_id else _name(user, r.alumnus),
+            "recipient": r.chapter.name
+            if r.chapter
+            else _name(user, r.alumnus)
+            if r.alumnus
+            else "",
             "reasons": selectors.reasons_display(r.reasons),
             "offers": [{"offer": o, "helper": _name(user, o.helper)} for o in r.offers.all()],
         }
         for r in selectors.case_requests(case)
     ]
     task_form = TaskForm()
-    task_form.fields["owner"].choices = [(t["member"].person_id, t["name"]) for t in team]
+    _owners(task_form, [(m.person_id, _name(user, m.person)) for m in members])
     office = Role.ALUMNI_OFFICE in roles_of(user)
     return render(
         request,
@@ -233,7 +249,11 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No staff member signs in with that email."))
         return _back(case)
     person = member.person
-    _done(request, lambda: services.team_member_add(case=case, person=person, by=user), _("Added to the team."))
+    _done(
+        request,
+        lambda: services.team_member_add(case=case, person=person, by=user),
+        _("Added to the team."),
+    )
     return _back(case)
 
 
@@ -276,7 +296,9 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     except (ApplicationError, FileNotFoundError):
         raise Http404 from None
     response = HttpResponse(content, content_type=stored.content_type)
-    response["Content-Disposition"] = f'attachment; filename="case-file-{stored.pk}{stored.extension}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="case-file-{stored.pk}{stored.extension}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
@@ -288,9 +310,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     case = _case_for(user, pk)
     form = TaskForm(request.POST)
-    form.fields["owner"].choices = [
-        (pid, pid) for pid in case.team.values_list("person_id", flat=True)
-    ]
+    _owners(form, [(pid, pid) for pid in case.team.values_list("person_id", flat=True)])
     if not form.is_valid():
         messages.error(request, _("Give the task, its owner on the team and a due date."))
         return _back(case)
@@ -411,9 +431,7 @@ def mobilise(request: HttpRequest, pk: int) -> HttpResponse:
         to_chapter = request.POST.get("chapter") == "on"
         sent = _done(
             request,
-            lambda: services.requests_send(
-                case=case, by=user, to_chapter=to_chapter, alumni=picks
-            ),
+            lambda: services.requests_send(case=case, by=user, to_chapter=to_chapter, alumni=picks),
             _("Requests for help sent."),
         )
         if sent is not None:
@@ -444,7 +462,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What a recipient sees: the consented summary (and the name, if agreed), nothing else."""
     user = signed_in_user(request)
     help_request = (
-        HelpRequest.objects.filter(pk=pk).select_related("case__student", "consent", "chapter").first()
+        HelpRequest.objects.filter(pk=pk)
+        .select_related("case__student", "consent", "chapter")
+        .first()
     )
     if help_request is None:
         raise Http404
@@ -557,6 +577,3 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         _("Case closed."),
     )
     return _back(case)
-
-
-

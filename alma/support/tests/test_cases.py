@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from alma.accounts.services import two_factor_enable
 from alma.activity.models import Activity, EngagementMode
 from alma.comms.models import Notification
 from alma.giving.models import Fund, LedgerEntry
@@ -27,7 +28,6 @@ from alma.support.models import (
 )
 from alma.support.tests.world import NARRATIVE, PDF, support_world
 from alma.testing import factories as f
-from alma.accounts.services import two_factor_enable
 from alma.testing.personas import ALICE_TOTP_SECRET, client_for
 
 
@@ -89,7 +89,12 @@ def test_the_database_holds_no_narrative_note_summary_or_file_in_plain_text(worl
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             rows += [" ".join(str(v) for v in row) for row in cursor.fetchall()]
     dump = "\n".join(rows)
-    for secret in ("broke her leg", "Spoke with her mother", "orthopaedic surgeon", "Hospital bill"):
+    for secret in (
+        "broke her leg",
+        "Spoke with her mother",
+        "orthopaedic surgeon",
+        "Hospital bill",
+    ):
         assert secret not in dump
     stored = CaseFile.objects.get(pk=world["support_file"])
     from alma.support.files import file_path
@@ -130,7 +135,10 @@ def test_the_chapter_officer_sees_only_the_consented_summary(world, erin, dave, 
     assert "broke her leg" not in page and "Spoke with her mother" not in page
     assert client_for(frank).get(chapter_request).status_code == 404
     assert client_for(dave).get(chapter_request).status_code == 404  # not his request
-    assert client_for(dave).get(f"/support/requests/{world['support_dave_request']}/").status_code == 200
+    assert (
+        client_for(dave).get(f"/support/requests/{world['support_dave_request']}/").status_code
+        == 200
+    )
 
 
 def test_withdrawing_consent_closes_the_requests_and_hides_their_summary(world, carol, erin):
@@ -156,9 +164,15 @@ def test_no_request_before_consent_and_only_to_alumni_who_opted_in(world, alice,
     case = Case.objects.get(pk=world["support_office_case"])
     with pytest.raises(ApplicationError, match="before consent"):
         services.requests_send(case=case, by=alice, to_chapter=True)
-    services.consent_record(case=case, by=alice, summary="Needs money", to_alumni=True,
-                            given_by=Consent.GivenBy.CONTACT, contact_name="Her mother",
-                            contact_relation="mother")
+    services.consent_record(
+        case=case,
+        by=alice,
+        summary="Needs money",
+        to_alumni=True,
+        given_by=Consent.GivenBy.CONTACT,
+        contact_name="Her mother",
+        contact_relation="mother",
+    )
     services.preference_set(person=dave.person, accepts=False)
     with pytest.raises(ApplicationError, match="does not accept"):
         services.requests_send(
@@ -167,7 +181,11 @@ def test_no_request_before_consent_and_only_to_alumni_who_opted_in(world, alice,
     with pytest.raises(ApplicationError, match="does not cover the hometown chapter"):
         services.requests_send(case=case, by=alice, to_chapter=True)
     consent = Consent.objects.get(case=case)
-    assert (consent.given_by, consent.contact_name, consent.recorded_by) == ("contact", "Her mother", alice)
+    assert (consent.given_by, consent.contact_name, consent.recorded_by) == (
+        "contact",
+        "Her mother",
+        alice,
+    )
 
 
 def test_matching_ranks_opted_in_alumni_by_expertise_with_reasons(world, bob):
@@ -213,7 +231,11 @@ def test_the_grant_is_paid_through_the_hardship_funds_ledger(world, alice, bob):
     grant = Grant.objects.get(case=case)
     assert grant.amount == Decimal("1200.00")
     entry = LedgerEntry.objects.get(pk=grant.ledger_entry_id)
-    assert (entry.fund_id, entry.amount, entry.kind) == (fund.pk, Decimal("-1200.00"), "award_payment")
+    assert (entry.fund_id, entry.amount, entry.kind) == (
+        fund.pk,
+        Decimal("-1200.00"),
+        "award_payment",
+    )
     fund.refresh_from_db()
     assert fund.balance == Decimal("1800.00")
     # More than the fund holds: a clear message, nothing written.
@@ -231,7 +253,9 @@ def test_notifications_say_only_that_a_case_needs_attention(
 ):
     case = Case.objects.get(pk=world["support_case"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(consent=Consent.objects.get(pk=world["support_consent"]), by=carol)
+        services.consent_withdraw(
+            consent=Consent.objects.get(pk=world["support_consent"]), by=carol
+        )
     with django_capture_on_commit_callbacks(execute=True):
         consent = services.consent_record(
             case=case, by=carol, summary="Carol needs an orthopaedic surgeon", to_chapter=True
@@ -242,8 +266,7 @@ def test_notifications_say_only_that_a_case_needs_attention(
     assert Notification.objects.filter(kind="support.help_request", recipient=erin.person).exists()
     assert Notification.objects.filter(kind="support.attention", recipient=bob.person).exists()
     texts = [
-        f"{n.subject} {n.body}"
-        for n in Notification.objects.filter(kind__startswith="support.")
+        f"{n.subject} {n.body}" for n in Notification.objects.filter(kind__startswith="support.")
     ]
     assert texts
     for text in texts:
@@ -274,7 +297,9 @@ def test_closing_purges_after_the_retention_period_idempotently(
     assert not CaseNote.objects.filter(case=case).exists()
     assert not CaseFile.objects.filter(case=case).exists()
     assert not path.exists()
-    assert set(Consent.objects.filter(case=case).values_list("summary_encrypted", flat=True)) == {""}
+    assert set(Consent.objects.filter(case=case).values_list("summary_encrypted", flat=True)) == {
+        ""
+    }
     # Follow-up: once, when due.
     assert services.follow_ups_send(today=follow_up - dt.timedelta(days=1)) == 0
     assert services.follow_ups_send(today=follow_up) == 1

@@ -97,6 +97,7 @@ def support_world(users: dict[str, Any]) -> dict[str, Any]:
         "support_dave_request": dave_request.pk,
         "support_offer": offer.pk,
         "support_fund": fund.pk,
+        "support_bob_person": bob.person_id,
     }
 
 
