@@ -21,6 +21,7 @@ BUILDERS = (
     "alma.demo.mentoring",  # a mentoring program with a cycle open for applications
     "alma.demo.giving",  # ten funds, five years of gifts, awards, letters and two ceremonies
     "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
+    "alma.demo.support",  # four support cases, a chapter's offers, a grant, a follow-up
     "alma.demo.insights",  # five years of ledger history, then the insights rollups
     "alma.demo.accounts",  # the office account's two-factor secret (published for the demo)
 )
