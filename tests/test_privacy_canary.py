@@ -159,11 +159,18 @@ def _giving(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     canaries_give_and_receive(office, alumna.person, student.person)
 
 
+def _support(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.support.tests.world import canaries_in_a_case
+
+    canaries_in_a_case(alumna.person, student.person)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _registered_for_events,
     _mentoring,
     _in_the_duplicates_queue,
     _giving,
+    _support,
     # The admitted student's hometown is the city of erin's chapter (see `canaries`).
 ]
 

@@ -144,7 +144,7 @@ def build(run: DemoRun) -> None:
         to_chapter=True,
         to_alumni=True,
     )
-    picks = helper_candidates(case, limit=3)
+    picks = helper_candidates(case, viewer=teacher, limit=3)
     requests = services.requests_send(case=case, by=teacher, to_chapter=True, alumni=picks)
     chapter_request = next(r for r in requests if r.chapter_id)
     offer = services.offer_make(

@@ -12,6 +12,7 @@ from alma.matching.affinity import build_affinity_model
 from alma.matching.profiles import Profile, Weights
 from alma.matching.reasons import Reason, reason_label
 from alma.people.models import Chapter, Person, Stage
+from alma.people.privacy import may_see
 from alma.support.models import Case, HelpRequest, SupportPreference
 
 # Expertise and free text decide; the student's hometown against where the alumnus lives helps.
@@ -54,9 +55,10 @@ def willing_alumni() -> QuerySet[Person]:
     )
 
 
-def helper_candidates(case: Case, *, limit: int = 10) -> list[dict[str, Any]]:
+def helper_candidates(case: Case, *, viewer: Any, limit: int = 10) -> list[dict[str, Any]]:
     """Alumni who opted in, ranked by the matching engine against the expertise the case needs,
-    with its reasons; those already asked for this case are left out."""
+    with its reasons; those already asked for this case are left out. Only what `viewer` (the
+    case's team) may see of each person goes in, so no reason shows a field kept from them."""
     asked = HelpRequest.objects.filter(case=case, alumnus__isnull=False).values("alumnus_id")
     people = list(
         willing_alumni().exclude(pk__in=asked).exclude(pk=case.student_id).order_by("pk")[:5000]
@@ -64,22 +66,14 @@ def helper_candidates(case: Case, *, limit: int = 10) -> list[dict[str, Any]]:
     needed = _tags(case.expertise_needed)
     if not people or not needed:
         return []
+    student = case.student
     need = Profile(
         id=CASE_ID,
         topics=tuple(t.lower() for t in needed),
         text=case.expertise_needed,
-        city=(case.student.hometown_city or None),
+        city=(student.hometown_city or None) if may_see(viewer, student, "hometown") else None,
     )
-    helpers = [
-        Profile(
-            id=p.pk,
-            person=p.pk,
-            topics=tuple(t.lower() for t in p.expertise_list),
-            text=", ".join(filter(None, [p.expertise, p.headline])),
-            city=p.current_city or None,
-        )
-        for p in people
-    ]
+    helpers = [_helper_profile(viewer, p) for p in people]
     model = build_affinity_model(left=[need], right=helpers, weights=HELPER_WEIGHTS)
     ranked: list[dict[str, Any]] = []
     for person in people:
@@ -99,6 +93,19 @@ def helper_candidates(case: Case, *, limit: int = 10) -> list[dict[str, Any]]:
         )
     ranked.sort(key=lambda row: (-row["score"], row["person"].pk))
     return ranked[:limit]
+
+
+def _helper_profile(viewer: Any, person: Person) -> Profile:
+    expertise = person.expertise if may_see(viewer, person, "expertise") else ""
+    headline = person.headline if may_see(viewer, person, "about") else ""
+    city = person.current_city if may_see(viewer, person, "current_location") else ""
+    return Profile(
+        id=person.pk,
+        person=person.pk,
+        topics=tuple(t.lower() for t in _tags(expertise)),
+        text=", ".join(filter(None, [expertise, headline])),
+        city=city or None,
+    )
 
 
 def reasons_display(reasons: list[dict[str, Any]]) -> list[str]:

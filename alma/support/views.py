@@ -424,7 +424,7 @@ def mobilise(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     case = _case_for(user, pk)
     chapter = selectors.hometown_chapter(case.student)
-    candidates = selectors.helper_candidates(case)
+    candidates = selectors.helper_candidates(case, viewer=user)
     if request.method == "POST":
         chosen = set(request.POST.getlist("alumni"))
         picks = [c for c in candidates if str(c["person"].pk) in chosen]

@@ -65,7 +65,7 @@ def support_world(users: dict[str, Any]) -> dict[str, Any]:
         to_chapter=True,
         to_alumni=True,
     )
-    picks = helper_candidates(case)
+    picks = helper_candidates(case, viewer=bob)
     requests = services.requests_send(case=case, by=bob, to_chapter=True, alumni=picks)
     chapter_request = next(r for r in requests if r.chapter_id)
     dave_request = next(r for r in requests if r.alumnus_id)
@@ -107,3 +107,35 @@ def _tomorrow() -> Any:
     from django.utils import timezone
 
     return timezone.localdate() + dt.timedelta(days=1)
+
+
+def canaries_in_a_case(alumna: Any, student: Any) -> None:
+    """Put two people where support shows people: `student` has an open case (bob's team), her
+    name agreed to be shared with the hometown chapter (erin's) and alumni; `alumna` accepts
+    requests for help and was asked. Neither's private fields may show to anyone."""
+    from alma.accounts.models import User
+
+    bob = User.objects.get(email="bob@example.edu")
+    services.preference_set(person=alumna, accepts=True)
+    case = services.case_open(
+        student=student,
+        category=Category.FAMILY,
+        urgency=Urgency.HIGH,
+        narrative="Canary narrative",
+        expertise_needed="family law",
+        by=bob,
+    )
+    services.consent_record(
+        case=case,
+        by=bob,
+        summary="Canary summary",
+        share_name=True,
+        to_chapter=True,
+        to_alumni=True,
+    )
+    services.requests_send(
+        case=case,
+        by=bob,
+        to_chapter=True,
+        alumni=[{"person": alumna, "score": 0.5, "reasons": []}],
+    )
