@@ -133,6 +133,7 @@ def test_the_chapter_officer_sees_only_the_consented_summary(world, erin, dave, 
     assert "orthopaedic surgeon" in page
     assert "Carol Student" not in page  # the name was not agreed to
     assert "broke her leg" not in page and "Spoke with her mother" not in page
+    assert "Accident" not in page  # not even the category: only what was agreed
     assert client_for(frank).get(chapter_request).status_code == 404
     assert client_for(dave).get(chapter_request).status_code == 404  # not his request
     assert (
@@ -324,3 +325,33 @@ def test_bad_input_changes_nothing(world, bob):
     )
     assert response.status_code == 302
     assert (CaseNote.objects.count(), case.tasks.count()) == before
+
+
+def test_the_case_list_costs_the_same_queries_for_two_cases_or_six(
+    world, bob, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(bob)
+    client.get("/support/")
+    with CaptureQueriesContext(connection) as two:
+        assert client.get("/support/").status_code == 200
+    for n in range(4):
+        services.case_open(
+            student=f.StudentFactory(),
+            category="financial",
+            urgency="normal",
+            narrative=f"Case {n}",
+            by=bob,
+        )
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        page = client.get("/support/")
+    assert page.content.decode().count("/support/cases/") >= 6
+
+
+def test_cases_are_not_in_the_api():
+    from django.test import Client
+
+    schema = Client().get("/api/openapi.json").json()
+    assert not [path for path in schema["paths"] if "support" in path]
