@@ -57,7 +57,9 @@ def build(run: DemoRun) -> None:
     if Case.objects.exists():
         return
     office, teacher, officer = _user("office"), _user("teacher"), _user("officer")
-    if office is None or teacher is None or officer is None or office.person is None:
+    if office is None or teacher is None or officer is None:
+        return
+    if office.person is None or teacher.person is None or officer.person is None:
         return
     rng = random.Random(run.seed)
     services.case_officer_name(person=office.person)
@@ -80,7 +82,7 @@ def build(run: DemoRun) -> None:
 
     officer_chapters = set(
         ChapterMembership.objects.filter(
-            person_id=officer.person_id, role=ChapterMembership.Role.OFFICER
+            person=officer.person, role=ChapterMembership.Role.OFFICER
         ).values_list("chapter_id", flat=True)
     )
     students = list(

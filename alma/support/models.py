@@ -356,9 +356,9 @@ class Grant(models.Model):
     """An emergency grant to the case's student, paid through the hardship fund's ledger."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="grants")
-    ledger_entry = models.OneToOneField(
-        "giving.LedgerEntry", on_delete=models.PROTECT, related_name="+"
-    )
+    # The award giving made and paid for it; its payments are the fund's ledger entries. (Not the
+    # entry itself: emptying the database erases the ledger first, by its one sanctioned path.)
+    award = models.OneToOneField("giving.Award", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -517,7 +517,8 @@ def grant_pay(*, case: Case, fund: Fund, amount: Any, by: User | None) -> Grant:
     entry = giving_services.emergency_grant_pay(
         fund=fund, student=case.student, amount=amount, by=by
     )
-    grant = Grant.objects.create(case=case, ledger_entry=entry, amount=-entry.amount, paid_by=by)
+    assert entry.award is not None  # an award payment always names its award
+    grant = Grant.objects.create(case=case, award=entry.award, amount=-entry.amount, paid_by=by)
     _event(case, CaseEvent.Kind.GRANT, by)
     return grant
 

@@ -105,7 +105,7 @@ def test_staff_open_a_case_the_student_consents_the_chapter_helps_a_grant_is_pai
     assert (case.status, case.outcome) == ("closed", "resolved")
     assert Offer.objects.get().status == "done"
     grant = Grant.objects.get()
-    assert LedgerEntry.objects.get(pk=grant.ledger_entry_id).fund_id == fund.pk
+    assert LedgerEntry.objects.get(award_id=grant.award_id).fund_id == fund.pk
     assert Activity.objects.filter(kind="support.help", actor=erin.person).exists()
 
     # The student's page on a phone: status and what is shared, no wider than the screen.

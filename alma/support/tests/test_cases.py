@@ -231,7 +231,7 @@ def test_the_grant_is_paid_through_the_hardship_funds_ledger(world, alice, bob):
     assert response.status_code == 302
     grant = Grant.objects.get(case=case)
     assert grant.amount == Decimal("1200.00")
-    entry = LedgerEntry.objects.get(pk=grant.ledger_entry_id)
+    entry = LedgerEntry.objects.get(award_id=grant.award_id)
     assert (entry.fund_id, entry.amount, entry.kind) == (
         fund.pk,
         Decimal("-1200.00"),
