@@ -355,3 +355,16 @@ def test_cases_are_not_in_the_api():
 
     schema = Client().get("/api/openapi.json").json()
     assert not [path for path in schema["paths"] if "support" in path]
+
+
+def test_the_pages_speak_chinese(world, carol, erin):
+    from django.conf import settings as django_settings
+
+    student = client_for(carol)
+    student.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = student.get(f"/support/mine/{world['support_case']}/").content.decode()
+    assert "关于您分享了哪些内容" in page and "What is shared about you" not in page
+    officer = client_for(erin)
+    officer.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = officer.get(f"/support/requests/{world['support_chapter_request']}/").content.decode()
+    assert "学生同意分享的内容" in page
