@@ -20,7 +20,7 @@ from alma.accounts.models import User
 from alma.demo.builders import DemoRun
 from alma.demo.people import DEMO_DOMAIN
 from alma.giving.models import Fund, Purpose
-from alma.people.models import ChapterMembership, Person, Stage
+from alma.people.models import Chapter, ChapterMembership, Person, Stage
 from alma.support import services
 from alma.support.models import Case, CaseEvent, Category, HelpKind, Offer, Urgency
 from alma.support.selectors import helper_candidates, hometown_chapter
@@ -85,11 +85,19 @@ def build(run: DemoRun) -> None:
             person=officer.person, role=ChapterMembership.Role.OFFICER
         ).values_list("chapter_id", flat=True)
     )
+    cities = list(Chapter.objects.filter(pk__in=officer_chapters).values_list("city", flat=True))
+    region = Q()
+    for city in filter(None, cities):
+        region |= Q(hometown_city__iexact=city)
     students = list(
-        Person.objects.filter(stage=Stage.STUDENT).exclude(hometown_city="").order_by("pk")[:3000]
+        Person.objects.filter(stage=Stage.STUDENT).exclude(hometown_city="").order_by("pk")[:400]
     )
     from_officer_region = [
-        s for s in students if (c := hometown_chapter(s)) is not None and c.pk in officer_chapters
+        s
+        for s in (
+            Person.objects.filter(region, stage=Stage.STUDENT).order_by("pk")[:20] if cities else []
+        )
+        if (c := hometown_chapter(s)) is not None and c.pk in officer_chapters
     ]
     if not from_officer_region:
         return
