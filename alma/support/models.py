@@ -216,6 +216,7 @@ class CaseTask(models.Model):
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

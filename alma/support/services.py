@@ -587,6 +587,33 @@ def follow_ups_send(*, today: dt.date | None = None) -> int:
     return sum(follow_up_send(case_id=pk, today=today) for pk in due.values_list("pk", flat=True))
 
 
+def tasks_due_remind(*, today: dt.date | None = None) -> int:
+    """Remind each owner of an open case's task due by today, once (a conditional update
+    claims the task, so two sweeps never remind twice). Returns the number reminded."""
+    today = today or timezone.localdate()
+    due = CaseTask.objects.filter(
+        done_at__isnull=True,
+        reminded_at__isnull=True,
+        due_on__lte=today,
+        case__status=Case.Status.OPEN,
+    ).values_list("pk", "owner_id", "case_id")
+    reminded = 0
+    for pk, owner_id, case_id in list(due):
+        with transaction.atomic():
+            if not CaseTask.objects.filter(pk=pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            notify_later(
+                recipient_ids=[owner_id],
+                kind=ATTENTION.slug,
+                subject=_("A support case needs your attention"),
+                link=reverse("support:case", args=[case_id]),
+            )
+        reminded += 1
+    return reminded
+
+
 def case_purge(*, case_id: int, now: dt.datetime | None = None) -> bool:
     """Purge a closed case past its retention period of narrative, notes, files and the
     consented summaries; what remains is who, when, what kind and the outcome. Idempotent."""

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alma.accounts.services import two_factor_enable
 from alma.activity.models import Activity, EngagementMode
@@ -368,3 +368,18 @@ def test_the_pages_speak_chinese(world, carol, erin):
     officer.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = officer.get(f"/support/requests/{world['support_chapter_request']}/").content.decode()
     assert "学生同意分享的内容" in page
+
+
+def test_task_owners_are_reminded_once_when_a_task_falls_due(
+    world, bob, django_capture_on_commit_callbacks
+):
+    from alma.support.models import CaseTask
+
+    task = CaseTask.objects.get(pk=world["support_task"])  # due tomorrow
+    assert services.tasks_due_remind() == 0
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        assert services.tasks_due_remind(today=task.due_on) == 1
+    assert services.tasks_due_remind(today=task.due_on) == 0
+    notice = Notification.objects.get(kind="support.attention", recipient=bob.person)
+    assert notice.subject == "A support case needs your attention"
+    assert "Call the hospital" not in f"{notice.subject} {notice.body}"
