@@ -3,7 +3,7 @@
 import os
 import sys
 
-from alma.lib.keyfile import kept_secret_key
+from alma.lib.keyfile import kept_secret_key, kept_support_key
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> None:
         key = kept_secret_key(create=len(args) > 1 and args[1] == "demo")
         if key:
             os.environ["ALMA_SECRET_KEY"] = key
+    if not os.environ.get("ALMA_SUPPORT_KEYS"):
+        # Support cases are encrypted at rest: `alma demo` makes a key in var/ likewise.
+        support_key = kept_support_key(create=len(args) > 1 and args[1] == "demo")
+        if support_key:
+            os.environ["ALMA_SUPPORT_KEYS"] = support_key
     try:
         execute_from_command_line(args)
     except ImproperlyConfigured as error:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "alma.giving",
     "alma.comms",
     "alma.forum",
+    "alma.support",
     "alma.insights",
     "alma.careers",
     "alma.api",
@@ -311,6 +312,10 @@ ALMA_UPLOAD_MAX_BYTES = int(float(os.environ.get("ALMA_UPLOAD_MAX_MB", "10")) * 
 ALMA_FISCAL_YEAR_START_MONTH = int(os.environ.get("ALMA_FISCAL_YEAR_START_MONTH", "9"))
 ALMA_ALUMNI_STAFF_FTE = float(os.environ.get("ALMA_ALUMNI_STAFF_FTE", "6"))
 ALMA_INSIGHTS_MAX_AGE_MINUTES = int(os.environ.get("ALMA_INSIGHTS_MAX_AGE_MINUTES", "60"))
+# Support cases: Fernet keys (the first encrypts, all decrypt; see README "Support") and how
+# long a closed case keeps its narrative, notes and files before they are purged.
+ALMA_SUPPORT_KEYS = env_list("ALMA_SUPPORT_KEYS", "")
+ALMA_SUPPORT_RETENTION_DAYS = int(os.environ.get("ALMA_SUPPORT_RETENTION_DAYS", "365"))
 USE_I18N = True
 USE_TZ = True
 

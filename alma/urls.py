@@ -34,6 +34,7 @@ urlpatterns = [
     path("mentoring/", include("alma.mentoring.urls")),
     path("giving/", include("alma.giving.urls")),
     path("comms/", include("alma.comms.urls")),
+    path("support/", include("alma.support.urls")),
     path("inbox/", include("alma.comms.inbox_urls")),
     path("forum/", include("alma.forum.urls")),
     path("insights/", include("alma.insights.urls")),

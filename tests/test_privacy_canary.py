@@ -171,6 +171,12 @@ def _careers(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     canaries_apply_and_visit(student.person)
 
 
+def _support(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.support.tests.world import canaries_in_a_case
+
+    canaries_in_a_case(alumna.person, student.person)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _registered_for_events,
     _mentoring,
@@ -178,6 +184,7 @@ PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
     _giving,
     _forum,
     _careers,
+    _support,
     # The admitted student's hometown is the city of erin's chapter (see `canaries`).
 ]
 

@@ -58,6 +58,7 @@ from alma.imports.models import ExportLog, Segment
 from alma.insights.models import RollupState
 from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Person
+from alma.support.tests.world import support_world
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
 from alma.testing.sso import SAML_IDP_SSO_URL, sso_providers
@@ -2780,6 +2781,7 @@ def world(persona_users) -> dict[str, Any]:
         **cw.comms_world(users),
         **forum_world(users),
         **careers_world(users),
+        **support_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "dave_person": users["dave"].person_id,
@@ -3455,3 +3457,282 @@ CAREERS_EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(CAREERS_EXPECTATIONS)
+
+
+# ---- support ----
+# Support cases (alma/support). The world: bob leads carol's case (hometown: erin's chapter),
+# carol consented, erin's chapter and dave were asked, erin offered a room; alice (the alumni
+# office and the site's admin) leads gina's case only. A case, its files and requests answer
+# 404 to everyone else, alice included. See alma/support/tests/world.py.
+
+
+def support_count(model_name: str) -> Callable[[dict[str, Any]], int]:
+    def count(world: dict[str, Any]) -> int:
+        from django.apps import apps
+
+        return apps.get_model("support", model_name).objects.count()
+
+    return count
+
+
+def support_field(model_name: str, key: str, field: str) -> Callable[[dict[str, Any]], Any]:
+    def value(world: dict[str, Any]) -> Any:
+        from django.apps import apps
+
+        model = apps.get_model("support", model_name)
+        return model.objects.filter(pk=world[key]).values_list(field, flat=True).first()
+
+    return value
+
+
+def support_preferences(world: dict[str, Any]) -> list[tuple[int, bool]]:
+    from alma.support.models import SupportPreference
+
+    return sorted(SupportPreference.objects.values_list("person_id", "accepts_help_requests"))
+
+
+def support_pdf(world: dict[str, Any]) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from alma.support.tests.world import PDF
+
+    return SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")
+
+
+SUPPORT_CASE_ONLY = page(404, bob=200)
+SUPPORT_CASE_POST = page(404, bob=302)
+SUPPORT_EXPECTATIONS: dict[str, Route] = {
+    "support/": Route({"support:index"}, [Request("get", "/support/", page())]),
+    "support/preference/": Route(
+        {"support:preference"},
+        [
+            Request("get", "/support/preference/", outcomes(405)),
+            Request(
+                "post",
+                "/support/preference/",
+                page(404, dave=302, erin=302),
+                data={},
+                state=support_preferences,
+                changed_for=frozenset({"dave", "erin"}),
+            ),
+        ],
+    ),
+    "support/cases/new/": Route(
+        {"support:case-new"},
+        [
+            Request("get", "/support/cases/new/?q=Carol", page(403, alice=200, bob=200)),
+            Request(
+                "post",
+                "/support/cases/new/",
+                page(403, alice=302, bob=302),
+                data={
+                    "student": "{carol_person}",
+                    "category": "medical",
+                    "urgency": "high",
+                    "narrative": "A new emergency.",
+                },
+                state=support_count("Case"),
+                changed_for=frozenset({"alice", "bob"}),
+            ),
+        ],
+    ),
+    "support/cases/<int:pk>/": Route(
+        {"support:case"},
+        [
+            Request("get", "/support/cases/{support_case}/", SUPPORT_CASE_ONLY),
+            Request("get", "/support/cases/{support_office_case}/", page(404, alice=200)),
+            Request("get", "/support/cases/999999/", page(404)),
+        ],
+    ),
+    "support/cases/<int:pk>/team/": Route(
+        {"support:team-add"},
+        [
+            Request("get", "/support/cases/{support_case}/team/", outcomes(405)),
+            Request(
+                "post",
+                "/support/cases/{support_case}/team/",
+                SUPPORT_CASE_POST,
+                data={"email": "alice@example.edu"},
+                state=support_count("CaseTeamMember"),
+                changed_for=frozenset({"bob"}),
+            ),
+        ],
+    ),
+    "support/cases/<int:pk>/notes/": Route(
+        {"support:note-add"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_case}/notes/",
+                SUPPORT_CASE_POST,
+                data={"body": "Visited her."},
+                state=support_count("CaseNote"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/cases/<int:pk>/files/": Route(
+        {"support:file-add"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_case}/files/",
+                SUPPORT_CASE_POST,
+                data={"title": "Scan", "upload": support_pdf},
+                state=support_count("CaseFile"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/cases/<int:pk>/tasks/": Route(
+        {"support:task-add"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_case}/tasks/",
+                SUPPORT_CASE_POST,
+                data={"title": "Visit", "owner": "{support_bob_person}", "due_on": "{today}"},
+                state=support_count("CaseTask"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/cases/<int:pk>/consent/": Route(
+        {"support:consent"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_office_case}/consent/",
+                page(404, alice=302),
+                data={
+                    "given_by": "contact",
+                    "contact_name": "Her father",
+                    "summary": "A student's family lost its income.",
+                    "to_alumni": "on",
+                },
+                state=support_count("Consent"),
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "support/cases/<int:pk>/mobilise/": Route(
+        {"support:mobilise"},
+        [
+            Request("get", "/support/cases/{support_case}/mobilise/", SUPPORT_CASE_ONLY),
+            Request(
+                "post",
+                "/support/cases/{support_case}/mobilise/",
+                # The chapter was asked already: nothing new is sent, to anyone.
+                page(404, bob=302),
+                data={"chapter": "on"},
+                state=support_count("HelpRequest"),
+            ),
+        ],
+    ),
+    "support/cases/<int:pk>/grant/": Route(
+        {"support:grant"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_office_case}/grant/",
+                page(404, alice=302),
+                data={"fund": "{support_fund}", "amount": "800"},
+                state=support_count("Grant"),
+                changed_for=frozenset({"alice"}),
+            )
+        ],
+    ),
+    "support/cases/<int:pk>/close/": Route(
+        {"support:close"},
+        [
+            Request(
+                "post",
+                "/support/cases/{support_case}/close/",
+                SUPPORT_CASE_POST,
+                data={"outcome": "resolved"},
+                state=support_field("Case", "support_case", "status"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/files/<int:pk>/": Route(
+        {"support:file"},
+        [Request("get", "/support/files/{support_file}/", SUPPORT_CASE_ONLY)],
+    ),
+    "support/tasks/<int:pk>/done/": Route(
+        {"support:task-done"},
+        [
+            Request(
+                "post",
+                "/support/tasks/{support_task}/done/",
+                SUPPORT_CASE_POST,
+                state=support_field("CaseTask", "support_task", "done_at"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/consents/<int:pk>/withdraw/": Route(
+        {"support:consent-withdraw"},
+        [
+            Request(
+                "post",
+                "/support/consents/{support_consent}/withdraw/",
+                page(404, bob=302, carol=302),
+                state=support_field("Consent", "support_consent", "withdrawn_at"),
+                changed_for=frozenset({"bob", "carol"}),
+            )
+        ],
+    ),
+    "support/requests/<int:pk>/": Route(
+        {"support:request"},
+        [
+            Request(
+                "get", "/support/requests/{support_chapter_request}/", page(404, bob=200, erin=200)
+            ),
+            Request(
+                "get", "/support/requests/{support_dave_request}/", page(404, bob=200, dave=200)
+            ),
+        ],
+    ),
+    "support/requests/<int:pk>/offer/": Route(
+        {"support:offer"},
+        [
+            Request(
+                "post",
+                "/support/requests/{support_chapter_request}/offer/",
+                page(404, erin=302),
+                data={"kind": "contacts", "details": "A surgeon I know."},
+                state=support_count("Offer"),
+                changed_for=frozenset({"erin"}),
+            )
+        ],
+    ),
+    "support/offers/<int:pk>/status/": Route(
+        {"support:offer-status"},
+        [
+            Request(
+                "post",
+                "/support/offers/{support_offer}/status/",
+                SUPPORT_CASE_POST,
+                data={"status": "accepted"},
+                state=support_field("Offer", "support_offer", "status"),
+                changed_for=frozenset({"bob"}),
+            )
+        ],
+    ),
+    "support/mine/<int:pk>/": Route(
+        {"support:mine"},
+        [
+            Request("get", "/support/mine/{support_case}/", page(404, carol=200)),
+            Request(
+                "post",
+                "/support/mine/{support_office_case}/",
+                page(404, gina=302),
+                data={"summary": "I need help with fees.", "to_alumni": "on"},
+                state=support_count("Consent"),
+                changed_for=frozenset({"gina"}),
+            ),
+        ],
+    ),
+}
+EXPECTATIONS.update(SUPPORT_EXPECTATIONS)

@@ -23,6 +23,7 @@ BUILDERS = (
     "alma.demo.comms",  # magazine issues, past mailings with clicks, alumni messages, inboxes
     "alma.demo.careers",  # the alliance, three job fairs, postings, applications, visits
     "alma.demo.forum",  # a few hundred questions, answered and open, with invitations
+    "alma.demo.support",  # four support cases, a chapter's offers, a grant, a follow-up
     "alma.demo.reference",  # what places, schools, majors, chapters and events are called in Chinese
     "alma.demo.insights",  # five years of ledger history, then the insights rollups
     "alma.demo.accounts",  # the office account's two-factor secret (published for the demo)

@@ -1163,6 +1163,43 @@ def award_pay(
     return entry
 
 
+@transaction.atomic
+def emergency_grant_pay(
+    *, fund: Fund, student: Person, amount: Any, by: User | None, paid_on: dt.date | None = None
+) -> LedgerEntry:
+    """An emergency grant from a hardship fund, decided and paid at once by the alumni office
+    (for a student-support case): a one-place round, an awarded application whose statement says
+    nothing of the case, not named to donors, paid through `award_pay` like any award."""
+    _require_office(by)
+    if fund.purpose != Purpose.HARDSHIP:
+        raise ApplicationError(_("Emergency grants are paid from a hardship fund."), field="fund")
+    if fund.status != Fund.Status.ACTIVE:
+        raise ApplicationError(_("This fund is closed."), field="fund")
+    value = parse_amount(amount, currency=school_currency())
+    today = _today()
+    award_round = AwardRound.objects.create(
+        fund=fund,
+        name=_("Emergency grant %(d)s") % {"d": today.isoformat()},
+        criteria=_("Decided by the alumni office for a student in an emergency."),
+        amount=value,
+        places=1,
+        opens_on=today,
+        closes_on=today,
+        status=AwardRound.Status.DECIDED,
+    )
+    application = Application.objects.create(
+        round=award_round,
+        student=student,
+        statement=_("Emergency grant."),
+        status=Application.Status.AWARDED,
+        named_to_donors=False,
+        decided_at=timezone.now(),
+        decided_by=by,
+    )
+    award = Award.objects.create(application=application, amount=value, decided_by=by)
+    return award_pay(award=award, by=by, paid_on=paid_on)
+
+
 # --- Letters and ceremonies ----------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 Imported by settings (no Django imports here).
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -29,5 +30,30 @@ def kept_secret_key(*, create: bool) -> str | None:
         else:
             with os.fdopen(descriptor, "w") as handle:
                 handle.write(secrets.token_urlsafe(50) + "\n")
+    key = path.read_text().strip()
+    return key or None
+
+
+SUPPORT_KEY_FILE_NAME = "support_key"
+
+
+def kept_support_key(*, create: bool) -> str | None:
+    """The Fernet key for support cases kept in var/support_key (made by `alma demo`).
+
+    A Fernet key is 32 random bytes, URL-safe base64; made here without importing the
+    cryptography package, which settings must not need.
+    """
+    path = var_dir() / SUPPORT_KEY_FILE_NAME
+    if not path.exists():
+        if not create:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
     key = path.read_text().strip()
     return key or None

@@ -8,5 +8,7 @@ with debug off, as production does, so they bring a key of their own. Processes 
 import os
 
 os.environ.setdefault("ALMA_SECRET_KEY", "alma-tests-only-key-that-signs-nothing-real-0123456789")
+# A Fernet key for support cases that protects nothing real (32 bytes, URL-safe base64).
+os.environ.setdefault("ALMA_SUPPORT_KEYS", "YWxtYS10ZXN0cy1vbmx5LXN1cHBvcnQta2V5LTAxMjM=")
 
 from alma.settings import *  # noqa: E402, F403

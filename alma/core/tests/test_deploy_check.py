@@ -28,6 +28,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
             "ALMA_SECURE": "1",
             "ALMA_ALLOWED_HOSTS": "alumni.example.edu",
             "ALMA_VAR_DIR": str(tmp_path),
+            "ALMA_SUPPORT_KEYS": "c3VwcG9ydC1rZXktZm9yLXRoZS1kZXBsb3ktY2hlY2s=",
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -62,6 +63,8 @@ def test_alma_commands_use_the_kept_key(tmp_path):
     (tmp_path / "secret_key").write_text(
         "k" * 20 + "-a-kept-key-that-is-long-enough-for-django-checks-9f8e7d6c5b4a"
     )
+    # ... and the support cases' key `alma demo` keeps beside it.
+    (tmp_path / "support_key").write_text("c3VwcG9ydC1rZXktZm9yLXRoZS1kZXBsb3ktY2hlY2s=\n")
     result = run_check(
         {
             "ALMA_VAR_DIR": str(tmp_path),
