@@ -505,11 +505,10 @@ POST_MIX: list[tuple[str, float, tuple[str, ...]]] = [
     (Post.TEACHING, 0.5, ("Lecturer", "Assistant Professor", "Associate Professor", "Professor")),
     (
         Post.ADMINISTRATIVE,
-        0.25,
+        0.21,
         (
             "Student Counsellor",
             "Academic Affairs Officer",
-            "Career Advisor",
             "International Student Advisor",
             "Registrar's Officer",
         ),
@@ -535,10 +534,11 @@ POST_MIX: list[tuple[str, float, tuple[str, ...]]] = [
             "Development Officer",
         ),
     ),
+    (Post.CAREER_OFFICE, 0.04, ("Career Advisor", "Employer Relations Officer")),
 ]
 SERVICE_UNITS: list[tuple[str, str]] = [
     ("Alumni Affairs Office", Post.ALUMNI_OFFICE),
-    ("Career Development Center", Post.ADMINISTRATIVE),
+    ("Career Development Center", Post.CAREER_OFFICE),
     ("Student Affairs Office", Post.ADMINISTRATIVE),
     ("Logistics Services Group", Post.LOGISTICS),
     ("Office of International Cooperation and Exchange", Post.ADMINISTRATIVE),
@@ -1818,7 +1818,9 @@ def seed_university(
             writer.insert(pending, result)
         for p in pending:
             held = {post["post"] for post in p.posts}
-            staff.append((p.id, next(str(x) for x in POST_PRIORITY if x in held)))
+            # The career office serves as administrative staff (activity.services).
+            first = next((str(x) for x in POST_PRIORITY if x in held), str(Post.ADMINISTRATIVE))
+            staff.append((p.id, first))
         result.staff += n
     report("staff", result.staff, size.staff)
 
