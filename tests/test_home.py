@@ -136,3 +136,21 @@ def test_a_login_without_a_person_gets_a_home_without_cards(users):
     assert response.status_code == 200
     assert "not linked to a person record" in response.content.decode()
     assert cards_of(client_for(users["hank"])) == {}
+
+
+def test_forum_and_careers_cards_ask_what_each_side_should_do(users):
+    from alma.careers.tests.world import careers_world
+    from alma.forum.tests.world import forum_world
+
+    forum_world(users)
+    careers_world(users)
+    # dave answered carol's public question: carol is asked to accept the answer that helped.
+    carol_cards = cards_of(client_for(users["carol"]))
+    assert "Accept the answer that helped" in carol_cards["forum"]
+    # carol applied to frank's internship: her card shows the step; frank's the new applicant.
+    assert "Applied" in carol_cards["careers"]
+    assert "/careers/recommended/" in links_of(client_for(users["carol"]), "careers")
+    assert "new applicant" in cards_of(client_for(users["frank"]))["careers"]
+    office = cards_of(client_for(users["alice"]))["office-queues"]
+    assert "Job postings to review" in office
+    assert "Forum reports to moderate" in office

@@ -8,7 +8,8 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self) -> None:
-        from alma.careers import kinds, notifications
+        from alma.careers import home, kinds, notifications
 
         kinds.register_careers_kinds()
         notifications.register_notification_kinds()
+        home.register_home_cards()

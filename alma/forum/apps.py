@@ -8,8 +8,9 @@ class ForumConfig(AppConfig):
     verbose_name = _("Alumni forum")
 
     def ready(self) -> None:
-        from alma.forum import kinds, notifications, signals
+        from alma.forum import home, kinds, notifications, signals
 
         kinds.register_forum_kinds()
         notifications.register_notification_kinds()
         signals.connect()
+        home.register_home_cards()
