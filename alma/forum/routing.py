@@ -473,6 +473,8 @@ def reason_text(reason: dict[str, Any]) -> str:
     from alma.matching.reasons import Reason, reason_label
 
     params = dict(reason.get("params") or {})
+    if reason.get("code") == "event_speaker":
+        return _("Speaker at “%(event)s”") % {"event": params.get("event", "")}
     if reason.get("code") == "shared_topics":
         params["topics"] = [_topic_name(t) for t in params.get("topics", [])]
     return reason_label(Reason(reason.get("code", ""), params))

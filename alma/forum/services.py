@@ -405,6 +405,28 @@ def _invite(
     return created
 
 
+def _invite_speakers(question: Question) -> list[Invitation]:
+    """A forum talk's question goes to the talk's speakers (they answer before or after it)."""
+    from alma.events.models import EventRole
+
+    speakers = (
+        EventRole.objects.filter(event=question.event, role=EventRole.Role.SPEAKER)
+        .exclude(person_id=question.asker_id)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    event_title = question.event.title if question.event else ""
+    routed = [
+        routing.Routed(
+            person=person_id,
+            score=1.0,
+            reasons=[{"code": "event_speaker", "params": {"event": event_title}}],
+        )
+        for person_id in sorted(set(speakers))
+    ]
+    return _invite(question, routed, escalation=False)
+
+
 def _route_text(question: Question) -> str:
     return f"{question.title}\n{question.body}"
 
@@ -417,6 +439,8 @@ def question_route(*, question_id: int) -> list[Invitation]:
         return []
     if question.invitations.exists():
         return []
+    if question.event_id is not None:
+        return _invite_speakers(question)
     routed = routing.route_question(
         text=_route_text(question),
         topic=question.topic,
@@ -436,6 +460,7 @@ def question_escalate(*, question_id: int, now: dt.datetime | None = None) -> li
         or question.escalated_at is not None
         or question.answer_count > 0
         or question.is_private
+        or question.event_id is not None
         or question.hidden
         or question.locked
         or question.created_at > now - ESCALATE_AFTER
@@ -463,6 +488,7 @@ def questions_escalate_due(*, now: dt.datetime | None = None) -> int:
         escalated_at__isnull=True,
         created_at__lte=now - ESCALATE_AFTER,
         private_to__isnull=True,
+        event__isnull=True,
         hidden=False,
         locked=False,
     ).values_list("pk", flat=True)

@@ -180,3 +180,24 @@ def test_bad_input_is_refused_clearly(student):
     with pytest.raises(ApplicationError):
         ask(student, tags="a,b,c,d,e,f")
     assert not Question.objects.exists()
+
+
+def test_a_forum_talk_s_questions_go_to_its_speakers(
+    student, expert, django_capture_on_commit_callbacks
+):
+    from alma.events.models import EventRole
+    from alma.events.tests.factories import EventFactory
+    from alma.forum.routing import reason_text
+
+    expert(name="Coder", industry="Software", expertise="python")  # fits, but it is a talk
+    speaker = f.AlumnusFactory(full_name="Speaker")
+    event = EventFactory(title="Alumni forum: careers in Software", kind="forum")
+    EventRole.objects.create(event=event, person=speaker, role=EventRole.Role.SPEAKER)
+    with django_capture_on_commit_callbacks(execute=True):
+        question = ask(student, event=event)
+    [invitation] = Invitation.objects.filter(question=question)
+    assert invitation.person_id == speaker.pk
+    assert reason_text(invitation.reasons[0]) == "Speaker at “Alumni forum: careers in Software”"
+    assert Notification.objects.filter(recipient=speaker, kind="forum.invitation").exists()
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    assert services.questions_escalate_due() == 0  # a talk's thread waits for its speakers
