@@ -2,7 +2,8 @@
 
 A backup is one `.tar.gz`: `database.dump` (PostgreSQL: pg_dump's custom format) or
 `database.sqlite3` (SQLite: the online backup API, consistent while the site runs), `media/` (the
-uploads), `secret_key` (when Alma keeps one in var/), and `manifest.json` with the row count of
+uploads), `var/` (the keys Alma keeps there and the private files: CVs, support cases' encrypted
+files; see KEPT_IN_VAR), and `manifest.json` with the row count of
 every table and a digest of the activity ledger, which `restore` checks after restoring.
 """
 
@@ -27,7 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from alma.lib.errors import ApplicationError
-from alma.lib.keyfile import KEY_FILE_NAME, var_dir
+from alma.lib.keyfile import KEY_FILE_NAME, SUPPORT_KEY_FILE_NAME, var_dir
 
 FORMAT_VERSION = 1
 
@@ -96,6 +97,12 @@ class BackupResult:
     manifest: dict[str, Any]
 
 
+# What lives in var/ besides the database and cannot be rebuilt: the kept keys (the secret key
+# that signs links, the key that decrypts support cases) and the private files no URL reaches
+# (students' CVs, support cases' encrypted files).
+KEPT_IN_VAR = (KEY_FILE_NAME, SUPPORT_KEY_FILE_NAME, "careers", "support")
+
+
 def backup_create(*, directory: Path, alias: str = DEFAULT_DB_ALIAS) -> BackupResult:
     connection = connections[alias]
     vendor = connection.vendor
@@ -135,9 +142,10 @@ def backup_create(*, directory: Path, alias: str = DEFAULT_DB_ALIAS) -> BackupRe
             media = Path(settings.MEDIA_ROOT)
             if media.is_dir():
                 archive.add(media, arcname="media")
-            key = var_dir() / KEY_FILE_NAME
-            if key.is_file():
-                archive.add(key, arcname=KEY_FILE_NAME)
+            for name in KEPT_IN_VAR:
+                kept = var_dir() / name
+                if kept.exists():
+                    archive.add(kept, arcname=f"var/{name}")
     path.chmod(0o600)  # it holds everyone's records and the key that signs their links
     return BackupResult(path=path, manifest=manifest)
 
@@ -219,10 +227,15 @@ def backup_restore(*, path: Path, alias: str = DEFAULT_DB_ALIAS) -> RestoreResul
         media = staging / "media"
         if media.is_dir():
             shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
-        key = staging / KEY_FILE_NAME
-        if key.is_file():
-            var_dir().mkdir(parents=True, exist_ok=True)
-            shutil.copy2(key, var_dir() / KEY_FILE_NAME)
+        for name in KEPT_IN_VAR:
+            kept = staging / "var" / name
+            if not kept.exists():
+                kept = staging / name  # backups made before the private files were kept
+            if kept.is_dir():
+                shutil.copytree(kept, var_dir() / name, dirs_exist_ok=True)
+            elif kept.is_file():
+                var_dir().mkdir(parents=True, exist_ok=True)
+                shutil.copy2(kept, var_dir() / name)
     return RestoreResult(
         manifest=manifest, tables=table_counts(alias), ledger_digest=ledger_digest()
     )

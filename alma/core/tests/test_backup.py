@@ -27,6 +27,11 @@ def places(tmp_path, settings, monkeypatch):
     monkeypatch.setenv("ALMA_VAR_DIR", str(tmp_path / "var"))
     (tmp_path / "var").mkdir()
     (tmp_path / "var" / "secret_key").write_text("kept-key\n")
+    (tmp_path / "var" / "support_key").write_text("case-key\n")
+    (tmp_path / "var" / "careers" / "cv").mkdir(parents=True)
+    (tmp_path / "var" / "careers" / "cv" / "a1.pdf").write_bytes(b"%PDF-1.4 cv")
+    (tmp_path / "var" / "support").mkdir()
+    (tmp_path / "var" / "support" / "f1").write_bytes(b"encrypted")
     (tmp_path / "media" / "imports").mkdir(parents=True)
     (tmp_path / "media" / "imports" / "alumni.csv").write_text("name\nAda\n")
     return tmp_path
@@ -54,6 +59,9 @@ def test_restore_drill_brings_back_every_row_and_the_ledger(places, bob):
         )
     (places / "media" / "imports" / "alumni.csv").unlink()
     (places / "var" / "secret_key").write_text("another\n")
+    (places / "var" / "careers" / "cv" / "a1.pdf").unlink()
+    (places / "var" / "support" / "f1").unlink()
+    (places / "var" / "support_key").unlink()
     f.PersonFactory(full_name="Stray Record")
     assert Activity.objects.count() < len(ledger_rows)
 
@@ -69,6 +77,9 @@ def test_restore_drill_brings_back_every_row_and_the_ledger(places, bob):
     assert not Person.objects.filter(full_name="Stray Record").exists()
     assert (places / "media" / "imports" / "alumni.csv").read_text() == "name\nAda\n"
     assert (places / "var" / "secret_key").read_text() == "kept-key\n"
+    assert (places / "var" / "support_key").read_text() == "case-key\n"
+    assert (places / "var" / "careers" / "cv" / "a1.pdf").read_bytes() == b"%PDF-1.4 cv"
+    assert (places / "var" / "support" / "f1").read_bytes() == b"encrypted"
     # The site works on the restored database: new rows get fresh ids, no clash.
     staff_service_log(staff=bob, student=f.StudentFactory(), aspect="life", note="After restore")
 
