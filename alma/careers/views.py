@@ -35,6 +35,7 @@ from alma.careers.models import (
     PostingKind,
 )
 from alma.careers.recommend import rank_students
+from alma.lib.downloads import private_download
 from alma.lib.errors import ApplicationError
 from alma.lib.forms import form_error_show
 from alma.people.models import Organization
@@ -295,13 +296,12 @@ def application_cv(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None or not application.cv:
         raise Http404
     with application.cv.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=application.cv_content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="cv-{application.pk}{application.cv_extension}"'
+        content = stored.read()
+    return private_download(
+        content,
+        content_type=application.cv_content_type,
+        filename=f"cv-{application.pk}{application.cv_extension}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alma.accounts.access import login_required, signed_in_user
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
+from alma.lib.downloads import private_download
 from alma.lib.errors import ApplicationError
 from alma.lib.forms import form_error_show
 from alma.people.models import Person, Stage
@@ -299,13 +300,11 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
         content, _title = services.file_read(stored=stored, by=user)
     except (ApplicationError, FileNotFoundError):
         raise Http404 from None
-    response = HttpResponse(content, content_type=stored.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="case-file-{stored.pk}{stored.extension}"'
+    return private_download(
+        content,
+        content_type=stored.content_type,
+        filename=f"case-file-{stored.pk}{stored.extension}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
