@@ -18,8 +18,8 @@ def test_visitors_see_the_welcome_and_a_sign_in_link(db):
     [
         ("alice", ["Records", "Service log", "Record a service to a student"], []),
         ("bob", ["Service log", "Record a service to a student"], ["Records"]),
-        ("carol", ["Services you received", "My profile"], ["Service log", "Records"]),
-        ("dave", ["My profile"], ["Service log", "Records", "Services you received"]),
+        ("carol", ["Services received", "My profile"], ["Service log", "Records"]),
+        ("dave", ["My profile"], ["Service log", "Records", "Services received"]),
         ("hank", ["not linked to a person record"], ["My profile", "Service log", "Records"]),
     ],
 )

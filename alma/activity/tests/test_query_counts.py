@@ -11,9 +11,12 @@ from alma.testing.personas import client_for
 
 # Session, user, roles (3), the page's own reads, pagination: well under this on any page.
 MAX_QUERIES = 15
+# Home is every module's cards, each a bounded few reads (alma/accounts/home.py).
+HOME_MAX_QUERIES = 30
 
 
 def queries(client, path: str) -> int:
+    client.get(path)  # what a process reads once (names of reference values) is read here
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -45,7 +48,7 @@ def test_the_service_log_does_not_grow_with_its_rows(bob, path):
     few = queries(client, path)
     services_given_by(bob, 25)
     many = queries(client, path)
-    assert many == few <= MAX_QUERIES
+    assert many == few <= (HOME_MAX_QUERIES if path == "/" else MAX_QUERIES)
 
 
 @pytest.mark.parametrize("path", ["/services/received/", "/", "/api/activities/received"])
@@ -55,7 +58,7 @@ def test_services_received_do_not_grow_with_their_rows(carol, path):
     few = queries(client, path)
     services_received_by(carol, 25)
     many = queries(client, path)
-    assert many == few <= MAX_QUERIES
+    assert many == few <= (HOME_MAX_QUERIES if path == "/" else MAX_QUERIES)
 
 
 def test_a_student_s_profile_with_its_services_does_not_grow_with_them(alice, carol):
