@@ -758,8 +758,18 @@ def _lifecycle(*, seed: int, today: dt.date) -> None:
     destinations = []
     memberships = []
     asked = _aware(dt.date(year, 7, 1), 10)
+    # At least one graduate answered from a chapter's city, however small the demo: officers'
+    # new-alumni pages and the welcome have someone to show.
+    settled = next((p.pk for p in graduates if p.current_city.lower() in by_city), None)
+    if settled is None and graduates and by_city:
+        chapter = next(iter(by_city.values()))
+        mover = graduates[0]
+        mover.current_city, mover.current_province = chapter.city, chapter.province
+        mover.current_country = chapter.country
+        mover.save(update_fields=["current_city", "current_province", "current_country"])
+        settled = mover.pk
     for person in graduates:
-        answered = rng.random() < 0.75
+        answered = rng.random() < 0.75 or person.pk == settled
         home_chapter = by_city.get(person.current_city.lower()) if answered else None
         job = next((j for j in person.employments.all() if j.is_current), None)
         destinations.append(

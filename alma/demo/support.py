@@ -100,7 +100,17 @@ def build(run: DemoRun) -> None:
         if (c := hometown_chapter(s)) is not None and c.pk in officer_chapters
     ]
     if not from_officer_region:
-        return
+        # A small demo may have no student from the officer's city: one comes from there now, so
+        # the officer's chapter is the one the case mobilises.
+        chapter = Chapter.objects.filter(pk__in=officer_chapters).exclude(city="").first()
+        if chapter is None or not students:
+            return
+        moved = students[0]
+        moved.hometown_city = chapter.city
+        moved.hometown_province = chapter.province
+        moved.hometown_country = chapter.country
+        moved.save(update_fields=["hometown_city", "hometown_province", "hometown_country"])
+        from_officer_region = [moved]
     student = from_officer_region[0]
     others = [s for s in students if s.pk != student.pk]
     rng.shuffle(others)
