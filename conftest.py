@@ -21,3 +21,13 @@ def _fresh_reference_names():
     names_forget()
     yield
     names_forget()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A test that switches the language (a mail rendered in Chinese) leaves the next in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -3,6 +3,7 @@ officer of her hometown chapter offers help, the office pays an emergency grant 
 hardship fund and closes the case (and the student's page fits a phone)."""
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from alma.accounts.models import User
@@ -58,7 +59,9 @@ def test_staff_open_a_case_the_student_consents_the_chapter_helps_a_grant_is_pai
     student: Page = new_page()
     sign_in(student, "carol@example.edu")
     student.goto(f"{live_server.url}/support/")
-    student.get_by_role("link", name=str(case)).click()
+    with translation.override("en"):  # the page is in English; the case's name must be too
+        case_name = str(case)
+    student.get_by_role("link", name=case_name).click()
     expect(student.get_by_text("Nothing is shared")).to_be_visible()
     expect(student.get_by_text(NARRATIVE)).to_have_count(0)
     student.get_by_label("Summary that may be shared").fill(SUMMARY)
