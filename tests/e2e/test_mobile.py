@@ -16,7 +16,19 @@ from alma.testing import factories as f
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-EVERYONE = ["/", "/directory/", "/people/me/", "/events/", "/events/mine/", "/mentoring/"]
+EVERYONE = [
+    "/",
+    "/directory/",
+    "/people/me/",
+    "/events/",
+    "/events/mine/",
+    "/mentoring/",
+    "/forum/",
+    "/careers/",
+    "/inbox/",
+    "/inbox/conversations/",
+    "/support/",
+]
 PAGES = {
     "alice": [
         *EVERYONE,
@@ -28,9 +40,20 @@ PAGES = {
         "/events/lifecycle/admissions/",
         "/imports/",
         "/imports/segments/",
+        "/forum/moderation/",
+        "/careers/review/",
+        "/careers/organisations/",
+        "/careers/fairs/",
     ],
     "bob": [*EVERYONE, "/services/", "/services/new/"],
-    "carol": [*EVERYONE, "/services/received/", "/events/{public_event}/"],
+    "carol": [
+        *EVERYONE,
+        "/services/received/",
+        "/events/{public_event}/",
+        "/forum/ask/",
+        "/careers/recommended/",
+        "/careers/applications/",
+    ],
     "gina": [*EVERYONE, "/services/received/"],
     "dave": [*EVERYONE, "/events/{public_event}/"],
     "erin": [*EVERYONE, "/events/chapters/", "/events/chapters/{erin_chapter}/"],
