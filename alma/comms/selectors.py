@@ -87,7 +87,8 @@ def mail_settings_for(*, person_ids: Iterable[int]) -> dict[int, MailSettings]:
 def conversations_of(*, person: Person) -> QuerySet[Conversation]:
     """The person's conversations, latest message first, each with `unread` (messages from
     others since the person last read it) and `last_at`."""
-    mine = ConversationMember.objects.filter(conversation=OuterRef("pk"), person=person)
+    # The person's membership of the message's conversation (the message is the outer row here).
+    mine = ConversationMember.objects.filter(conversation=OuterRef("conversation"), person=person)
     unread = (
         ConversationMessage.objects.filter(conversation=OuterRef("pk"))
         .exclude(author=person)
@@ -95,6 +96,7 @@ def conversations_of(*, person: Person) -> QuerySet[Conversation]:
             Q(sent_at__gt=Subquery(mine.values("last_read_at")[:1]))
             | Q(Exists(mine.filter(last_read_at__isnull=True)))
         )
+        .order_by()
         .values("conversation")
         .annotate(n=Count("id"))
         .values("n")

@@ -5,7 +5,7 @@ from django.test import Client
 
 from alma.comms.models import ConversationMessage, Notification
 from alma.comms.selectors import conversations_of
-from alma.comms.services import conversation_post
+from alma.comms.services import conversation_open, conversation_post
 from alma.lib.errors import ApplicationError
 from alma.mentoring.models import Mentorship
 from alma.mentoring.services import mentorship_conversation
@@ -36,6 +36,8 @@ def test_the_mentor_and_the_mentee_share_one_conversation_the_office_does_not(
 def test_a_message_reaches_the_other_side_as_a_notice_without_its_text(
     pair, carol, dave, django_capture_on_commit_callbacks
 ):
+    # Another conversation first, so that conversations' and messages' ids differ.
+    earlier = conversation_open(topic="test.earlier", title="Earlier", members=[dave.person])
     conversation = mentorship_conversation(mentorship=pair, by=carol)
     with django_capture_on_commit_callbacks(execute=True):
         conversation_post(
@@ -48,11 +50,14 @@ def test_a_message_reaches_the_other_side_as_a_notice_without_its_text(
         recipient=carol.person, kind="comms.conversation_message"
     ).exists()
     dave_rows = {c.pk: c.unread for c in conversations_of(person=dave.person)}
-    assert dave_rows == {conversation.pk: 1}
+    assert dave_rows == {conversation.pk: 1, earlier.pk: 0}
     page = client_for(dave).get(f"/inbox/conversations/{conversation.pk}/").content.decode()
     assert "My CV draft is ready" in page
     assert carol.person.email not in page  # names only: no contact detail
-    assert {c.pk: c.unread for c in conversations_of(person=dave.person)} == {conversation.pk: 0}
+    assert {c.pk: c.unread for c in conversations_of(person=dave.person)} == {
+        conversation.pk: 0,
+        earlier.pk: 0,
+    }
 
 
 def test_an_empty_or_overlong_message_is_refused_and_nothing_is_kept(pair, carol):
