@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from alma.imports.reading import Formula, cell_text
+from alma.lib.reasons import Reason
 from alma.lib.text import unstorable_reason
 from alma.people.models import DegreeLevel, Gender, PersonRelation, Stage
 from alma.people.validation import date_of_birth_problem
@@ -478,7 +478,14 @@ _PHONE_JUNK = re.compile(r"[\s\-().（）]")
 
 
 class CellError(Exception):
-    pass
+    """Why a cell cannot be imported, kept in no language (shown in the reader's)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.msgid)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return str(self.reason)
 
 
 def normalise_phone(value: str) -> str:
@@ -491,7 +498,7 @@ def normalise_phone(value: str) -> str:
     if digits.startswith("00"):
         digits, plus = digits[2:], True
     if not digits.isdigit() or not 6 <= len(digits) <= 15:
-        raise CellError(_("not a phone number"))
+        raise CellError(Reason(gettext_noop("not a phone number")))
     if not plus and len(digits) == 11 and digits[0] == "1":
         return "+86" + digits
     if (plus or digits.startswith("86")) and len(digits) == 13 and digits.startswith("861"):
@@ -528,10 +535,10 @@ def _nfkc(text: str) -> str:
 def _year(text: str) -> int:
     match = _YEAR.fullmatch(text)
     if not match:
-        raise CellError(_("not a year"))
+        raise CellError(Reason(gettext_noop("not a year")))
     year = int(match.group(1))
     if not 1900 <= year <= _today().year + 10:
-        raise CellError(_("year out of range"))
+        raise CellError(Reason(gettext_noop("year out of range")))
     return year
 
 
@@ -544,7 +551,7 @@ def _date(value: Any, text: str) -> dt.date:
         text = _nfkc(text)
         day = _iso_date(text) or _formatted_date(text)
     if date_of_birth_problem(day):
-        raise CellError(_("date out of range"))
+        raise CellError(Reason(gettext_noop("date out of range")))
     return day
 
 
@@ -565,7 +572,7 @@ def _formatted_date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
-    raise CellError(_("not a date (use YYYY-MM-DD)"))
+    raise CellError(Reason(gettext_noop("not a date (use YYYY-MM-DD)")))
 
 
 # Django's own pattern, compiled here: its lazy proxy costs more per call than the match.
@@ -622,7 +629,11 @@ def _clean_or_error(name: str, value: Any) -> Any:
 def clean_cell(name: str, value: Any) -> Any:
     """The field's value from a cell: '' or None when empty; raises CellError with a reason."""
     if isinstance(value, Formula):
-        raise CellError(_("holds a formula; Alma does not evaluate formulas, paste the values"))
+        raise CellError(
+            Reason(
+                gettext_noop("holds a formula; Alma does not evaluate formulas, paste the values")
+            )
+        )
     if name == "date_of_birth" and isinstance(value, dt.date):
         return _date(value, cell_text(value))
     text = cell_text(value)
@@ -670,35 +681,35 @@ def _gender(text: str) -> str:
     try:
         return GENDERS[text.lower()]
     except KeyError:
-        raise CellError(_("unknown gender")) from None
+        raise CellError(Reason(gettext_noop("unknown gender"))) from None
 
 
 def _degree(text: str) -> str:
     key = re.sub(r"[\s.]", "", text.lower()) if text.isascii() else text
     degree = DEGREES.get(key) or DEGREES.get(text.lower())
     if degree is None:
-        raise CellError(_("unknown degree"))
+        raise CellError(Reason(gettext_noop("unknown degree")))
     return str(degree.value)
 
 
 def _stage(text: str) -> str:
     stage = STAGES.get(text.lower())
     if stage is None:
-        raise CellError(_("unknown stage (admitted, student or alumnus)"))
+        raise CellError(Reason(gettext_noop("unknown stage (admitted, student or alumnus)")))
     return str(stage.value)
 
 
 def _relation(text: str) -> str:
     kind = RELATIONS.get(text.lower())
     if kind is None:
-        raise CellError(_("unknown relation (parent or guardian)"))
+        raise CellError(Reason(gettext_noop("unknown relation (parent or guardian)")))
     return str(kind.value)
 
 
 def _agreement(text: str) -> bool:
     agreed = AGREEMENT.get(text.lower())
     if agreed is None:
-        raise CellError(_("not yes or no"))
+        raise CellError(Reason(gettext_noop("not yes or no")))
     return agreed
 
 
@@ -706,7 +717,7 @@ def _email(spec: ImportField, text: str) -> str:
     text = _nfkc(text).lower()
     _check_length(spec, text)
     if not _valid_email(text):
-        raise CellError(_("malformed email address"))
+        raise CellError(Reason(gettext_noop("malformed email address")))
     return text
 
 
@@ -746,4 +757,6 @@ def composed_name(family: str, given: str) -> str:
 
 def _check_length(spec: ImportField, text: str) -> None:
     if spec.max_length and len(text) > spec.max_length:
-        raise CellError(_("longer than %(n)d characters") % {"n": spec.max_length})
+        raise CellError(
+            Reason(gettext_noop("longer than %(n)d characters"), {"n": spec.max_length})
+        )

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alma.imports.fields import (
     DURATION,
@@ -45,6 +45,7 @@ from alma.imports.models import ImportBatch
 from alma.imports.reading import Table
 from alma.lib.bulk import history_copy, insert_rows, select_one_of, sequence_ids
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import Reason
 from alma.people.models import (
     ChapterMembership,
     Consent,
@@ -73,12 +74,18 @@ PARENT_CONSENT_PURPOSES = (ConsentPurpose.SEND_OFF, ConsentPurpose.NEW_PARENTS)
 
 @dataclass
 class RowError:
+    """A row's problem; its reason is kept in no language and shown in the reader's."""
+
     row: int
     column: str
-    message: str
+    reason: Reason
+
+    @property
+    def message(self) -> str:
+        return str(self.reason)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "reason": self.reason.as_dict()}
 
 
 @dataclass
@@ -142,14 +149,22 @@ def check_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]
     clean = {h: f for h, f in mapping.items() if f and h in headers}
     unknown = sorted({f for f in clean.values() if f not in FIELDS})
     if unknown:
-        raise ApplicationError(_("Unknown fields in the mapping: %s") % ", ".join(unknown))
+        raise ApplicationError(
+            Reason(gettext_noop("Unknown fields in the mapping: %s"), (", ".join(unknown),))
+        )
     targets = list(clean.values())
     twice = sorted({f for f in targets if targets.count(f) > 1})
     if twice:
-        raise ApplicationError(_("Two columns map to the same field: %s") % ", ".join(twice))
+        raise ApplicationError(
+            Reason(gettext_noop("Two columns map to the same field: %s"), (", ".join(twice),))
+        )
     if not any(name in targets for name in NAME_FIELDS):
         raise ApplicationError(
-            _("No column is mapped to the full name (or to the family and given names).")
+            Reason(
+                gettext_noop(
+                    "No column is mapped to the full name (or to the family and given names)."
+                )
+            )
         )
     return clean
 
@@ -202,7 +217,7 @@ class RowChecks:
             if k in bad_rows:
                 for name in names:
                     if isinstance(values[name], CellError):
-                        problems.append(RowError(line, header_of[name], str(values.pop(name))))
+                        problems.append(RowError(line, header_of[name], values.pop(name).reason))
             if composing and not values.get("full_name"):
                 values["full_name"] = composed_name(
                     values.get("family_name") or "", values.get("given_name") or ""
@@ -210,7 +225,9 @@ class RowChecks:
             if not values.get("full_name") and not any(
                 p.column == self.name_header for p in problems
             ):
-                problems.append(RowError(line, self.name_header, _("name is missing")))
+                problems.append(
+                    RowError(line, self.name_header, Reason(gettext_noop("name is missing")))
+                )
             problems += self._row_problems(line, values, bare=not problems)
             if problems:
                 errors.extend(problems)
@@ -232,7 +249,11 @@ class RowChecks:
         entry = entry or values.get("admission_year")
         if entry and graduation and graduation < entry:
             problems.append(
-                RowError(line, header_of["graduation_year"], _("graduation before entry"))
+                RowError(
+                    line,
+                    header_of["graduation_year"],
+                    Reason(gettext_noop("graduation before entry")),
+                )
             )
         has_education = (
             values.get("student_number")
@@ -247,7 +268,11 @@ class RowChecks:
                 or header_of.get("admission_year")
                 or self.name_header
             )
-            problems.append(RowError(line, header, _("an entry or graduation year is needed")))
+            problems.append(
+                RowError(
+                    line, header, Reason(gettext_noop("an entry or graduation year is needed"))
+                )
+            )
         chapter = values.get("chapter")
         if chapter:
             chapter_id = self.chapters.get(chapter.casefold())
@@ -256,7 +281,7 @@ class RowChecks:
                     RowError(
                         line,
                         header_of["chapter"],
-                        _("unknown chapter: %(name)s") % {"name": chapter},
+                        Reason(gettext_noop("unknown chapter: %(name)s"), {"name": chapter}),
                     )
                 )
             values["chapter"] = chapter_id
@@ -266,7 +291,11 @@ class RowChecks:
         ):
             column = "parent_phone" if parent_phone == values.get("phone") else "parent_email"
             problems.append(
-                RowError(line, header_of[column], _("the parent's contact is the person's own"))
+                RowError(
+                    line,
+                    header_of[column],
+                    Reason(gettext_noop("the parent's contact is the person's own")),
+                )
             )
         elif values.get("parent_name") and not (parent_phone or parent_email):
             column = "parent_phone" if "parent_phone" in header_of else "parent_email"
@@ -274,7 +303,7 @@ class RowChecks:
                 RowError(
                     line,
                     header_of.get(column) or header_of["parent_name"],
-                    _("a parent needs a phone or an email"),
+                    Reason(gettext_noop("a parent needs a phone or an email")),
                 )
             )
         elif (parent_phone or parent_email) and not values.get("parent_name"):
@@ -283,7 +312,7 @@ class RowChecks:
                 RowError(
                     line,
                     header_of.get(column) or header_of.get("parent_email") or self.name_header,
-                    _("the parent's name is missing"),
+                    Reason(gettext_noop("the parent's name is missing")),
                 )
             )
         return problems
@@ -297,7 +326,9 @@ class RowChecks:
             first = self.first_line_of_number.setdefault(number, line)
             if first != line:
                 return RowError(
-                    line, header_of["student_number"], _("same as row %(row)d") % {"row": first}
+                    line,
+                    header_of["student_number"],
+                    Reason(gettext_noop("same as row %(row)d"), {"row": first}),
                 )
         email, phone = values.get("email"), values.get("phone")
         by_email = self.first_line_of_email.get(email) if email else None
@@ -306,8 +337,12 @@ class RowChecks:
             return RowError(
                 line,
                 header_of["phone"],
-                _("the email is row %(email_row)d's and the phone row %(phone_row)d's")
-                % {"email_row": by_email, "phone_row": by_phone},
+                Reason(
+                    gettext_noop(
+                        "the email is row %(email_row)d's and the phone row %(phone_row)d's"
+                    ),
+                    {"email_row": by_email, "phone_row": by_phone},
+                ),
             )
         row.same_as = by_email or by_phone
         group = row.same_as or line
@@ -450,7 +485,11 @@ class PeopleMatcher:
                     RowError(
                         row.line,
                         header_of[column],
-                        _("matches a different existing person than the row's other identifiers"),
+                        Reason(
+                            gettext_noop(
+                                "matches a different existing person than the row's other identifiers"
+                            )
+                        ),
                     )
                 )
                 continue
@@ -463,11 +502,13 @@ class PeopleMatcher:
                     RowError(
                         row.line,
                         header_of[column],
-                        _(
-                            "same email or phone as row %(row)d, but the row's other "
-                            "identifiers are another existing person's"
-                        )
-                        % {"row": first_row},
+                        Reason(
+                            gettext_noop(
+                                "same email or phone as row %(row)d, but the row's other "
+                                "identifiers are another existing person's"
+                            ),
+                            {"row": first_row},
+                        ),
                     )
                 )
                 continue

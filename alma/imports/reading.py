@@ -19,8 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import Reason
 
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
 DECODE_SLICE = 1 << 20  # bytes decoded at a time when the encoding is checked
@@ -98,7 +100,11 @@ def text_encoding(data: bytes) -> str:
             continue
         return encoding
     raise ApplicationError(
-        _("The file is neither UTF-8 nor GB18030/GBK text. Save it as CSV UTF-8 or XLSX.")
+        Reason(
+            gettext_noop(
+                "The file is neither UTF-8 nor GB18030/GBK text. Save it as CSV UTF-8 or XLSX."
+            )
+        )
     )
 
 
@@ -118,8 +124,10 @@ def _csv_rows(buffer: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as error:  # a cell over the csv module's limit, say
             raise ApplicationError(
-                _("The file could not be read at line %(line)d: %(error)s")
-                % {"line": reader.line_num, "error": error}
+                Reason(
+                    gettext_noop("The file could not be read at line %(line)d: %(error)s"),
+                    {"line": reader.line_num, "error": str(error)},
+                )
             ) from None
         yield start, cells
         start = reader.line_num + 1
@@ -136,14 +144,20 @@ def _xlsx_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], Callable[[
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ApplicationError(_("The file is not a valid XLSX workbook.")) from None
+        raise ApplicationError(
+            Reason(gettext_noop("The file is not a valid XLSX workbook."))
+        ) from None
     if unpacked > 10 * max_bytes():
-        raise ApplicationError(_("The workbook unpacks to more than the size limit allows."))
+        raise ApplicationError(
+            Reason(gettext_noop("The workbook unpacks to more than the size limit allows."))
+        )
     try:
         # data_only=False: a formula cell gives its formula text; nothing is calculated.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for broken files
-        raise ApplicationError(_("The workbook could not be read: %s") % error) from None
+        raise ApplicationError(
+            Reason(gettext_noop("The workbook could not be read: %s"), (str(error),))
+        ) from None
     sheet = book.worksheets[0]
     size, done = sheet.max_row or 0, [0]
 
@@ -184,7 +198,10 @@ def _read_table(data: bytes, filename: str) -> Table:
 
     if len(data) > max_bytes():
         raise ApplicationError(
-            _("The file is larger than the limit of %(mb)d MB.") % {"mb": max_bytes() // 2**20}
+            Reason(
+                gettext_noop("The file is larger than the limit of %(mb)d MB."),
+                {"mb": max_bytes() // 2**20},
+            )
         )
     fraction_read: Callable[[], float]
     if data[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
@@ -205,7 +222,7 @@ def _read_table(data: bytes, filename: str) -> Table:
         if len(head) >= HEADER_SCAN:
             break
     if not head:
-        raise ApplicationError(_("The file has no rows."))
+        raise ApplicationError(Reason(gettext_noop("The file has no rows.")))
 
     def known(cells: list[Any]) -> int:
         return sum(1 for c in cells if c is not None and header_field(str(c)))

@@ -142,7 +142,7 @@ def import_batch_preview(*, batch_id: int) -> ImportBatch:
             progress=lambda stage, done, total: _write_progress(batch, stage, done, total),
         ).as_dict()
     except ApplicationError as error:
-        report = {"error": error.message}
+        report = {"error": error.stored()}
     except Exception:
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.UPLOADED)
         raise
@@ -205,7 +205,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
         )
     except ApplicationError as error:
         batch.status = ImportBatch.Status.FAILED
-        batch.report = {"error": error.message}
+        batch.report = {"error": error.stored()}
     except Exception:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED)
         raise

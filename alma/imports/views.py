@@ -33,6 +33,7 @@ from alma.imports.models import (
 from alma.imports.reading import cell_text
 from alma.lib import sheets
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import stored_reason_text
 
 OFFICE = Role.ALUMNI_OFFICE
 WORKING = (
@@ -102,12 +103,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             if batch.report.get("error"):
-                form.add_error(None, batch.report["error"])
+                form.add_error(None, _stored_error(batch.report))
             else:
                 return redirect("imports:detail", pk=batch.pk)
     report = batch.report if batch.report and "error" not in batch.report else None
-    if batch.report.get("error") and request.method != "POST":
-        form.add_error(None, batch.report["error"])
+    # what stopped the last check (the worker's, or an earlier request's), until the next one
+    file_problem = _stored_error(batch.report) if batch.report.get("error") else ""
     return render(
         request,
         "imports/detail.html",
@@ -120,10 +121,20 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for i, field in enumerate(form.column_fields())
             ],
             "report": report,
-            "errors": (report or {}).get("errors", [])[:ERRORS_SHOWN],
+            "errors": [
+                {**e, "message": stored_reason_text(e)}
+                for e in (report or {}).get("errors", [])[:ERRORS_SHOWN]
+            ],
             "progress": _progress(batch),
+            "file_problem": file_problem,
         },
     )
+
+
+def _stored_error(report: dict[str, Any]) -> str:
+    """Why the file could not be checked or imported, in the reader's language."""
+    error = report["error"]
+    return stored_reason_text(error) if isinstance(error, dict) else str(error)
 
 
 @role_required(OFFICE)
@@ -137,7 +148,7 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
             [
                 sheets.escape_cell(error["row"]),
                 sheets.escape_cell(error["column"]),
-                sheets.escape_cell(error["message"]),
+                sheets.escape_cell(stored_reason_text(error)),
             ]
         )
     response = HttpResponse(

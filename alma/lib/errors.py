@@ -1,19 +1,31 @@
 """The one error type users can cause, and the middleware that turns it into a clear message."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from alma.lib.reasons import Reason
+
 
 class ApplicationError(Exception):
     """A problem the user can fix (bad input, a rule of the domain); never a server fault."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: "str | Reason", *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        # kept in no language when the message may be stored and read later by someone else
+        self.reason = message if isinstance(message, Reason) else None
         self.field = field
+
+    def stored(self) -> dict[str, Any]:
+        """The message to store, shown later in the reader's language (`stored_reason_text`)."""
+        if self.reason is None:
+            return {"message": self.message}
+        return {"message": self.message, "reason": self.reason.as_dict()}
 
 
 class ApplicationErrorMiddleware:

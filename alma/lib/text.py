@@ -14,16 +14,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from alma.lib.reasons import Reason
 
 
-def unstorable_reason(text: str) -> str | None:
+def unstorable_reason(text: str) -> Reason | None:
     """Why the text cannot be stored, or None when it can."""
     if "\x00" in text:
-        return _("contains a NUL character, which cannot be stored")
+        return Reason(gettext_noop("contains a NUL character, which cannot be stored"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _("contains a character that is not valid Unicode")
+        return Reason(gettext_noop("contains a character that is not valid Unicode"))
     return None
 
 
@@ -32,7 +35,7 @@ def validate_storable_text(value: Any) -> None:
     if isinstance(value, str):
         reason = unstorable_reason(value)
         if reason:
-            raise ValidationError(reason, code="unstorable")
+            raise ValidationError(str(reason), code="unstorable")
 
 
 def _json_texts(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple, str]]:

@@ -48,3 +48,8 @@ def many_rows(n: int, *, start: int = 0) -> list[list[Any]]:
         [f"校友{i:06d}", f"X{i:08d}", "男" if i % 2 else "女", f"19{80 + i % 20}-0{1 + i % 9}-1{i % 10}", str(2000 + i % 24), "工学院", "机械工程", "本科", f"公司{i % 500}", "经理", "制造", f"139{i:08d}", f"a{i}@example.org", cities[i % 5]]
         for i in range(start, start + n)
     ]  # fmt: skip
+
+
+def shown(error: Any) -> dict[str, Any]:
+    """A row's problem as the office reads it (in the active language)."""
+    return {"row": error.row, "column": error.column, "message": error.message}

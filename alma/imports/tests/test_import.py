@@ -12,7 +12,14 @@ from alma.directory.models import DirectoryEntry
 from alma.imports.fields import propose_mapping
 from alma.imports.people_import import people_import
 from alma.imports.reading import read_table
-from alma.imports.tests.sheets import CHINESE_HEADERS, GOOD_ROWS, csv_bytes, many_rows, xlsx_bytes
+from alma.imports.tests.sheets import (
+    CHINESE_HEADERS,
+    GOOD_ROWS,
+    csv_bytes,
+    many_rows,
+    shown,
+    xlsx_bytes,
+)
 from alma.lib.errors import ApplicationError
 from alma.people.models import Education, Employment, Person, Stage
 from alma.testing import factories as f
@@ -73,7 +80,7 @@ def test_header_row_below_a_title_is_found_and_rows_keep_file_line_numbers():
     )
     report = run(data)
     # title line 1, blank line 2, header line 3, rows on lines 4 and 5
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {"row": 5, "column": "姓名", "message": "name is missing"}
     ]
 
@@ -178,9 +185,7 @@ BAD = [
 @pytest.mark.parametrize(("row", "column", "message"), BAD, ids=[b[2] for b in BAD])
 def test_every_validation_error_names_row_column_and_reason(row, column, message):
     report = run(csv_bytes([GOOD_ROWS[0], row]))
-    assert [e.as_dict() for e in report.errors] == [
-        {"row": 3, "column": column, "message": message}
-    ]
+    assert [shown(e) for e in report.errors] == [{"row": 3, "column": column, "message": message}]
     assert not report.committed
     assert Person.objects.count() == 0
 
@@ -188,7 +193,7 @@ def test_every_validation_error_names_row_column_and_reason(row, column, message
 def test_graduation_before_entry_is_an_error():
     headers = ["姓名", "入学年份", "毕业年份"]
     report = run(csv_bytes([["甲", "2019", "2015"]], headers=headers))
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {"row": 2, "column": "毕业年份", "message": "graduation before entry"}
     ]
 
@@ -196,7 +201,7 @@ def test_graduation_before_entry_is_an_error():
 def test_duplicates_inside_the_file_are_errors():
     rows = [GOOD_ROWS[0], [*GOOD_ROWS[1][:1], "2015001", *GOOD_ROWS[1][2:]]]
     report = run(csv_bytes(rows))
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {"row": 3, "column": "学号", "message": "same as row 2"}
     ]
 
@@ -307,7 +312,7 @@ def test_xlsx_with_formula_cell_and_native_dates():
     ]
     report = run(xlsx_bytes(rows), name="people.xlsx")
     assert report.encoding == "xlsx"
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {
             "row": 3,
             "column": "毕业年份",
@@ -372,7 +377,12 @@ def test_cli_json(tmp_path):
     data = json.loads(out.getvalue())
     assert (data["rows"], data["valid"], data["created"], data["updated"]) == (4, 3, 3, 0)
     assert data["errors"] == [
-        {"row": 5, "column": "出生日期", "message": "not a date (use YYYY-MM-DD)"}
+        {
+            "row": 5,
+            "column": "出生日期",
+            "reason": {"msgid": "not a date (use YYYY-MM-DD)", "params": {}},
+            "message": "not a date (use YYYY-MM-DD)",
+        }
     ]
     out = StringIO()
     call_command(
@@ -405,7 +415,7 @@ def test_a_repeated_bad_cell_is_reported_on_every_row_and_is_no_duplicate():
         [*GOOD_ROWS[1][:11], "12ab", *GOOD_ROWS[1][12:]],
     ]
     report = run(csv_bytes(rows))
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {"row": 2, "column": "手机", "message": "not a phone number"},
         {"row": 3, "column": "手机", "message": "not a phone number"},
     ]

@@ -231,3 +231,50 @@ def test_only_the_alumni_office_sees_imports(persona, request, alice):
     ]:
         assert other.get(url).status_code == 403
     assert other.post(f"/imports/{batch.pk}/commit/").status_code == 403
+
+
+def test_problems_are_shown_in_the_readers_language_not_the_checkers(alice, settings):
+    """Alice checks the file in 中文; a colleague reading in English sees English reasons."""
+    client = client_for(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    bad_date = ["乙", "", "", "1990-13-01", "", "", "", "", "", "", "", "", "", ""]
+    # 张伟's student number again, for someone else: "same as row 2"
+    same_number = ["丙", "2015001", "", "", "2019", "", "", "", "", "", "", "", "", ""]
+    upload(client, csv_bytes([*GOOD_ROWS, bad_date, same_number]))
+    batch = ImportBatch.objects.get()
+    fields = ["full_name", "student_number", "gender", "date_of_birth", "graduation_year"]
+    client.post(f"/imports/{batch.pk}/", {f"col_{i}": name for i, name in enumerate(fields)})
+    batch.refresh_from_db()
+    assert "不是有效的日期" in client.get(f"/imports/{batch.pk}/").content.decode()
+    # what is stored is in no language
+    assert {e["reason"]["msgid"] for e in batch.report["errors"]} >= {"not a date (use YYYY-MM-DD)"}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "not a date (use YYYY-MM-DD)" in page and "不是有效的日期" not in page
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/imports/{batch.pk}/errors.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert ["5", "出生日期", "not a date (use YYYY-MM-DD)"] in rows
+    assert any(row[2] == "same as row 2" for row in rows[1:]), rows
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/imports/{batch.pk}/errors.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert any(row[2] == "与第 2 行重复" for row in rows[1:]), rows
+
+
+def test_a_file_level_problem_is_shown_in_the_readers_language(alice, settings):
+    client = client_for(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    upload(client, csv_bytes(GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    client.post(f"/imports/{batch.pk}/", {"col_1": "student_number"})  # no name column
+    batch.refresh_from_db()
+    assert batch.report["error"]["reason"]["msgid"].startswith("No column is mapped")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "No column is mapped to the full name" in page

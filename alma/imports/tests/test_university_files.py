@@ -11,7 +11,7 @@ from django.core.management import call_command
 from alma.imports.fields import propose_mapping
 from alma.imports.people_import import people_import
 from alma.imports.reading import read_table
-from alma.imports.tests.sheets import csv_bytes
+from alma.imports.tests.sheets import csv_bytes, shown
 from alma.people.models import (
     ChapterMembership,
     Consent,
@@ -141,7 +141,7 @@ def test_a_parent_who_withdraws_consent_is_recorded_once_more_and_emails_nobody(
 
 def test_an_unknown_chapter_is_a_row_error_naming_it():
     report = run(ENGLISH, [admitted_row(chapter="Atlantis Alumni")])
-    assert [e.as_dict() for e in report.errors] == [
+    assert [shown(e) for e in report.errors] == [
         {"row": 2, "column": "Chapter", "message": "unknown chapter: Atlantis Alumni"}
     ]
     assert not report.committed and not Person.objects.exists()

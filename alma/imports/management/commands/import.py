@@ -12,6 +12,7 @@ from alma.imports.people_import import people_import
 from alma.imports.reading import read_table
 from alma.imports.services import mapping_load
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import stored_reason_text
 
 
 class Command(BaseCommand):
@@ -67,6 +68,8 @@ class Command(BaseCommand):
                 sys.exit(2)
             raise CommandError(error.message) from None
         data = report.as_dict()
+        for problem in data["errors"]:  # in the language of whoever runs the command
+            problem["message"] = stored_reason_text(problem)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
