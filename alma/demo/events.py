@@ -695,7 +695,7 @@ def _lifecycle(*, seed: int, today: dt.date) -> None:
                 full_name=f"{family}{given}" if student.family_name else f"{given} {family}",
                 family_name=family,
                 stage=Stage.NONE,
-                phone=f"+86 139 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                phone=f"+86139{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}",
                 email=f"parent.{student.pk}.{len(parents)}@demo-family.example",
                 hometown_city=student.hometown_city,
                 hometown_province=student.hometown_province,

@@ -18,7 +18,8 @@ from alma.imports.reading import Formula, cell_text
 from alma.lib.reasons import Reason
 from alma.lib.text import unstorable_reason
 from alma.people.models import DegreeLevel, Gender, PersonRelation, Stage
-from alma.people.validation import date_of_birth_problem
+from alma.people.validation import PHONE_REASON, NotAPhone, date_of_birth_problem
+from alma.people.validation import normalise_phone as _normalise_phone
 
 
 @dataclass(frozen=True)
@@ -474,7 +475,6 @@ DATE_FORMATS = (
     "%Y/%m",
     "%Y年%m月",
 )
-_PHONE_JUNK = re.compile(r"[\s\-().（）]")
 
 
 class CellError(Exception):
@@ -489,21 +489,11 @@ class CellError(Exception):
 
 
 def normalise_phone(value: str) -> str:
-    """+86 and a Chinese mobile, or +digits, or the digits; raises CellError if not a phone."""
-    if len(value) == 11 and value[0] == "1" and value.isascii() and value.isdigit():
-        return "+86" + value  # a Chinese mobile as most files write it: what the rules below make
-    text = _PHONE_JUNK.sub("", _nfkc(value))
-    plus = text.startswith("+")
-    digits = text.lstrip("+")
-    if digits.startswith("00"):
-        digits, plus = digits[2:], True
-    if not digits.isdigit() or not 6 <= len(digits) <= 15:
-        raise CellError(Reason(gettext_noop("not a phone number")))
-    if not plus and len(digits) == 11 and digits[0] == "1":
-        return "+86" + digits
-    if (plus or digits.startswith("86")) and len(digits) == 13 and digits.startswith("861"):
-        return "+" + digits
-    return ("+" if plus else "") + digits
+    """The people rules' phone form (alma.people.validation); raises CellError if not a phone."""
+    try:
+        return _normalise_phone(value)
+    except NotAPhone:
+        raise CellError(PHONE_REASON) from None
 
 
 def phone_key(value: str) -> str:

@@ -1,7 +1,7 @@
 """Writes to people records: profile and privacy edits, consent, chapters and relatives."""
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from alma.people.models import (
 )
 from alma.people.privacy import PRIVATE_FIELDS
 from alma.people.signals import people_bulk_changed
-from alma.people.validation import validate_date_of_birth
+from alma.people.validation import clean_phone, validate_date_of_birth, validate_email_free
 
 # Fields a person may edit on their own profile (the office edits the rest in the admin).
 SELF_EDITABLE_FIELDS = (
@@ -59,14 +59,35 @@ def person_update_profile(*, person: Person, by: User, data: dict[str, Any]) -> 
         )
     for name, value in data.items():
         setattr(person, name, value)
-    person.full_clean(exclude=["privacy"])
-    try:
-        validate_date_of_birth(person.date_of_birth)
-    except ValidationError as error:
-        raise ValidationError({"date_of_birth": error.messages}) from None
+    person_check_rules(person)
     person._change_reason = "profile edit"  # type: ignore[attr-defined]
     person.save()
     return person
+
+
+def person_check_rules(person: Person) -> None:
+    """The one set of rules for a person's fields (the model's, the date of birth's range, the
+    phone's form, an email no one else has); the phone is stored in its normalised form.
+    Raises ValidationError keyed by field."""
+    problems: dict[str, list[str]] = {}
+    try:
+        person.full_clean(exclude=["privacy"])
+    except ValidationError as error:
+        problems.update(error.message_dict)
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        ("date_of_birth", lambda: validate_date_of_birth(person.date_of_birth)),
+        ("phone", lambda: setattr(person, "phone", clean_phone(person.phone))),
+        ("email", lambda: validate_email_free(person.email, person_id=person.pk)),
+    ]
+    for name, check in checks:
+        if name in problems:
+            continue
+        try:
+            check()
+        except ValidationError as error:
+            problems[name] = error.messages
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic

@@ -382,3 +382,21 @@ def test_the_api_never_shows_a_hidden_person(carol):
     response = client_for(carol).get(f"/api/people/{hidden.pk}")
     assert response.status_code == 404
     assert hidden.full_name not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [({"phone": "<script>"}, "phone"), ({"date_of_birth": "2099-01-01"}, "date_of_birth")],
+)
+def test_the_api_keeps_the_same_person_rules_as_the_form_and_the_import(carol, change, field):
+    before = Person.objects.get(pk=carol.person_id)
+    response = client_for(carol).patch("/api/people/me", change, content_type="application/json")
+    assert response.status_code == 422 and locations(response) == [["body", field]]
+    assert Person.objects.get(pk=carol.person_id).updated_at == before.updated_at
+
+
+def test_the_api_refuses_another_persons_email(carol, dave):
+    response = client_for(carol).patch(
+        "/api/people/me", {"email": dave.email.upper()}, content_type="application/json"
+    )
+    assert response.status_code == 422 and locations(response) == [["body", "email"]]

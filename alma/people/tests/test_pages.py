@@ -1,5 +1,7 @@
 """Profile pages: one's own profile, editing it, privacy and consent, and others' profiles."""
 
+import pytest
+
 from alma.activity.services import staff_service_log
 from alma.people.models import Consent, Person
 from alma.people.services import consent_current
@@ -207,3 +209,31 @@ def test_a_person_with_an_unusual_name_renders_safely(bob):
     content = client_for(bob).get(f"/people/{person.pk}/").content
     assert b"<script>alert(1)</script>" not in content
     assert b"&lt;script&gt;" in content
+
+
+@pytest.mark.parametrize("phone", ["<script>alert(1)</script>", "12345", "call me"])
+def test_a_phone_that_is_not_one_is_refused_as_the_import_refuses_it(carol, phone):
+    before = Person.objects.get(pk=carol.person_id)
+    response = client_for(carol).post("/people/me/edit/", {**PROFILE, "phone": phone})
+    assert response.status_code == 200 and response.context["form"].errors["phone"]
+    assert Person.objects.get(pk=carol.person_id).updated_at == before.updated_at
+
+
+def test_a_phone_is_stored_in_the_same_form_as_the_import_stores_it(carol):
+    client_for(carol).post("/people/me/edit/", {**PROFILE, "phone": "138 1234 5678"})
+    assert Person.objects.get(pk=carol.person_id).phone == "+8613812345678"
+
+
+def test_another_persons_email_is_refused(carol, dave):
+    dave_email = Person.objects.get(pk=dave.person_id).email or dave.email
+    response = client_for(carol).post("/people/me/edit/", {**PROFILE, "email": dave_email.upper()})
+    assert response.status_code == 200
+    assert "another person" in " ".join(response.context["form"].errors["email"])
+    assert Person.objects.get(pk=carol.person_id).email.lower() != dave_email.lower()
+
+
+def test_a_date_of_birth_in_the_future_is_refused(carol):
+    response = client_for(carol).post(
+        "/people/me/edit/", {**PROFILE, "date_of_birth": "2099-01-01"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["date_of_birth"]
