@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("accounts/sessions/", include("allauth.usersessions.urls")),
     path("people/", include("alma.people.urls")),
+    path("office/", include("alma.people.office_urls")),
     path("services/", include("alma.activity.urls")),
     path("directory/", include("alma.directory.urls")),
     path("events/", include("alma.events.urls")),

@@ -57,7 +57,7 @@ from alma.giving.tests.world import giving_world
 from alma.imports.models import ExportLog, Segment
 from alma.insights.models import RollupState
 from alma.mentoring.tests import world as mw
-from alma.people.models import Audience, Person
+from alma.people.models import Audience, Chapter, Organization, Person
 from alma.support.tests.world import support_world
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
@@ -3736,3 +3736,108 @@ SUPPORT_EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(SUPPORT_EXPECTATIONS)
+
+# ---- office console ----
+
+
+def person_headline(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda world: Person.objects.get(pk=world[key]).headline
+
+
+def office_org_names(world: dict[str, Any]) -> list[str]:
+    return sorted(Organization.objects.values_list("name", flat=True))
+
+
+def office_chapter_names(world: dict[str, Any]) -> list[str]:
+    return sorted(Chapter.objects.values_list("name", flat=True))
+
+
+OFFICE_RECORD = {
+    "full_name": "Opal Office-Edit",
+    "stage": "alumnus",
+    "headline": "Edited by the office",
+    "deceased": "",
+}
+OFFICE_EXPECTATIONS = {
+    "office/": Route({"office:console"}, [Request("get", "/office/", page(403, alice=200))]),
+    "office/people/": Route(
+        {"office:people"},
+        [
+            Request("get", "/office/people/", page(403, alice=200)),
+            Request("get", "/office/people/?q=Carol&stage=student", page(403, alice=200)),
+        ],
+    ),
+    "office/people/new/": Route(
+        {"office:person-new"},
+        [
+            Request("get", "/office/people/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/office/people/new/",
+                page(403, alice=302),
+                data={"full_name": "Nova New", "stage": "none"},
+                state=lambda world: Person.objects.filter(full_name="Nova New").count(),
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "office/people/<int:pk>/": Route(
+        {"office:person"},
+        [
+            Request("get", "/office/people/{open_person}/", page(403, alice=200)),
+            Request("get", "/office/people/999999/", page(403, alice=404)),
+            Request(
+                "post",
+                "/office/people/{open_person}/",
+                page(403, alice=302),
+                data=OFFICE_RECORD,
+                state=person_headline("open_person"),
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "office/organisations/": Route(
+        {"office:organizations"},
+        [Request("get", "/office/organisations/?q=co", page(403, alice=200))],
+    ),
+    "office/organisations/new/": Route(
+        {"office:organization-new"},
+        [
+            Request("get", "/office/organisations/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/office/organisations/new/",
+                page(403, alice=302),
+                data={"name": "Newco Office Test", "kind": "partner"},
+                state=office_org_names,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "office/organisations/<int:pk>/": Route(
+        {"office:organization"},
+        [Request("get", "/office/organisations/999999/", page(403, alice=404))],
+    ),
+    "office/chapters/": Route(
+        {"office:chapters"}, [Request("get", "/office/chapters/", page(403, alice=200))]
+    ),
+    "office/chapters/new/": Route(
+        {"office:chapter-new"},
+        [
+            Request("get", "/office/chapters/new/", page(403, alice=200)),
+            Request(
+                "post",
+                "/office/chapters/new/",
+                page(403, alice=302),
+                data={"name": "Office Test Chapter", "kind": "regional", "city": "Xi'an"},
+                state=office_chapter_names,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "office/chapters/<int:pk>/": Route(
+        {"office:chapter"},
+        [Request("get", "/office/chapters/999999/", page(403, alice=404))],
+    ),
+}
+EXPECTATIONS.update(OFFICE_EXPECTATIONS)

@@ -44,6 +44,11 @@ PAGES = {
         "/careers/review/",
         "/careers/organisations/",
         "/careers/fairs/",
+        "/office/",
+        "/office/people/",
+        "/office/people/{dave_person}/",
+        "/office/organisations/",
+        "/office/chapters/",
     ],
     "bob": [*EVERYONE, "/services/", "/services/new/"],
     "carol": [

@@ -1,0 +1,201 @@
+"""The alumni office's console in Alma's own look: what the office does daily (people,
+organisations, chapters, and the way to imports, duplicates and the lifecycle). The Django
+admin stays for rare cases."""
+
+import contextlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from alma.accounts.access import role_required, signed_in_user
+from alma.accounts.home import home_viewer, office_queues
+from alma.accounts.roles import Role
+from alma.people import services
+from alma.people.models import Chapter, Organization, Person, Stage
+from alma.people.office_forms import (
+    ChapterForm,
+    OfficePersonForm,
+    OrganizationForm,
+    PeopleFilterForm,
+)
+from alma.people.privacy import person_view_for, person_views_for
+from alma.people.validation import NotAPhone, normalise_phone
+
+OFFICE = Role.ALUMNI_OFFICE
+PAGE_SIZE = 50
+
+
+@role_required(OFFICE)
+def console(request: HttpRequest) -> HttpResponse:
+    by_stage = dict(Person.objects.values_list("stage").annotate(n=Count("id")).order_by())
+    return render(
+        request,
+        "people/office/console.html",
+        {
+            "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
+            "people": sum(by_stage.values()),
+            "organizations": Organization.objects.count(),
+            "chapters": Chapter.objects.count(),
+            "queues": (office_queues(home_viewer(signed_in_user(request))) or {})["queues"],
+        },
+    )
+
+
+def _people_matching(text: str) -> Q:
+    match = (
+        Q(full_name__icontains=text)
+        | Q(name_latin__icontains=text)
+        | Q(email__iexact=text)
+        | Q(educations__student_number=text)
+    )
+    with contextlib.suppress(NotAPhone):  # words are not a phone
+        match |= Q(phone=normalise_phone(text))
+    return match
+
+
+@role_required(OFFICE)
+def people(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None)
+    records = Person.objects.order_by("full_name", "id")
+    if form.is_valid():
+        if text := form.cleaned_data["q"].strip():
+            matching = Person.objects.filter(_people_matching(text)).values("id")
+            records = records.filter(id__in=matching)
+        if stage := form.cleaned_data["stage"]:
+            records = records.filter(stage=stage)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/office/people.html",
+        {"form": form, "page": page, "views": _records(request.user, page.object_list)},
+    )
+
+
+def _records(viewer: Any, people: Iterable[Person]) -> list[dict[str, Any]]:
+    """Each record as the office may see it. A person who hid their profile from everyone is
+    still on the office's books: listed by name and stage, nothing else."""
+    people = list(people)
+    shown = {view["id"]: view for view in person_views_for(viewer, people)}
+    return [shown.get(person.pk) or _name_only(person) for person in people]
+
+
+def _name_only(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "full_name": person.full_name,
+        "name_latin": person.name_latin,
+        "stage": person.stage,
+        "stage_display": person.get_stage_display(),
+    }
+
+
+@role_required(OFFICE)
+def person_new(request: HttpRequest) -> HttpResponse:
+    form = OfficePersonForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create_by_office(
+                by=signed_in_user(request), data=form.office_data()
+            )
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            messages.success(request, _("The record was added."))
+            return redirect("office:person", pk=person.pk)
+    return render(request, "people/office/person_form.html", {"form": form, "person": None})
+
+
+@role_required(OFFICE)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    view = person_view_for(request.user, person) or _name_only(person)
+    form = OfficePersonForm(request.POST or None, instance=person, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update_by_office(
+                person=person, by=signed_in_user(request), data=form.office_data()
+            )
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("office:person", pk=person.pk)
+    return render(
+        request,
+        "people/office/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "view": view,
+            "transitions": person.stage_transitions.order_by("-occurred_at", "-id")[:20],
+            "chapters": person.chapter_memberships.select_related("chapter"),
+        },
+    )
+
+
+def _field_errors(form: OfficePersonForm, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@role_required(OFFICE)
+def organizations(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    records = Organization.objects.annotate(people=Count("employments", distinct=True))
+    if text:
+        records = records.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+    page = Paginator(records.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/office/organizations.html", {"page": page, "q": text})
+
+
+@role_required(OFFICE)
+def organization_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk) if pk else Organization()
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        services.organization_save(organization=form.instance, by=signed_in_user(request))
+        messages.success(request, _("The organisation was saved."))
+        return redirect("office:organizations")
+    return render(
+        request,
+        "people/office/record_form.html",
+        {
+            "form": form,
+            "title": organization.name if pk else _("New organisation"),
+            "back": "office:organizations",
+            "back_label": _("Organisations"),
+        },
+    )
+
+
+@role_required(OFFICE)
+def chapters(request: HttpRequest) -> HttpResponse:
+    records = Chapter.objects.annotate(people=Count("memberships")).order_by("name")
+    return render(request, "people/office/chapters.html", {"chapters": records})
+
+
+@role_required(OFFICE)
+def chapter_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    chapter = get_object_or_404(Chapter, pk=pk) if pk else Chapter()
+    form = ChapterForm(request.POST or None, instance=chapter)
+    if request.method == "POST" and form.is_valid():
+        services.chapter_save(chapter=form.instance, by=signed_in_user(request))
+        messages.success(request, _("The chapter was saved."))
+        return redirect("office:chapters")
+    return render(
+        request,
+        "people/office/record_form.html",
+        {
+            "form": form,
+            "title": chapter.name if pk else _("New chapter"),
+            "back": "office:chapters",
+            "back_label": _("Chapters"),
+        },
+    )
