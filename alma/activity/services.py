@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alma.accounts.models import User
@@ -89,6 +89,7 @@ def activity_notify_beneficiary(*, activity_id: int) -> bool:
     from django.urls import reverse
 
     from alma.activity.notifications import SERVICE_RECORDED
+    from alma.comms.selectors import recipient_language
     from alma.comms.services import mailed, notification_send
 
     activity = (
@@ -97,14 +98,16 @@ def activity_notify_beneficiary(*, activity_id: int) -> bool:
     if activity is None or activity.beneficiary is None:
         return False
     link = reverse("activity:received")
-    body = render_to_string(
-        "activity/email/service_recorded.txt",
-        {"activity": activity, "link": settings.SITE_URL + link},
-    )
+    with translation.override(recipient_language(activity.beneficiary)):
+        body = render_to_string(
+            "activity/email/service_recorded.txt",
+            {"activity": activity, "link": settings.SITE_URL + link},
+        )
+        subject = _("A service was recorded for you — was it helpful?")
     notification = notification_send(
         recipient=activity.beneficiary,
         kind=SERVICE_RECORDED.slug,
-        subject=_("A service was recorded for you — was it helpful?"),
+        subject=subject,
         body=body,
         link=link,
     )

@@ -80,6 +80,13 @@ def mail_language_of(person: Person, chosen: str = "") -> str:
     return chosen if chosen in codes else guess_language(person.full_name)
 
 
+def recipient_language(person: Person) -> str:
+    """The language to tell the person something in: their mail settings' choice, else guessed
+    from their name (never the language of whoever caused the notice)."""
+    row = MailSettings.objects.filter(person=person).only("language").first()
+    return mail_language_of(person, row.language if row else "")
+
+
 def mail_settings_for(*, person_ids: Iterable[int]) -> dict[int, MailSettings]:
     return {s.person_id: s for s in MailSettings.objects.filter(person_id__in=list(person_ids))}
 

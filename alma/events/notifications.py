@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alma.comms.kinds import NotificationKind, register_notification_kind
+from alma.comms.selectors import recipient_language
 from alma.comms.services import Notice, mailed, notification_send, notifications_send
 from alma.events.models import Event, Registration
 from alma.events.qr import checkin_url, qr_png
@@ -71,6 +73,11 @@ def _message(
 
 
 def registration_notice(registration: Registration, reason: str) -> Notice | None:
+    with translation.override(recipient_language(registration.person)):
+        return _registration_notice(registration, reason)
+
+
+def _registration_notice(registration: Registration, reason: str) -> Notice | None:
     person, event = registration.person, registration.event
     context = {
         "registration": registration,
@@ -119,6 +126,11 @@ def send_registration_mails(registration_ids: list[int], reason: str) -> int:
 
 
 def send_reminder(registration: Registration) -> bool:
+    with translation.override(recipient_language(registration.person)):
+        return _send_reminder(registration)
+
+
+def _send_reminder(registration: Registration) -> bool:
     person, event = registration.person, registration.event
     url = checkin_url(registration)
     subject = _("Reminder: %(title)s") % {"title": event.title}
@@ -151,7 +163,6 @@ def send_invitations(event_id: int, person_ids: list[int]) -> int:
     from alma.events.selectors import cohort_messages
 
     people = Person.objects.filter(pk__in=person_ids)
-    subject = _("You are invited: %(title)s") % {"title": event.title}
     # A send-off welcomes a year's freshmen, a welcome gathering a year's graduates: the
     # messages alumni wrote to that cohort travel with the invitation.
     messages: list = []
@@ -161,25 +172,29 @@ def send_invitations(event_id: int, person_ids: list[int]) -> int:
         messages = list(cohort_messages(cohort="graduates", year=event.audience_graduation_year))
     notices = []
     for p in people:
-        message = _message(
-            to=p.email,
-            subject=subject,
-            template="invitation",
-            context={
-                "event": event,
-                "person": p,
-                "link": _event_link(event),
-                "cohort_messages": messages,
-            },
-        )
-        notices.append(
-            Notice(
-                recipient=p,
-                kind=INVITATION.slug,
-                subject=subject,
-                body=str(message.body),
-                link=reverse("events:detail", args=[event.pk]),
-                email=message,
-            )
-        )
+        with translation.override(recipient_language(p)):
+            notices.append(_invitation(event, p, messages))
     return mailed(notifications_send(notices))
+
+
+def _invitation(event: Event, p: Person, messages: list) -> Notice:
+    subject = _("You are invited: %(title)s") % {"title": event.title}
+    message = _message(
+        to=p.email,
+        subject=subject,
+        template="invitation",
+        context={
+            "event": event,
+            "person": p,
+            "link": _event_link(event),
+            "cohort_messages": messages,
+        },
+    )
+    return Notice(
+        recipient=p,
+        kind=INVITATION.slug,
+        subject=subject,
+        body=str(message.body),
+        link=reverse("events:detail", args=[event.pk]),
+        email=message,
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alma.comms.kinds import NotificationKind, register_notification_kind
-from alma.comms.selectors import mail_language_of
+from alma.comms.selectors import recipient_language
 from alma.comms.services import mailed, notification_send
 from alma.forum.models import Answer, Invitation, Question
 from alma.people.models import Person
@@ -47,7 +47,7 @@ def invitations_send(invitation_ids: list[int]) -> int:
     sent = []
     for invitation in rows:
         question = invitation.question
-        with translation.override(mail_language_of(invitation.person)):
+        with translation.override(recipient_language(invitation.person)):
             sent.append(
                 notification_send(
                     recipient=invitation.person,
@@ -68,7 +68,7 @@ def answer_notify(answer_id: int) -> int:
     if answer is None or answer.question.asker_id == answer.author_id:
         return 0
     question = answer.question
-    with translation.override(mail_language_of(question.asker)):
+    with translation.override(recipient_language(question.asker)):
         row = notification_send(
             recipient=question.asker,
             kind=ANSWERED.slug,
@@ -83,7 +83,7 @@ def private_question_notify(question_id: int) -> int:
     if question is None or question.private_to is None:
         return 0
     recipient: Person = question.private_to
-    with translation.override(mail_language_of(recipient)):
+    with translation.override(recipient_language(recipient)):
         row = notification_send(
             recipient=recipient,
             kind=PRIVATE.slug,

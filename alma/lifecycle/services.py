@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alma.accounts.models import User
@@ -736,6 +736,7 @@ def destination_from_token(token: str) -> GraduateDestination | None:
 def graduate_destinations_send(*, destination_ids: list[int]) -> int:
     """Tell each graduate (inbox and mail) of the short destination form (a signed link, no
     sign-in needed), with the messages alumni wrote to their year's graduates."""
+    from alma.comms.selectors import recipient_language
     from alma.comms.services import Notice, mailed, notifications_send
     from alma.events.selectors import cohort_messages
     from alma.lifecycle.notifications import GRADUATION
@@ -745,7 +746,6 @@ def graduate_destinations_send(*, destination_ids: list[int]) -> int:
         .select_related("person")
         .exclude(person__email="")
     )
-    subject = _("Congratulations, graduate! Where are you headed?")
     by_year: dict[int, list[Any]] = {}
     notices = []
     for destination in destinations:
@@ -753,15 +753,17 @@ def graduate_destinations_send(*, destination_ids: list[int]) -> int:
         if year not in by_year:
             by_year[year] = list(cohort_messages(cohort="graduates", year=year))
         path = reverse("lifecycle:destination", args=[destination_token(destination)])
-        body = render_to_string(
-            "lifecycle/email/destination_ask.txt",
-            {
-                "destination": destination,
-                "person": destination.person,
-                "link": settings.SITE_URL + path,
-                "cohort_messages": by_year[year],
-            },
-        )
+        with translation.override(recipient_language(destination.person)):
+            subject = _("Congratulations, graduate! Where are you headed?")
+            body = render_to_string(
+                "lifecycle/email/destination_ask.txt",
+                {
+                    "destination": destination,
+                    "person": destination.person,
+                    "link": settings.SITE_URL + path,
+                    "cohort_messages": by_year[year],
+                },
+            )
         notices.append(
             Notice(
                 recipient=destination.person,
@@ -853,6 +855,7 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
         GraduateDestination.objects.filter(pk__in=[d.pk for d in pending]).update(
             officers_notified_at=timezone.now()
         )
+    from alma.comms.selectors import recipient_language
     from alma.comms.services import Notice, mailed, notifications_send
     from alma.lifecycle.notifications import NEW_ALUMNI
 
@@ -865,28 +868,27 @@ def chapter_new_alumni_tell_officers(*, chapter_id: int) -> int:
     if not officers:
         return 0
     link = settings.SITE_URL + reverse("lifecycle:chapter", args=[chapter.pk])
-    body = render_to_string(
-        "lifecycle/email/new_alumni.txt",
-        {"chapter": chapter, "destinations": pending, "link": link},
-    )
-    subject = _("%(n)d new alumni joined %(chapter)s") % {
-        "n": len(pending),
-        "chapter": chapter.name,
-    }
-    return mailed(
-        notifications_send(
-            [
-                Notice(
-                    recipient=officer,
-                    kind=NEW_ALUMNI.slug,
-                    subject=subject,
-                    body=body,
-                    link=reverse("lifecycle:chapter", args=[chapter.pk]),
-                )
-                for officer in officers
-            ]
+    notices = []
+    for officer in officers:
+        with translation.override(recipient_language(officer)):
+            body = render_to_string(
+                "lifecycle/email/new_alumni.txt",
+                {"chapter": chapter, "destinations": pending, "link": link},
+            )
+            subject = _("%(n)d new alumni joined %(chapter)s") % {
+                "n": len(pending),
+                "chapter": chapter.name,
+            }
+        notices.append(
+            Notice(
+                recipient=officer,
+                kind=NEW_ALUMNI.slug,
+                subject=subject,
+                body=body,
+                link=reverse("lifecycle:chapter", args=[chapter.pk]),
+            )
         )
-    )
+    return mailed(notifications_send(notices))
 
 
 @transaction.atomic

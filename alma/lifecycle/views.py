@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alma.accounts.access import role_required, signed_in_user
@@ -280,11 +281,11 @@ def destinations(request: HttpRequest) -> HttpResponse:
 
 
 GAP_LABELS = {
-    "no_stage": _("No lifecycle stage"),
-    "admitted_not_enrolled": _("Admitted in an earlier year, never enrolled"),
-    "student_without_course": _("Student with no open course of study"),
-    "overdue_graduation": _("Student past the expected graduation year"),
-    "alumni_without_chapter": _("Alumni in no chapter"),
+    "no_stage": gettext_lazy("No lifecycle stage"),
+    "admitted_not_enrolled": gettext_lazy("Admitted in an earlier year, never enrolled"),
+    "student_without_course": gettext_lazy("Student with no open course of study"),
+    "overdue_graduation": gettext_lazy("Student past the expected graduation year"),
+    "alumni_without_chapter": gettext_lazy("Alumni in no chapter"),
 }
 
 

@@ -6,21 +6,22 @@ Called from background jobs (tasks.py), never inside a request's transaction.
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from alma.comms.kinds import NotificationKind, register_notification_kind
+from alma.comms.selectors import recipient_language
 from alma.comms.services import Notice, absolute, mailed, notifications_send
 from alma.mentoring.models import Mentorship
 from alma.people.models import Person
 
 SUBJECTS = {
-    "proposal": _("A mentoring match is proposed: %(program)s"),
-    "request": _("A student asks you to be their mentor: %(program)s"),
-    "accepted": _("Your mentoring pair is confirmed: %(program)s"),
-    "declined": _("A mentoring match was declined: %(program)s"),
-    "reminder": _("Time for a mentoring meeting? %(program)s"),
-    "survey_invite": _("How did mentoring go? %(program)s"),
+    "proposal": gettext_lazy("A mentoring match is proposed: %(program)s"),
+    "request": gettext_lazy("A student asks you to be their mentor: %(program)s"),
+    "accepted": gettext_lazy("Your mentoring pair is confirmed: %(program)s"),
+    "declined": gettext_lazy("A mentoring match was declined: %(program)s"),
+    "reminder": gettext_lazy("Time for a mentoring meeting? %(program)s"),
+    "survey_invite": gettext_lazy("How did mentoring go? %(program)s"),
 }
 # Who hears of what: the mentor, the mentee, or both.
 AUDIENCE = {
@@ -53,6 +54,11 @@ def register_notification_kinds() -> None:
 
 
 def _notice(mentorship: Mentorship, person: Person, reason: str) -> Notice:
+    with translation.override(recipient_language(person)):
+        return _worded_notice(mentorship, person, reason)
+
+
+def _worded_notice(mentorship: Mentorship, person: Person, reason: str) -> Notice:
     link = reverse("mentoring:mentorship", args=[mentorship.pk])
     context = {
         "person": person,

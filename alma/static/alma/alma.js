@@ -72,3 +72,12 @@ function filtersUnfoldWhenWide(event) {
 document.addEventListener("DOMContentLoaded", filtersUnfoldWhenWide);
 document.addEventListener("htmx:afterSettle", filtersUnfoldWhenWide);
 document.addEventListener("htmx:historyRestore", filtersUnfoldWhenWide);
+
+// A form that asks for it (data-change-event="NAME") announces a change of any field but the
+// one it names in data-change-except as that event, for hx-trigger to answer: htmx's own event
+// filters (change[...]) are code it would have to evaluate, which the CSP forbids.
+document.addEventListener("change", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-change-event]");
+  if (!form || event.target.id === form.dataset.changeExcept) return;
+  form.dispatchEvent(new CustomEvent(form.dataset.changeEvent, { bubbles: false }));
+});
