@@ -55,6 +55,7 @@ PRIVATE_FIELDS: dict[str, PrivateField] = {
             Audience.SIGNED_IN,
             ("expertise", "interests"),
         ),
+        PrivateField("photo", _("Photo"), Audience.MEMBERS, ("photo_version",)),
         PrivateField("education", _("Education"), Audience.MEMBERS, ("educations",)),
         PrivateField("employment", _("Employment"), Audience.MEMBERS, ("employments",)),
     ]
