@@ -195,8 +195,9 @@ def photo_remove_view(request: HttpRequest) -> HttpResponse:
 def photo_office_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The alumni office removes an unsuitable photo, saying why (kept in the history)."""
     person = get_object_or_404(Person, pk=pk)
-    if person_view_for(request.user, person) is None:
-        raise Http404
+    view = person_view_for(request.user, person)
+    if view is None or not view.get("photo_version"):
+        raise Http404  # no photo, or one the office may not see: nothing to judge
     form = PhotoRemoveForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Say why the photo is removed."))
