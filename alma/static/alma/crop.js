@@ -17,7 +17,7 @@
   slider.min = String(least);
   slider.max = String(most);
   slider.className = "crop-slider";
-  slider.setAttribute("aria-label", field("size").labels[0]?.textContent || "size");
+  slider.setAttribute("aria-label", root.dataset.sliderLabel || "size");
   form.insertBefore(slider, form.querySelector(".actions"));
 
   const clamp = (value, low, high) => Math.max(low, Math.min(high, Math.round(value)));
