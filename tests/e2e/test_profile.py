@@ -110,6 +110,7 @@ def test_upload_a_photo_choose_its_square_and_members_see_it(
     assert member.get_by_role("img", name="Photo of Dave Alumnus").evaluate(
         "image => image.complete && image.naturalWidth"
     )
+    person.refresh_from_db()
     person.privacy = {**person.privacy, "profile": Audience.SIGNED_IN}
     person.save()
     partner: Page = new_page()
@@ -126,4 +127,5 @@ def test_upload_a_photo_choose_its_square_and_members_see_it(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert extra <= 0, url
+        expect(page.get_by_role("img", name="Photo of Dave Alumnus")).to_be_visible()
     screenshot(page, "photo-profile-phone")
