@@ -1,5 +1,7 @@
 """Test-wide set-up: background jobs run immediately, and the personas of every role."""
 
+import itertools
+
 import pytest
 
 pytest_plugins = ["alma.testing.personas"]
@@ -31,3 +33,20 @@ def _language_of_each_test_is_its_own():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def _photos_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("photos")
+
+
+_photo_folders = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _photos_kept_apart(_photos_root):
+    """Profile photos a test stores go to a temporary folder of its own (made when first
+    written), not the checkout's var/: record ids repeat from test to test, folders do not."""
+    from django.conf import settings
+
+    settings.ALMA_PHOTOS_DIR = str(_photos_root / str(next(_photo_folders)))

@@ -177,7 +177,14 @@ def _support(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
     canaries_in_a_case(alumna.person, student.person)
 
 
+def _photos(world: dict[str, Any], alumna: Canary, student: Canary) -> None:
+    from alma.people.tests.world import canaries_with_photos
+
+    canaries_with_photos(alumna, student)
+
+
 PLACES: list[Callable[[dict[str, Any], Canary, Canary], None]] = [
+    _photos,
     _registered_for_events,
     _mentoring,
     _in_the_duplicates_queue,
@@ -400,6 +407,22 @@ def test_no_persona_sees_or_finds_what_the_canaries_keep_to_themselves(
     assert findings.problems == []
     # The crawl went somewhere: the home page at least, and far more when signed in.
     assert findings.pages >= (1 if persona == "anonymous" else 10)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "alice", "bob", "dave", "frank", "hank"])
+def test_no_persona_reaches_a_canarys_photo(persona, persona_users, canaries):
+    """Their photos (kept to themselves) answer 404 at every size, like a person without one,
+    though the files are there."""
+    from alma.people.photos import photo_path
+
+    people, _world = canaries
+    client = client_for(persona_users[persona])
+    for canary in people:
+        for size in (64, 160, 400):
+            path = photo_path(canary.person.pk, canary.person.photo_version, size)
+            assert path is not None and path.is_file()
+            address = f"/people/{canary.person.pk}/photo/{size}/"
+            assert client.get(address).status_code == 404, (persona, address)
 
 
 def test_the_check_sees_a_marker_once_the_canary_shares_it(canaries, dave):

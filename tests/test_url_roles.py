@@ -58,6 +58,7 @@ from alma.imports.models import ExportLog, Segment
 from alma.insights.models import RollupState
 from alma.mentoring.tests import world as mw
 from alma.people.models import Audience, Chapter, Organization, Person
+from alma.people.tests.world import photos_world
 from alma.support.tests.world import support_world
 from alma.testing import factories as f
 from alma.testing.personas import PERSONAS, client_for
@@ -2782,6 +2783,7 @@ def world(persona_users) -> dict[str, Any]:
         **forum_world(users),
         **careers_world(users),
         **support_world(users),
+        **photos_world(users),
         "users": persona_users,
         "carol_person": carol.person_id,
         "dave_person": users["dave"].person_id,
@@ -3841,3 +3843,103 @@ OFFICE_EXPECTATIONS = {
     ),
 }
 EXPECTATIONS.update(OFFICE_EXPECTATIONS)
+
+# ---- photos ----
+# Profile photos (alma/people/photos.py). dave's photo has the default audience (verified
+# members), erin's is the alumni office's, gina's her own; carol has none
+# (alma/people/tests/world.py). A photo its viewer may not see answers 404, as no photo does.
+
+
+def photo_version(key: str) -> Callable[[dict[str, Any]], str]:
+    def value(world: dict[str, Any]) -> str:
+        return Person.objects.get(pk=world[key]).photo_version
+
+    return value
+
+
+def photo_upload_data(world: dict[str, Any]) -> Any:
+    from alma.people.tests.world import picture, upload
+
+    return upload(picture())
+
+
+PHOTO_EXPECTATIONS: dict[str, Route] = {
+    "people/me/photo/": Route(
+        {"people:photo-upload"},
+        [
+            Request("get", "/people/me/photo/", outcomes(405)),
+            Request(
+                "post",
+                "/people/me/photo/",
+                page(302, hank=404),
+                data={"photo": photo_upload_data},
+            ),
+        ],
+    ),
+    "people/me/photo/crop/": Route(
+        {"people:photo-crop"},
+        [
+            # Each persona uploaded a picture just before (the row above): the crop is offered.
+            Request("get", "/people/me/photo/crop/", page(200, hank=404)),
+            Request(
+                "post",
+                "/people/me/photo/crop/",
+                page(302, hank=404),
+                data={"x": 0, "y": 0, "size": 100},
+                state=photo_version("photo_none"),
+                changed_for=frozenset({"carol"}),
+            ),
+            # Nothing waits any more: back to the profile form.
+            Request("get", "/people/me/photo/crop/", page(302, hank=404)),
+        ],
+    ),
+    "people/me/photo/pending/": Route(
+        {"people:photo-pending"},
+        [Request("get", "/people/me/photo/pending/", page(404))],
+    ),
+    "people/<int:pk>/photo/<int:size>/": Route(
+        {"people:photo"},
+        [
+            Request("get", "/people/{photo_member}/photo/64/", outcomes(404, members=200)),
+            Request("get", "/people/{photo_office}/photo/160/", outcomes(404, alice=200, erin=200)),
+            Request("get", "/people/{photo_only_me}/photo/400/", outcomes(404, gina=200)),
+            Request("get", "/people/{photo_member}/photo/65/", outcomes(404)),
+            Request("get", "/people/999999/photo/64/", outcomes(404)),
+        ],
+    ),
+    "people/<int:pk>/photo/remove/": Route(
+        {"people:photo-office-remove"},
+        [
+            Request("get", "/people/{photo_member}/photo/remove/", outcomes(405)),
+            Request(
+                "post",
+                "/people/{photo_only_me}/photo/remove/",
+                page(403, alice=404),  # the office may not see gina's photo: nothing to remove
+                data={"reason": "Not a photo of a person"},
+                state=photo_version("photo_only_me"),
+            ),
+            Request(
+                "post",
+                "/people/{photo_member}/photo/remove/",
+                page(403, alice=302),
+                data={"reason": "Not a photo of a person"},
+                state=photo_version("photo_member"),
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "people/me/photo/remove/": Route(
+        {"people:photo-remove"},
+        [
+            Request("get", "/people/me/photo/remove/", outcomes(405)),
+            Request(
+                "post",
+                "/people/me/photo/remove/",
+                page(302, hank=404),
+                state=photo_version("photo_office"),
+                changed_for=frozenset({"erin"}),
+            ),
+        ],
+    ),
+}
+EXPECTATIONS.update(PHOTO_EXPECTATIONS)

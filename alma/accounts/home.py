@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
 from alma.people.models import Person
+from alma.people.privacy import person_view_for
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,10 @@ def profile_card(viewer: HomeViewer) -> dict[str, Any] | None:
         ("expertise", Person._meta.get_field("expertise").verbose_name),
         ("interests", Person._meta.get_field("interests").verbose_name),
     ]
-    return {"missing": [label for name, label in fields if not getattr(person, name)]}
+    missing = [label for name, label in fields if not getattr(person, name)]
+    if not person.photo_version:
+        missing.append(_("photo"))
+    return {"missing": missing, "view": person_view_for(viewer.user, person)}
 
 
 def _claims_waiting() -> int:

@@ -3,7 +3,7 @@
 A backup is one `.tar.gz`: `database.dump` (PostgreSQL: pg_dump's custom format) or
 `database.sqlite3` (SQLite: the online backup API, consistent while the site runs), `media/` (the
 uploads), `var/` (the keys Alma keeps there and the private files: CVs, support cases' encrypted
-files; see KEPT_IN_VAR), and `manifest.json` with the row count of
+files, profile photos; see KEPT_IN_VAR), and `manifest.json` with the row count of
 every table and a digest of the activity ledger, which `restore` checks after restoring.
 """
 
@@ -99,8 +99,8 @@ class BackupResult:
 
 # What lives in var/ besides the database and cannot be rebuilt: the kept keys (the secret key
 # that signs links, the key that decrypts support cases) and the private files no URL reaches
-# (students' CVs, support cases' encrypted files).
-KEPT_IN_VAR = (KEY_FILE_NAME, SUPPORT_KEY_FILE_NAME, "careers", "support")
+# (students' CVs, support cases' encrypted files, profile photos).
+KEPT_IN_VAR = (KEY_FILE_NAME, SUPPORT_KEY_FILE_NAME, "careers", "support", "photos")
 
 
 def backup_create(*, directory: Path, alias: str = DEFAULT_DB_ALIAS) -> BackupResult:

@@ -1911,6 +1911,59 @@ def build(run: DemoRun) -> None:
     with transaction.atomic():
         seed_university(size=size, seed=run.seed, progress=run.say)
         _demo_accounts()
+        _demo_photos(seed=run.seed, scale=run.scale)
+
+
+# A share of the alumni have a profile photo: drawn here (a head and shoulders on a coloured
+# ground, no download), at most DEMO_PHOTOS of them so the demo stays quick to load.
+DEMO_PHOTOS = 100
+DEMO_PHOTO_SHARE = 0.3
+
+
+def demo_photo(rng: random.Random) -> Any:
+    """A 400 px portrait-like picture, different for each draw of `rng`."""
+    from PIL import Image, ImageDraw
+
+    side = 400
+
+    def colour(low: int, high: int) -> tuple[int, int, int]:
+        return (rng.randint(low, high), rng.randint(low, high), rng.randint(low, high))
+
+    image = Image.new("RGB", (side, side), colour(120, 230))
+    draw = ImageDraw.Draw(image)
+    skin = rng.choice([(241, 204, 176), (224, 172, 135), (198, 140, 100), (141, 85, 60)])
+    hair = rng.choice([(30, 24, 20), (70, 45, 30), (120, 90, 60), (160, 160, 160)])
+    cx = side // 2 + rng.randint(-20, 20)
+    head = rng.randint(70, 90)
+    draw.ellipse((cx - 150, 270, cx + 150, 520), fill=colour(20, 110))  # shoulders
+    draw.rectangle((cx - 30, 220, cx + 30, 290), fill=skin)  # neck
+    draw.ellipse((cx - head - 6, 70, cx + head + 6, 80 + 2 * head), fill=hair)  # hair behind
+    draw.ellipse((cx - head, 80, cx + head, 80 + 2 * head), fill=skin)  # face
+    draw.chord((cx - head - 4, 66, cx + head + 4, 66 + 7 * head // 5), 180, 360, fill=hair)
+    return image
+
+
+def _demo_photos(*, seed: int, scale: float) -> None:
+    """Photos for a share of the alumni (and the demo's alumnus and officer sign-ins)."""
+    from alma.people import photos
+
+    rng = random.Random(seed * 31 + 7)
+    wanted = max(5, round(DEMO_PHOTOS * min(scale, 1.0)))
+    alumni = Person.objects.filter(stage=Stage.ALUMNUS).order_by("pk").only("pk")
+    chosen = [
+        p for p in alumni.filter(email__in=[f"alumnus@{DEMO_DOMAIN}", f"officer@{DEMO_DOMAIN}"])
+    ]
+    for person in alumni.iterator(chunk_size=2000):
+        if len(chosen) >= wanted:
+            break
+        if rng.random() < DEMO_PHOTO_SHARE and person not in chosen:
+            chosen.append(person)
+    for person in chosen:
+        image = demo_photo(rng)
+        person.photo_version = photos.store_cropped(
+            person.pk, image, photos.CropBox(0, 0, image.width)
+        )
+    Person.objects.bulk_update(chosen, ["photo_version"], batch_size=500)
 
 
 def _demo_accounts() -> None:

@@ -8,7 +8,7 @@ from alma.people.models import Person
 from alma.people.privacy import PRIVATE_FIELDS, person_view_for
 
 # What a directory hit shows: the privacy keys it reads (see people.privacy.PRIVATE_FIELDS).
-HIT_KEYS = {"about", "education", "employment", "current_location", "expertise"}
+HIT_KEYS = {"about", "education", "employment", "current_location", "expertise", "photo"}
 
 
 @dataclass

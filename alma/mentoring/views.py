@@ -32,7 +32,7 @@ from alma.mentoring.models import (
     MentorProfile,
     Mentorship,
 )
-from alma.people.privacy import person_views_for
+from alma.people.privacy import person_view_for, person_views_for
 
 PAGE_SIZE = 25
 OFFICE = Role.ALUMNI_OFFICE
@@ -303,6 +303,11 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_mentor": person_id == pair.mentor.person_id,
             "is_mentee": person_id == pair.mentee.person_id,
             "is_office": _is_office(request),
+            # Photos (or initials) of the pair, as each one's photo audience allows the viewer.
+            "pair_views": [
+                person_view_for(request.user, side.person) or {"full_name": side.person.full_name}
+                for side in (pair.mentor, pair.mentee)
+            ],
             "meetings": meetings,
             "goals": list(pair.goals.all()),
             "meeting_form": MeetingForm(

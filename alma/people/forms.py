@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alma.people.models import Audience, ConsentPurpose, Person
 from alma.people.privacy import PRIVATE_FIELDS, audience_of
@@ -50,3 +51,26 @@ class PrivacyForm(forms.Form):
         return {
             purpose: self.cleaned_data[f"consent_{purpose}"] for purpose in ConsentPurpose.values
         }
+
+
+class PhotoUploadForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG, PNG or WebP picture of at most 8 MB; you choose the square next."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class PhotoCropForm(forms.Form):
+    """The square of the uploaded picture to keep, in the picture's pixels (a script lets the
+    person drag it; without one, the numbers are typed)."""
+
+    x = forms.IntegerField(label=_("From the left (pixels)"), min_value=0)
+    y = forms.IntegerField(label=_("From the top (pixels)"), min_value=0)
+    size = forms.IntegerField(label=_("Side of the square (pixels)"), min_value=1)
+
+
+class PhotoRemoveForm(forms.Form):
+    """The alumni office removing an unsuitable photo says why (kept in the record's history)."""
+
+    reason = forms.CharField(label=_("Why is the photo removed?"), max_length=80)

@@ -115,6 +115,13 @@ class Person(models.Model):
         _("interests"), blank=True, default="", db_default="", help_text=_("Comma-separated.")
     )
 
+    # The profile photo's version: random hex naming its files under VAR_DIR/photos/ (never a
+    # URL of the web root; alma/people/photos.py), empty without a photo. Set by the photo
+    # services only, so nothing typed reaches a file path.
+    photo_version = models.CharField(
+        _("photo"), max_length=32, blank=True, default="", db_default="", editable=False
+    )
+
     # Per-field audiences, keyed by the names in people.privacy.PRIVATE_FIELDS.
     # A missing key means the field's default audience.
     privacy = models.JSONField(

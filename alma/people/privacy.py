@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alma.accounts.roles import MEMBER_ROLES, Role, roles_of
 from alma.people.models import Audience, Education, Person
+from alma.people.validation import NotAPhone, normalise_phone
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ PRIVATE_FIELDS: dict[str, PrivateField] = {
             Audience.SIGNED_IN,
             ("expertise", "interests"),
         ),
+        PrivateField("photo", _("Photo"), Audience.MEMBERS, ("photo_version",)),
         PrivateField("education", _("Education"), Audience.MEMBERS, ("educations",)),
         PrivateField("employment", _("Employment"), Audience.MEMBERS, ("employments",)),
     ]
@@ -158,15 +160,22 @@ def field_visible_q(viewer: Any, key: str, *, prefix: str = "") -> Q:
 
 def lookup_q(viewer: Any, text: str, *, prefix: str = "") -> Q:
     """People a viewer finds by typing `text`: by name (always shown with the profile), and by
-    an exact email or student number only where the viewer may see that field."""
+    an exact email, phone or student number only where the viewer may see that field."""
     numbers = Education.objects.filter(
         person=OuterRef(f"{prefix}pk"), student_number__iexact=text
     ).exclude(student_number="")
-    return (
+    found = (
         Q(**{f"{prefix}full_name__icontains": text})
         | Q(**{f"{prefix}name_latin__icontains": text})
         | (Q(**{f"{prefix}email__iexact": text}) & field_visible_q(viewer, "email", prefix=prefix))
         | (Exists(numbers) & field_visible_q(viewer, "education", prefix=prefix))
+    )
+    try:
+        phone = normalise_phone(text)
+    except NotAPhone:
+        return found
+    return found | (
+        Q(**{f"{prefix}phone": phone}) & field_visible_q(viewer, "phone", prefix=prefix)
     )
 
 

@@ -43,6 +43,9 @@ class PersonOut(Schema):
     bio: str | None = None
     expertise: str | None = None
     interests: str | None = None
+    # The profile photo's version, "" without one: its thumbnails are at
+    # /people/{id}/photo/{64,160,400}/?v={photo_version} (as the photo's audience allows).
+    photo_version: str | None = None
     educations: list[EducationOut] | None = None
     employments: list[EmploymentOut] | None = None
 

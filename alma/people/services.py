@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alma.accounts.models import User
+from alma.accounts.roles import Role, roles_of
 from alma.lib.errors import ApplicationError
 from alma.lib.validation import full_clean_or_refuse
+from alma.people import photos
 from alma.people.models import (
     Audience,
     Chapter,
@@ -309,3 +311,74 @@ def chapter_save(*, chapter: Chapter, by: User) -> Chapter:
     chapter._change_reason = "office edit"  # type: ignore[attr-defined]
     chapter.save()
     return chapter
+
+
+# --- Profile photos (files: alma/people/photos.py) -------------------------------------------
+
+
+def photo_upload(*, person: Person, by: User, upload: Any) -> photos.CropBox:
+    """Check the upload by decoding it and keep it, upright and stripped, until the person
+    chooses the square (`photo_crop`); returns the centred square to offer. A refusal keeps
+    everything as it was (the current photo and any earlier upload waiting for its crop)."""
+    image = photos.decode_upload(upload, getattr(upload, "size", None))
+    photos.save_pending(person.pk, image)
+    return photos.CropBox.centred(*image.size)
+
+
+def photo_pending_box(*, person: Person) -> tuple[tuple[int, int], photos.CropBox] | None:
+    """The waiting upload's size and its centred square, or None when nothing waits."""
+    image = photos.open_pending(person.pk)
+    if image is None:
+        return None
+    return image.size, photos.CropBox.centred(*image.size)
+
+
+def photo_crop(*, person: Person, by: User, x: int, y: int, size: int) -> Person:
+    """Make the chosen square of the waiting upload the person's photo (with its thumbnails);
+    the previous photo's files go once the new one is recorded."""
+    image = photos.open_pending(person.pk)
+    if image is None:
+        raise ApplicationError(_("Upload a photo first."), field="photo")
+    box = photos.CropBox(x=x, y=y, size=size)
+    problem = box.problem(*image.size)
+    if problem:
+        raise ApplicationError(problem)
+    version = photos.store_cropped(person.pk, image, box)
+    old = person.photo_version
+    try:
+        with transaction.atomic():
+            person.photo_version = version
+            person._change_reason = "photo"  # type: ignore[attr-defined]
+            person.save(update_fields=["photo_version", "updated_at"])
+    except Exception:
+        photos.delete_version(person.pk, version)
+        person.photo_version = old
+        raise
+    photos.delete_pending(person.pk)
+    if old:
+        photos.delete_version(person.pk, old)
+    return person
+
+
+def photo_remove(*, person: Person, by: User, reason: str = "") -> Person:
+    """Remove the person's photo and delete its files (and any upload waiting for its crop).
+
+    The person removes their own; the alumni office removes an unsuitable one, with a reason
+    kept in the record's history beside the office's other edits."""
+    own = by.person_id == person.pk
+    if not own:
+        if Role.ALUMNI_OFFICE not in roles_of(by):
+            raise ApplicationError(_("Only the alumni office removes someone else's photo."))
+        reason = reason.strip()
+        if not reason:
+            raise ApplicationError(_("Say why the photo is removed."), field="reason")
+    old = person.photo_version
+    if old:
+        with transaction.atomic():
+            person.photo_version = ""
+            change = "photo removed" if own else f"photo removed by the office: {reason}"
+            person._change_reason = change[:100]  # type: ignore[attr-defined]
+            person._history_user = by  # type: ignore[attr-defined]
+            person.save(update_fields=["photo_version", "updated_at"])
+    photos.delete_all(person.pk)
+    return person

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
+from PIL import Image
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
@@ -37,6 +38,7 @@ from alma.people.models import (
     StaffPost,
     Stage,
 )
+from alma.people.photos import photo_path
 from alma.people.privacy import PRIVATE_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -282,6 +284,15 @@ def test_demo_loads_once_with_a_sign_in_for_every_role(demo_dirs):
     # The demo student has services to look at, and may rate them.
     student = User.objects.get(email=DEMO_ACCOUNTS[4].email).person
     assert Activity.objects.filter(beneficiary=student).count() >= 5
+    # A share of the alumni, the demo's alumnus and officer among them, have a drawn photo.
+    with_photo = Person.objects.exclude(photo_version="")
+    assert (
+        with_photo.filter(email__in=[DEMO_ACCOUNTS[6].email, DEMO_ACCOUNTS[7].email]).count() == 2
+    )
+    assert 5 <= with_photo.count() < Person.objects.filter(stage=Stage.ALUMNUS).count()
+    alumnus = with_photo.get(email=DEMO_ACCOUNTS[6].email)
+    thumbnail = photo_path(alumnus.pk, alumnus.photo_version, 160)
+    assert thumbnail is not None and Image.open(thumbnail).size == (160, 160)
 
     second = demo()
     assert "already loaded" in second

@@ -105,6 +105,7 @@ def privacy_form(**changes: str) -> dict[str, str]:
         "audience_current_location": "members",
         "audience_about": "members",
         "audience_expertise": "signed_in",
+        "audience_photo": "members",
         "audience_education": "members",
         "audience_employment": "members",
     }

@@ -40,6 +40,7 @@ DEFAULTS = {
     "current_location": MEMBERS,
     "about": MEMBERS,
     "expertise": SIGNED_IN,
+    "photo": MEMBERS,
     "education": MEMBERS,
     "employment": MEMBERS,
 }
@@ -54,6 +55,7 @@ ATTRIBUTES = {
     "current_location": ("current_country", "current_province", "current_city"),
     "about": ("headline", "bio"),
     "expertise": ("expertise", "interests"),
+    "photo": ("photo_version",),
     "education": ("educations",),
     "employment": ("employments",),
 }

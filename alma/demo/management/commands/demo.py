@@ -5,6 +5,7 @@ done, and stops it when the server stops.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from alma.demo.accounts import DEMO_TOTP_SECRET, demo_code
 from alma.demo.builders import DEMO_SEED, DemoRun, demo_build
 from alma.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_is_loaded
 from alma.people.models import Person
+from alma.people.photos import photos_dir
 
 
 def port_number(value: str) -> int:
@@ -118,6 +120,8 @@ class Command(BaseCommand):
         if options["reset"]:
             say("Emptying the database (--reset)…")
             call_command("flush", interactive=False, verbosity=0)
+            # The photos belonged to the records just emptied (record ids start again).
+            shutil.rmtree(photos_dir(), ignore_errors=True)
 
         if demo_is_loaded():
             say("The demo university is already loaded; reusing it (--reset loads it afresh).")
