@@ -3943,3 +3943,160 @@ PHOTO_EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(PHOTO_EXPECTATIONS)
+
+# ---- forum api ----
+# The forum's JSON API (alma/forum/api.py), on the forum world above: the pages' answers as
+# JSON (401 for anonymous callers, 403 where a role is missing, 404 for what may not be seen).
+# erin's answer to carol's question is the one voted on and accepted here.
+FORUM_API_EXPECTATIONS: dict[str, Route] = {
+    "api/forum/questions": Route(
+        {"api:forum_questions", "api:forum_ask"},
+        [
+            Request("get", "/api/forum/questions", api()),
+            Request(
+                "get", "/api/forum/questions?q=postgraduate&topic=postgraduate&tag=x&page=2", api()
+            ),
+            Request("get", "/api/forum/questions?event_id={public_event}", api()),
+            Request("get", "/api/forum/questions?topic=nonsense", api(422)),
+            Request(
+                "post",
+                "/api/forum/questions",
+                api(403, members=201),
+                data={"title": "New question", "topic": "career", "body": "x"},
+                json=True,
+                state=fw.forum_question_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+            Request(
+                "post",
+                "/api/forum/questions",
+                api(403, members=201, dave=404),
+                data={"title": "Just you", "topic": "life", "to": "{dave_person}"},
+                json=True,
+                state=fw.forum_question_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE - {"dave"}),
+            ),
+        ],
+    ),
+    "api/forum/questions/<int:question_id>": Route(
+        {"api:forum_question"},
+        [
+            Request("get", "/api/forum/questions/{forum_question}", api()),
+            Request("get", "/api/forum/questions/{forum_private}", api(404, carol=200, dave=200)),
+            Request("get", "/api/forum/questions/{forum_hidden}", api(404, alice=200)),
+            Request("get", "/api/forum/questions/999999", api(404)),
+        ],
+    ),
+    "api/forum/questions/<int:question_id>/answers": Route(
+        {"api:forum_answer"},
+        [
+            Request(
+                "post",
+                "/api/forum/questions/{forum_question}/answers",
+                api(403, members=201),
+                data={"body": "An answer"},
+                json=True,
+                state=fw.forum_answer_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+            Request(
+                "post",
+                "/api/forum/questions/{forum_hidden}/answers",
+                api(403, members=404, alice=422),
+                data={"body": "An answer"},
+                json=True,
+                state=fw.forum_answer_count,
+            ),
+            # Only the alumnus asked answers a one-to-one question (dave published it above).
+            Request(
+                "post",
+                "/api/forum/questions/{forum_private}/answers",
+                api(403, members=404, carol=422, dave=201),
+                data={"body": "An answer"},
+                json=True,
+                state=fw.forum_answer_count,
+                changed_for=frozenset({"dave"}),
+            ),
+        ],
+    ),
+    "api/forum/questions/<int:question_id>/comments": Route(
+        {"api:forum_comment"},
+        [
+            Request(
+                "post",
+                "/api/forum/questions/{forum_question}/comments",
+                api(403, members=201),
+                data={"body": "A comment", "answer_id": "{forum_answer}"},
+                json=True,
+                state=fw.forum_comment_count,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE),
+            ),
+            Request(
+                "post",
+                "/api/forum/questions/{forum_private}/comments",
+                api(403, members=404, carol=201, dave=201),
+                data={"body": "A comment"},
+                json=True,
+                state=fw.forum_comment_count,
+                changed_for=frozenset({"carol", "dave"}),
+            ),
+        ],
+    ),
+    "api/forum/questions/<int:question_id>/reports": Route(
+        {"api:forum_report"},
+        [
+            Request(
+                "post",
+                "/api/forum/questions/{forum_question}/reports",
+                api(201, hank=403),
+                data={"reason": "off topic"},
+                json=True,
+                state=fw.forum_report_state,
+                changed_for=frozenset(WITH_PERSON),
+            ),
+            Request(
+                "post",
+                "/api/forum/questions/{forum_hidden}/reports",
+                api(404, alice=201),
+                data={"reason": "still there"},
+                json=True,
+                state=fw.forum_report_state,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "api/forum/answers/<int:answer_id>/vote": Route(
+        {"api:forum_vote"},
+        [
+            Request("get", "/api/forum/answers/{forum_api_answer}/vote", outcomes(405)),
+            Request(
+                "post",
+                "/api/forum/answers/{forum_api_answer}/vote",
+                api(403, members=200, erin=422),
+                data={"value": 1},
+                json=True,
+                state=fw.forum_api_answer_state,
+                changed_for=frozenset(FORUM_MEMBERS_WRITE - {"erin"}),
+            ),
+        ],
+    ),
+    "api/forum/answers/<int:answer_id>/accept": Route(
+        {"api:forum_accept"},
+        [
+            Request(
+                "post",
+                "/api/forum/answers/{forum_api_answer}/accept",
+                api(403, members=422, carol=200),
+                json=True,
+                state=fw.forum_question_state,
+                changed_for=frozenset({"carol"}),
+            ),
+            Request("post", "/api/forum/answers/999999/accept", api(403, members=404), json=True),
+        ],
+    ),
+    "api/forum/invitations": Route(
+        {"api:forum_invitations"},
+        [Request("get", "/api/forum/invitations", api(403, dave=200, erin=200))],
+    ),
+}
+EXPECTATIONS.update(FORUM_API_EXPECTATIONS)

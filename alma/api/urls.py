@@ -40,6 +40,7 @@ def _register() -> None:
     from alma.comms.api import router as comms_router
     from alma.directory.api import router as directory_router
     from alma.events.api import router as events_router
+    from alma.forum.api import router as forum_router
     from alma.giving.api import router as giving_router
     from alma.insights.api import router as insights_router
     from alma.mentoring.api import router as mentoring_router
@@ -54,6 +55,7 @@ def _register() -> None:
     api.add_router("/giving", giving_router)
     api.add_router("/comms", comms_router)
     api.add_router("/insights", insights_router)
+    api.add_router("/forum", forum_router)
 
 
 _register()

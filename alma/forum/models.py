@@ -182,8 +182,12 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["question", "person"], name="forum_invite_once")
         ]
-        # How many invitations a person had this week (the weekly cap).
-        indexes = [models.Index(fields=["person", "created_at"], name="forum_invite_week_idx")]
+        indexes = [
+            # How many invitations a person had this week (the weekly cap).
+            models.Index(fields=["person", "created_at"], name="forum_invite_week_idx"),
+            # Everyone's invitations this week: who is at their cap (routing.unavailable_ids).
+            models.Index(fields=["created_at"], name="forum_invite_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} invited to {self.question_id}"
@@ -205,6 +209,14 @@ class AnswerPreference(models.Model):
             models.CheckConstraint(
                 condition=Q(invitations_per_week__gte=0, invitations_per_week__lte=20),
                 name="forum_invitations_per_week_0_20",
+            )
+        ]
+        indexes = [
+            # The few who said no, left out of routing's candidate query (unavailable_ids).
+            models.Index(
+                fields=["person"],
+                condition=Q(accepts_questions=False) | Q(invitations_per_week=0),
+                name="forum_pref_refused_idx",
             )
         ]
 

@@ -9,9 +9,12 @@ facets `r1`..`r3` hold the routing terms a viewer of that rank may see.
 
 Routing a question: its terms find up to CANDIDATES profiles through the search index, using
 only the facet of the asker's rank, so a field hidden from the asker neither finds nor scores
-anyone; the matching engine's affinity scores those candidates (major, industry, city, shared
-expertise and answered topics, text), and the best `limit` win, ties going to whoever had
-fewer invitations this week, then the lower person id.
+anyone. The candidate query itself leaves out whoever may not be asked now (`unavailable_ids`:
+at their weekly cap, or a preference that says no, as subqueries), so alumni at their cap never
+take the places of eligible ones and `limit` come back whenever that many eligible alumni match.
+The matching engine's affinity scores the candidates (major, industry, city, shared expertise
+and answered topics, text), and the best `limit` win, ties going to whoever had fewer
+invitations this week, then the lower person id.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,6 +306,26 @@ def invitations_this_week(
     return {row["person_id"]: row["n"] for row in rows}
 
 
+def unavailable_ids(now: dt.datetime | None = None) -> list[QuerySet[Any]]:
+    """Subqueries of the people routing must not pick now, whatever their fit: those at their
+    weekly cap (as many invitations in the last seven days as their profile takes a week) and
+    those whose preference says no (before the worker has dropped their routing profile)."""
+    since = (now or timezone.now()) - WEEK
+    at_cap = (
+        Invitation.objects.filter(created_at__gte=since)
+        .values("person_id")
+        .annotate(
+            n=Count("id"), per_week=Min("person__forum_routing_profile__invitations_per_week")
+        )
+        .filter(n__gte=F("per_week"))
+        .values("person_id")
+    )
+    refused = AnswerPreference.objects.filter(
+        Q(accepts_questions=False) | Q(invitations_per_week=0)
+    ).values("person_id")
+    return [at_cap, refused]
+
+
 def route_question(
     *,
     text: str,
@@ -318,19 +341,18 @@ def route_question(
     question_terms = routing_terms(" ".join([text, *tags]))
     if topic:
         question_terms.append(topic_term(topic))
-    found = search_query(EXPERT_KIND, "", facets={f"r{rank}": question_terms}, limit=CANDIDATES).ids
     excluded = set(exclude)
     if asker is not None:
         excluded.add(asker.pk)
-    profiles = [
-        p
-        for p in RoutingProfile.objects.filter(
-            person_id__in=[i for i in found if i not in excluded]
-        )
-        if p.invitations_per_week > 0
-    ]
+    found = search_query(
+        EXPERT_KIND,
+        "",
+        facets={f"r{rank}": question_terms},
+        exclude=[*unavailable_ids(), sorted(excluded)],
+        limit=CANDIDATES,
+    ).ids
+    profiles = list(RoutingProfile.objects.filter(person_id__in=found))
     counts = invitations_this_week([p.person_id for p in profiles])
-    profiles = [p for p in profiles if counts.get(p.person_id, 0) < p.invitations_per_week]
     return rank_profiles(
         profiles,
         text=text,

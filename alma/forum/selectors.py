@@ -51,17 +51,19 @@ def questions_listed(
     *,
     q: str = "",
     topic: str = "",
+    tag: str = "",
     event_id: int | None = None,
     page: int = 1,
     per_page: int = 20,
 ) -> tuple[list[Question], int]:
-    """Public questions matching the words and topic, best first (newest first without words)."""
+    """Public questions matching the words, topic and tag, best first (newest first without
+    words)."""
     if event_id is not None:
         qs = Question.objects.filter(event_id=event_id, private_to__isnull=True, hidden=False)
         total = qs.count()
         rows = list(qs.select_related("asker")[(page - 1) * per_page : page * per_page])
         return rows, total
-    facets = {"topic": topic} if topic else None
+    facets = {name: value for name, value in (("topic", topic), ("tag", tag)) if value}
     result = search_query(
         QUESTION_KIND, q, facets=facets, limit=per_page, offset=(page - 1) * per_page
     )
@@ -72,6 +74,34 @@ def questions_listed(
         ).select_related("asker")
     }
     return [found[i] for i in result.ids if i in found], result.total
+
+
+def private_recipient_for(user: Any, asker: Person, person_id: int) -> Person:
+    """The alumnus this user may ask one-to-one, or 404 (unknown, not taking one-to-one
+    questions, the asker themself, or someone whose profile the user may not see)."""
+    from alma.forum.services import may_take_private
+    from alma.people.privacy import person_view_for
+
+    recipient = Person.objects.filter(pk=person_id).first() if 0 < person_id < 2**62 else None
+    if (
+        recipient is None
+        or recipient.pk == asker.pk
+        or not may_take_private(recipient)
+        or person_view_for(user, recipient) is None
+    ):
+        raise Http404
+    return recipient
+
+
+def event_for(user: Any, event_id: int) -> Any:
+    """The event (a forum talk) whose thread this user may read and ask into, or 404."""
+    from alma.events.access import may_see_event
+    from alma.events.models import Event
+
+    event = Event.objects.filter(pk=event_id).first() if 0 < event_id < 2**62 else None
+    if event is None or not may_see_event(user, event):
+        raise Http404
+    return event
 
 
 def my_private_questions(person_id: int | None) -> QuerySet[Question]:

@@ -56,20 +56,18 @@ def _names(request: HttpRequest, questions: list[Question]) -> list[tuple[Questi
     ]
 
 
+def _event(request: HttpRequest) -> Any:
+    """The forum talk named by `?event=ID` (404 if the user may not see it), or None."""
+    raw = request.GET.get("event", "")
+    return selectors.event_for(request.user, int(raw)) if raw.isdigit() and len(raw) < 20 else None
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     topic = request.GET.get("topic", "")
     topic = topic if topic in Topic.values else ""
-    event = None
-    event_raw = request.GET.get("event", "")
-    if event_raw.isdigit() and int(event_raw) < 2**62:
-        from alma.events.access import may_see_event
-        from alma.events.models import Event
-
-        event = Event.objects.filter(pk=int(event_raw)).first()
-        if event is None or not may_see_event(request.user, event):
-            raise Http404
+    event = _event(request)
     number = _page_number(request)
     rows, total = selectors.questions_listed(
         request.user,
@@ -104,26 +102,10 @@ def ask(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     recipient = None
     to = request.GET.get("to", "")
-    if to.isdigit() and int(to) < 2**62:
-        recipient = Person.objects.filter(pk=int(to)).first()
-        if (
-            recipient is None
-            or not services.may_take_private(recipient)
-            or recipient.pk == person.pk
-        ):
-            raise Http404
+    if to.isdigit() and len(to) < 20:
+        recipient = selectors.private_recipient_for(request.user, person, int(to))
     recipient_view = person_view_for(request.user, recipient) if recipient else None
-    if recipient is not None and recipient_view is None:
-        raise Http404
-    event = None
-    event_raw = request.GET.get("event", "")
-    if event_raw.isdigit() and int(event_raw) < 2**62:
-        from alma.events.access import may_see_event
-        from alma.events.models import Event
-
-        event = Event.objects.filter(pk=int(event_raw)).first()
-        if event is None or not may_see_event(request.user, event):
-            raise Http404
+    event = _event(request)
     form = QuestionForm(request.POST or None, initial={"topic": request.GET.get("topic", "")})
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,10 +16,12 @@ The API (import from `alma.search.services` and `alma.search.selectors`; it impo
         The same for many records of one kind at once (bulk loads and rebuilds).
     search_remove(kind, object_id)
         Forget a record (when it is deleted, hidden or made private).
-    search_query(kind, q, *, facets=None, max_level=None, owner_id=None, limit=20, offset=0)
+    search_query(kind, q, *, facets=None, max_level=None, owner_id=None, exclude=(), limit=20,
+                 offset=0)
         -> SearchResult(ids=[object ids, best first], total=N)
-        Records of that kind only. Values of one facet widen, facets narrow. Without words,
-        newest first. The caller loads its own rows by id and still checks its own access rules.
+        Records of that kind only. Values of one facet widen, facets narrow. `exclude` leaves out
+        object ids (lists, or one-column querysets run as subqueries) before ranking and paging.
+        Without words, newest first. The caller loads its own rows by id and still checks its own access rules.
 
 The directory's people index (alma/directory) is a separate, specialised index (per-field
 privacy ranks, a million people, facet counts); it shares the tokeniser.

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from alma.lib.tokens import facet_token, query_tokens
 from alma.search.models import SearchDocument
@@ -38,12 +38,33 @@ def _facet_groups(facets: Mapping[str, str | Iterable[str]] | None) -> list[list
     return groups
 
 
-def _visibility(max_level: int | None, owner_id: int | None) -> tuple[str, list[Any]]:
-    if max_level is None:
-        return "1=1", []
-    if owner_id is None:
-        return "d.level <= %s", [max_level]
-    return "(d.level <= %s OR d.owner_id = %s)", [max_level, owner_id]
+# What a query leaves out: object ids, each source a list of ids or a one-column queryset of
+# them (run inside the query, as a subquery, so nothing is fetched first).
+Exclude = Iterable["QuerySet[Any] | Iterable[int]"]
+
+
+def _visibility(
+    max_level: int | None, owner_id: int | None, exclude: Exclude = ()
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["1=1"]
+    params: list[Any] = []
+    if max_level is not None and owner_id is None:
+        clauses.append("d.level <= %s")
+        params.append(max_level)
+    elif max_level is not None:
+        clauses.append("(d.level <= %s OR d.owner_id = %s)")
+        params += [max_level, owner_id]
+    for source in exclude:
+        if isinstance(source, QuerySet):
+            sql, sql_params = source.query.sql_with_params()
+            clauses.append(f"d.object_id NOT IN ({sql})")
+            params += list(sql_params)
+        else:
+            ids = [int(i) for i in source]
+            if ids:
+                clauses.append(f"d.object_id NOT IN ({', '.join(['%s'] * len(ids))})")
+                params += ids
+    return " AND ".join(clauses), params
 
 
 def search_query(
@@ -53,6 +74,7 @@ def search_query(
     facets: Mapping[str, str | Iterable[str]] | None = None,
     max_level: int | None = None,
     owner_id: int | None = None,
+    exclude: Exclude = (),
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:
@@ -60,7 +82,9 @@ def search_query(
 
     Facet values of one facet widen (any of them), different facets narrow (all of them).
     With `max_level`, only records whose level is at most it, or whose owner is `owner_id`,
-    are found. Without words the newest records come first.
+    are found. Records whose object id is in `exclude` (lists of ids, or one-column querysets
+    of ids, run as subqueries) are left out before ranking and paging. Without words the
+    newest records come first.
     """
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -73,9 +97,11 @@ def search_query(
             if owner_id is not None:
                 may_find |= Q(owner_id=owner_id)
             documents = documents.filter(may_find)
+        for source in exclude:
+            documents = documents.exclude(object_id__in=source)
         page = documents.order_by("-updated_at", "-id").values_list("object_id", flat=True)
         return SearchResult(ids=list(page[offset : offset + limit]), total=documents.count())
-    visible, visible_params = _visibility(max_level, owner_id)
+    visible, visible_params = _visibility(max_level, owner_id, exclude)
     if connection.vendor == "postgresql":
         return _postgres(kind, words, groups, visible, visible_params, limit, offset)
     return _sqlite(kind, words, groups, visible, visible_params, limit, offset)

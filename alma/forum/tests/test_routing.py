@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from alma.forum import routing
 from alma.forum.models import AnswerPreference, Invitation, Question, RoutingProfile
 from alma.forum.routing import route_question, routing_profiles_refresh
 from alma.mentoring.models import MentorProfile
@@ -83,6 +84,61 @@ def test_weekly_caps_apply_and_ties_go_to_the_least_invited(expert):
     Invitation.objects.create(question=q, person=b, score=1)
     routed = [r.person for r in route_question(text="python", limit=5)]
     assert routed == [c.pk, b.pk]
+
+
+def _capped_experts(expert, monkeypatch):
+    """Three alumni at their weekly cap who fit the question best (and fill the candidate
+    window), and three eligible ones who fit it less well; e0 had one invitation this week."""
+    monkeypatch.setattr(routing, "CANDIDATES", 3)
+    eligible = [expert(name=f"E{i}", expertise="python") for i in range(3)]
+    capped = [
+        expert(name=f"C{i}", expertise="python, django, machine learning", per_week=1)
+        for i in range(3)
+    ]
+    q = Question.objects.create(asker=f.StudentFactory(), title="x", topic="career")
+    for person in capped:
+        Invitation.objects.create(question=q, person=person, score=1)
+    Invitation.objects.create(question=q, person=eligible[0], score=1)
+    return eligible, capped
+
+
+def test_alumni_at_their_cap_do_not_crowd_out_eligible_ones(expert, monkeypatch):
+    eligible, capped = _capped_experts(expert, monkeypatch)
+    text = "python django machine learning"
+    # The capped alumni fit best: without their invitations they would be routed first.
+    best = routing.rank_profiles(
+        list(RoutingProfile.objects.all()),
+        text=text,
+        topic="",
+        tags=(),
+        asker=None,
+        rank=2,
+        limit=3,
+        counts={},
+    )
+    assert {r.person for r in best} == {c.pk for c in capped}
+    routed = [r.person for r in route_question(text=text, limit=2)]
+    # Ties (the same profile) go to the fewest invitations this week, then the lower id.
+    assert routed == [eligible[1].pk, eligible[2].pk]
+    routed = [r.person for r in route_question(text=text, limit=3)]
+    assert routed == [eligible[1].pk, eligible[2].pk, eligible[0].pk]
+
+
+def test_the_route_command_returns_the_limit_from_eligible_alumni(expert, monkeypatch, capsys):
+    eligible, _capped = _capped_experts(expert, monkeypatch)
+    text = "python django machine learning"
+    call_command("forum", "route", "--text", text, "--json", "--limit", "3")
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["person"] for row in rows] == [eligible[1].pk, eligible[2].pk, eligible[0].pk]
+
+
+def test_an_alumnus_who_stopped_taking_questions_is_not_a_candidate(expert, monkeypatch):
+    """Before the worker refreshes the routing index, a withdrawn preference already counts."""
+    monkeypatch.setattr(routing, "CANDIDATES", 1)
+    keen = expert(name="Keen", expertise="python")
+    gone = expert(name="Gone", expertise="python, django")
+    AnswerPreference.objects.filter(person=gone).update(accepts_questions=False)
+    assert [r.person for r in route_question(text="python django")] == [keen.pk]
 
 
 def test_the_route_command_prints_json_without_posting(expert, capsys):

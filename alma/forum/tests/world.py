@@ -8,7 +8,8 @@ from alma.forum.models import Answer, AnswerPreference, Question, Report
 
 def forum_world(users: dict[str, Any]) -> dict[str, Any]:
     """carol asks a public question that dave (who takes one-to-one questions) answers; carol
-    also asked dave privately, and he answered; bob's question is hidden; alice's is open."""
+    also asked dave privately, and he answered; bob's question is hidden; alice's is open; erin
+    answered carol's public question too (the API's rows vote on and accept that answer)."""
     carol, dave, bob, alice = (users[k].person for k in ("carol", "dave", "bob", "alice"))
     AnswerPreference.objects.create(person=dave, accepts_questions=True, accepts_private=True)
     question = services.question_ask(
@@ -26,6 +27,9 @@ def forum_world(users: dict[str, Any]) -> dict[str, Any]:
     services.question_moderate(question=hidden, hidden=True)
     other = services.question_ask(asker=alice, title="Office question", topic="city")
     report = services.report_file(reporter=carol, question=question, answer=answer, reason="rude")
+    api_answer = services.answer_post(
+        question=question, author=users["erin"].person, body="Ask *the careers office*"
+    )
     return {
         "forum_question": question.pk,
         "forum_answer": answer.pk,
@@ -33,6 +37,7 @@ def forum_world(users: dict[str, Any]) -> dict[str, Any]:
         "forum_hidden": hidden.pk,
         "forum_other": other.pk,
         "forum_report": report.pk,
+        "forum_api_answer": api_answer.pk,
     }
 
 
@@ -70,6 +75,11 @@ def forum_private_state(world: dict[str, Any]) -> Any:
 
 def forum_answer_state(world: dict[str, Any]) -> tuple[str, int, bool]:
     a = Answer.objects.get(pk=world["forum_answer"])
+    return (a.body, a.score, a.hidden)
+
+
+def forum_api_answer_state(world: dict[str, Any]) -> tuple[str, int, bool]:
+    a = Answer.objects.get(pk=world["forum_api_answer"])
     return (a.body, a.score, a.hidden)
 
 

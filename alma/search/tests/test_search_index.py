@@ -72,6 +72,17 @@ def test_levels_and_owner_decide_who_finds_a_record(documents):
     assert ids(Q, "private", max_level=1, owner_id=78) == []
 
 
+def test_excluded_ids_are_left_out_before_paging(documents):
+    from alma.search.models import SearchDocument as Doc
+
+    found = search_query(Q, facets={"topic": ["abroad", "career"]}, exclude=[[2]], limit=1)
+    assert (found.ids, found.total) == ([3], 1)
+    by_subquery = Doc.objects.filter(kind=Q, object_id__in=[3]).values("object_id")
+    assert ids(Q, "data", exclude=[by_subquery]) == []
+    assert ids(Q, exclude=[[1, 2], by_subquery]) == [5, 4]  # without words too
+    assert ids(Q, "data", exclude=[[]]) == [3]
+
+
 def test_kinds_are_kept_apart(documents):
     assert ids(JOB, "data") == [3]
     assert ids(Q, "data") == [3]
