@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alma.activity.models import Provider
@@ -32,6 +32,7 @@ from alma.careers.models import (
     split_list,
 )
 from alma.careers.selectors import SEARCH_KIND, is_career_staff, may_manage_organization
+from alma.comms.selectors import mail_language_of, mail_settings_for
 from alma.comms.services import notify_later
 from alma.lib.errors import ApplicationError
 from alma.people.models import DegreeLevel, Organization, Person, Stage
@@ -365,17 +366,30 @@ def _cv_checked(upload: UploadedFile) -> tuple[str, str]:
 
 
 def _notify_step(applications: list[JobApplication], status: str) -> None:
+    """Tell each student of the step, worded in the student's own mail language (chosen in
+    their mail settings, else guessed from their name, as comms does), not the mover's."""
     if not applications:
         return
     posting = applications[0].posting
-    label = dict(ApplicationStatus.choices)[status]
-    notify_later(
-        recipient_ids=[a.student_id for a in applications],
-        kind=notifications.APPLICATION_STEP.slug,
-        subject=_("Your application to “%(title)s”: %(step)s")
-        % {"title": posting.title, "step": label},
-        link="/careers/applications/",
-    )
+    chosen = mail_settings_for(person_ids=[a.student_id for a in applications])
+    by_language: dict[str, list[int]] = {}
+    for application in applications:
+        row = chosen.get(application.student_id)
+        language = mail_language_of(application.student, row.language if row else "")
+        by_language.setdefault(language, []).append(application.student_id)
+    for language, recipient_ids in sorted(by_language.items()):
+        with translation.override(language):
+            label = str(dict(ApplicationStatus.choices)[status])
+            subject = _("Your application to “%(title)s”: %(step)s") % {
+                "title": posting.title,
+                "step": label,
+            }
+        notify_later(
+            recipient_ids=recipient_ids,
+            kind=notifications.APPLICATION_STEP.slug,
+            subject=subject,
+            link="/careers/applications/",
+        )
 
 
 @transaction.atomic

@@ -566,3 +566,30 @@ def test_representatives_keep_their_page_and_its_other_names_count_alumni(world,
     bank = client.post(f"/careers/organisations/{world['c_bank']}/edit/", {"industry": "X"})
     assert bank.status_code == 404
     assert Organization.objects.get(pk=world["c_bank"]).industry == "Banking"
+
+
+def test_each_student_hears_of_a_step_in_their_own_language_not_the_movers(
+    world, frank, carol, gina, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from alma.comms.models import MailSettings
+
+    MailSettings.objects.create(person=carol.person, language="en")
+    MailSettings.objects.create(person=gina.person, language="zh-hans")
+    posting = Posting.objects.get(pk=world["c_internship"])
+    gina_app = services.application_submit(user=gina, posting=posting)
+    carol_app = JobApplication.objects.get(pk=world["c_carol_application"])
+    ids = [carol_app.pk, gina_app.pk]
+    # frank works in Chinese: carol still hears in English, gina in Chinese.
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        services.applications_move(
+            user=frank, posting=posting, application_ids=ids, status="interview"
+        )
+    assert step_notices(carol.person)[-1].subject == "Your application to “Data intern”: Interview"
+    assert step_notices(gina.person)[-1].subject == "您申请的“Data intern”：面试"
+    # And the other way round.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.applications_move(user=frank, posting=posting, application_ids=ids, status="offer")
+    assert step_notices(carol.person)[-1].subject == "Your application to “Data intern”: Offer"
+    assert step_notices(gina.person)[-1].subject == "您申请的“Data intern”：录用通知"
