@@ -3738,17 +3738,38 @@ SUPPORT_EXPECTATIONS: dict[str, Route] = {
 EXPECTATIONS.update(SUPPORT_EXPECTATIONS)
 
 
-# ---- careers API ----
-# The careers JSON API (alma/careers/api.py) over the careers world (alma/careers/tests/world.py):
-# frank represents Partner Co only, so Other Bank's applicants are 404 to him; carol's
-# applications are 404 to every other student.
+# ---- careers, second round ----
+# The careers JSON API (alma/careers/api.py), fair creation, the office's queue of uncertain
+# employer links and visit photos, over the careers world (alma/careers/tests/world.py): frank
+# represents Partner Co only, so Other Bank's applicants are 404 to him; carol's applications
+# are 404 to every other student.
 
 
 def carol_bank_step(world: dict[str, Any]) -> str:
     return JobApplication.objects.get(pk=world["c_carol_bank_application"]).status
 
 
-CAREERS_API_EXPECTATIONS: dict[str, Route] = {
+def job_fair_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import JobFair
+
+    return JobFair.objects.count()
+
+
+CAREERS2_EXPECTATIONS: dict[str, Route] = {
+    "careers/fairs/new/": Route(
+        {"careers:fair-new"},
+        [
+            Request("get", "/careers/fairs/new/", CAREER_OFFICE),
+            Request(
+                "post",
+                "/careers/fairs/new/",
+                page(403, alice=302),
+                data={"name": "Summer fair", "date": "{c_deadline}", "venue": "Library hall"},
+                state=job_fair_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
     "api/careers/postings": Route(
         {"api:careers_postings"},
         [
@@ -3865,4 +3886,4 @@ CAREERS_API_EXPECTATIONS: dict[str, Route] = {
         [Request("get", "/api/careers/recommendations", api(403, carol=200, gina=200))],
     ),
 }
-EXPECTATIONS.update(CAREERS_API_EXPECTATIONS)
+EXPECTATIONS.update(CAREERS2_EXPECTATIONS)

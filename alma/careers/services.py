@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alma.activity.models import Provider
+from alma.activity.models import Aspect, ProcessStage, Provider
 from alma.activity.services import activity_record
 from alma.careers import kinds, notifications
 from alma.careers.models import (
@@ -34,6 +34,8 @@ from alma.careers.models import (
 from alma.careers.selectors import SEARCH_KIND, is_career_staff, may_manage_organization
 from alma.comms.selectors import mail_language_of, mail_settings_for
 from alma.comms.services import notify_later
+from alma.events.models import Event, EventKind, Program
+from alma.events.services import event_create, program_create
 from alma.lib.errors import ApplicationError
 from alma.people.models import DegreeLevel, Organization, Person, Stage
 from alma.search.services import search_index, search_remove
@@ -523,13 +525,64 @@ def career_profile_save(*, user: Any, **fields: Any) -> CareerProfile:
 # --- Job fairs -----------------------------------------------------------------------------
 
 
+# The program every fair's event belongs to in the events catalogue (made on first use).
+FAIR_PROGRAM = "Job fairs"
+FAIR_OPENS_AT = dt.time(9)
+FAIR_CLOSES_AT = dt.time(17)
+
+
+def fair_program() -> Program:
+    program = Program.objects.filter(name__iexact=FAIR_PROGRAM).first()
+    if program is not None:
+        return program
+    return program_create(
+        by=None,
+        name=FAIR_PROGRAM,
+        stage=ProcessStage.LEAVING,
+        aspect=Aspect.WORK,
+        description="Alumni-enterprise job fairs (careers).",
+    )
+
+
 @transaction.atomic
 def fair_create(
-    *, name: str, date: dt.date, venue: str = "", status: str = JobFair.Status.PLANNED
+    *,
+    name: str,
+    date: dt.date,
+    venue: str,
+    status: str = JobFair.Status.PLANNED,
+    user: Any = None,
 ) -> JobFair:
+    """A job fair and its event of kind job fair in the events calendar (the school hosts it;
+    students, alumni and partners register there), made together or not at all. With a
+    `user`, only the career or alumni office creates fairs (None: the demo, tests, scripts)."""
+    if user is not None and not is_career_staff(user):
+        raise ApplicationError(_("Only the career or alumni office creates fairs."))
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the fair a name."), field="name")
     if status not in JobFair.Status.values:
         raise ApplicationError(_("Choose a status from the list."), field="status")
-    return JobFair.objects.create(name=name, date=date, venue=venue, status=status)
+    venue = venue.strip()
+    if not venue:
+        raise ApplicationError(_("Say where the fair takes place."), field="venue")
+    zone = timezone.get_current_timezone()
+    event = event_create(
+        # The careers office's right to hold a fair was checked above; the event is the
+        # school's, not one chapter's or unit's.
+        by=None,
+        program=fair_program(),
+        title=name,
+        kind=EventKind.JOB_FAIR,
+        aspect=Aspect.WORK,
+        starts_at=dt.datetime.combine(date, FAIR_OPENS_AT, tzinfo=zone),
+        ends_at=dt.datetime.combine(date, FAIR_CLOSES_AT, tzinfo=zone),
+        venue=venue,
+        description=_("A job fair: organisations at booths, each with its postings."),
+    )
+    if user is not None and user.person_id is not None:
+        Event.objects.filter(pk=event.pk).update(created_by=user.person)
+    return JobFair.objects.create(name=name, date=date, venue=venue, status=status, event=event)
 
 
 @transaction.atomic

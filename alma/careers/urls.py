@@ -23,6 +23,7 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organisations/<int:pk>/decide/", views.alliance_decide, name="decide"),
     path("fairs/", views.fair_list, name="fairs"),
+    path("fairs/new/", views.fair_new, name="fair-new"),
     path("fairs/<int:pk>/", views.fair_detail, name="fair"),
     path("fairs/<int:pk>/report/", views.fair_report, name="fair-report"),
     path("booths/<int:pk>/qr.svg", views.booth_qr, name="booth-qr"),

@@ -17,6 +17,7 @@ from alma.careers import selectors, services
 from alma.careers.forms import (
     ApplyForm,
     CareerProfileForm,
+    FairForm,
     JoinForm,
     MoveForm,
     OrganizationProfileForm,
@@ -416,7 +417,31 @@ def alliance_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def fair_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "careers/fair_list.html", {"fairs": selectors.fairs_listed()[:50]})
+    return render(
+        request,
+        "careers/fair_list.html",
+        {
+            "fairs": selectors.fairs_listed()[:50],
+            "staff": selectors.is_career_staff(signed_in_user(request)),
+        },
+    )
+
+
+@login_required
+def fair_new(request: HttpRequest) -> HttpResponse:
+    """The office (alumni or career) holds a fair: its event in the events calendar is made in
+    the same step."""
+    user = _staff_only(request)
+    form = FairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair = services.fair_create(user=user, **form.cleaned_data)
+        except ApplicationError as error:
+            form_error_show(form, error)
+        else:
+            messages.success(request, _("Fair created; it is in the events calendar too."))
+            return redirect("careers:fair", pk=fair.pk)
+    return render(request, "careers/fair_form.html", {"form": form})
 
 
 @login_required

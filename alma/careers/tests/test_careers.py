@@ -593,3 +593,50 @@ def test_each_student_hears_of_a_step_in_their_own_language_not_the_movers(
         services.applications_move(user=frank, posting=posting, application_ids=ids, status="offer")
     assert step_notices(carol.person)[-1].subject == "Your application to “Data intern”: Offer"
     assert step_notices(gina.person)[-1].subject == "您申请的“Data intern”：录用通知"
+
+
+# --- A fair is an event ---------------------------------------------------------------------
+
+
+def test_the_office_creates_a_fair_and_its_event_in_the_calendar_together(world, alice, carol):
+    from alma.careers.models import JobFair
+
+    day = timezone.localdate() + dt.timedelta(days=40)
+    response = client_for(alice).post(
+        "/careers/fairs/new/",
+        {"name": "Summer fair", "date": day.isoformat(), "venue": "Library hall"},
+    )
+    fair = JobFair.objects.get(name="Summer fair")
+    assert response.status_code == 302 and response["Location"] == f"/careers/fairs/{fair.pk}/"
+    event = fair.event
+    assert event.kind == "job_fair" and event.title == "Summer fair"
+    assert event.venue == "Library hall" and timezone.localtime(event.starts_at).date() == day
+    assert event.created_by == alice.person
+    # Students find it in the events calendar and register there; the fair page links to it.
+    assert "Summer fair" in client_for(carol).get("/events/").content.decode()
+    page = client_for(carol).get(f"/careers/fairs/{fair.pk}/").content.decode()
+    assert f'href="/events/{event.pk}/"' in page
+
+
+def test_the_career_office_creates_fairs_and_nobody_else_does(world, frank, bob):
+    from alma.careers.models import JobFair
+    from alma.events.models import Event
+
+    kai = career_officer()
+    day = timezone.localdate() + dt.timedelta(days=10)
+    fair = services.fair_create(user=kai, name="Kai's fair", date=day, venue="Gym")
+    assert fair.event.kind == "job_fair"
+    fairs, events = JobFair.objects.count(), Event.objects.count()
+    for user in (frank, bob):
+        with pytest.raises(ApplicationError):
+            services.fair_create(user=user, name="Not mine", date=day, venue="Gym")
+    assert client_for(frank).get("/careers/fairs/new/").status_code == 403
+    # Bad input: a clear message, and neither the fair nor its event is written.
+    with pytest.raises(ApplicationError) as error:
+        services.fair_create(user=kai, name="Nowhere fair", date=day, venue=" ")
+    assert error.value.field == "venue"
+    response = client_for(kai).post(
+        "/careers/fairs/new/", {"name": "  ", "date": day.isoformat(), "venue": "Gym"}
+    )
+    assert response.status_code == 200
+    assert (JobFair.objects.count(), Event.objects.count()) == (fairs, events)

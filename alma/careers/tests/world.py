@@ -80,7 +80,10 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
     carol_application = services.application_submit(user=carol, posting=internship, cv=cv())
     carol_bank_application = services.application_submit(user=carol, posting=bank_job, cv=cv())
     fair = services.fair_create(
-        name="Spring alumni-enterprise fair", date=timezone.localdate(), status=JobFair.Status.OPEN
+        name="Spring alumni-enterprise fair",
+        date=timezone.localdate(),
+        venue="Sports Centre",
+        status=JobFair.Status.OPEN,
     )
     booth = services.booth_add(
         fair=fair, organization=partner, location="A1", postings=[internship]
