@@ -3755,7 +3755,31 @@ def job_fair_count(world: dict[str, Any]) -> int:
     return JobFair.objects.count()
 
 
+def uncertain_link_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import EmployerLink
+
+    return EmployerLink.objects.filter(employment_id=world["c_uncertain_employment"]).count()
+
+
 CAREERS2_EXPECTATIONS: dict[str, Route] = {
+    "careers/employer-links/": Route(
+        {"careers:employer-links"},
+        [
+            Request("get", "/careers/employer-links/", CAREER_OFFICE),
+            Request(
+                "post",
+                "/careers/employer-links/",
+                page(403, alice=Redirect("/careers/employer-links/")),
+                data={
+                    "employment": "{c_uncertain_employment}",
+                    "organization": "{c_bank}",
+                    "decision": "confirm",
+                },
+                state=uncertain_link_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
     "careers/fairs/new/": Route(
         {"careers:fair-new"},
         [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alma.events.models import Event
-from alma.people.models import DegreeLevel, Organization, Person
+from alma.people.models import DegreeLevel, Employment, Organization, Person
 
 
 def split_list(value: str) -> list[str]:
@@ -393,3 +393,40 @@ class CareerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class EmployerLink(models.Model):
+    """The office's decision on an uncertain link between an employment record and an
+    organisation: a record naming the organisation only by one of its other names
+    (`Organization.aliases`), not by its name nor linked to it. Confirmed, the record counts
+    among the alumni working there; rejected, it is never proposed again."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="employer_links"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="employer_links"
+    )
+    status = models.CharField(_("decision"), max_length=10, choices=Status.choices)
+    # The employer's name as the record gave it when decided: a changed name is asked again.
+    matched_name = models.CharField(max_length=200)
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("employer link")
+        verbose_name_plural = _("employer links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "organization"], name="employer_link_decided_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} → {self.organization_id}: {self.status}"

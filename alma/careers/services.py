@@ -22,6 +22,7 @@ from alma.careers.models import (
     Booth,
     BoothSignIn,
     CareerProfile,
+    EmployerLink,
     EnterpriseVisit,
     JobApplication,
     JobFair,
@@ -31,13 +32,18 @@ from alma.careers.models import (
     PracticeBase,
     split_list,
 )
-from alma.careers.selectors import SEARCH_KIND, is_career_staff, may_manage_organization
+from alma.careers.selectors import (
+    SEARCH_KIND,
+    employer_link_is_uncertain,
+    is_career_staff,
+    may_manage_organization,
+)
 from alma.comms.selectors import mail_language_of, mail_settings_for
 from alma.comms.services import notify_later
 from alma.events.models import Event, EventKind, Program
 from alma.events.services import event_create, program_create
 from alma.lib.errors import ApplicationError
-from alma.people.models import DegreeLevel, Organization, Person, Stage
+from alma.people.models import DegreeLevel, Employment, Organization, Person, Stage
 from alma.search.services import search_index, search_remove
 
 CV_MAX_BYTES = 5 * 1024 * 1024
@@ -520,6 +526,33 @@ def career_profile_save(*, user: Any, **fields: Any) -> CareerProfile:
         profile.open_to_employers = bool(fields["open_to_employers"])
     profile.save()
     return profile
+
+
+# --- Employer links ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_link_decide(
+    *, user: Any, employment: Employment, organization: Organization, confirm: bool
+) -> EmployerLink:
+    """The office confirms (the record counts among the alumni working there) or rejects
+    (never proposed again, while the record names its employer the same way) an uncertain
+    link between an employment record and an organisation."""
+    if not is_career_staff(user):
+        raise ApplicationError(_("Only the career or alumni office decides employer links."))
+    if not employer_link_is_uncertain(employment, organization):
+        raise ApplicationError(_("This link is not waiting for a decision."))
+    link, _created = EmployerLink.objects.update_or_create(
+        employment=employment,
+        organization=organization,
+        defaults={
+            "status": EmployerLink.Status.CONFIRMED if confirm else EmployerLink.Status.REJECTED,
+            "matched_name": employment.organization_name,
+            "decided_by": user.person,
+            "decided_at": timezone.now(),
+        },
+    )
+    return link
 
 
 # --- Job fairs -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organization_detail, name="organization"),
     path("organisations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organisations/<int:pk>/decide/", views.alliance_decide, name="decide"),
+    path("employer-links/", views.employer_links, name="employer-links"),
     path("fairs/", views.fair_list, name="fairs"),
     path("fairs/new/", views.fair_new, name="fair-new"),
     path("fairs/<int:pk>/", views.fair_detail, name="fair"),

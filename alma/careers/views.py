@@ -39,7 +39,7 @@ from alma.careers.recommend import rank_students
 from alma.lib.downloads import private_download
 from alma.lib.errors import ApplicationError
 from alma.lib.forms import form_error_show
-from alma.people.models import Organization
+from alma.people.models import Employment, Organization
 from alma.people.privacy import person_shown_by_consent, person_view_for
 
 PAGE_SIZE = 20
@@ -410,6 +410,37 @@ def alliance_decide(request: HttpRequest, pk: int) -> HttpResponse:
     services.alliance_decide(membership=membership, user=user, approve=approve)
     messages.success(request, _("Decided."))
     return redirect("careers:review")
+
+
+# --- Employer links ------------------------------------------------------------------------
+
+
+@login_required
+def employer_links(request: HttpRequest) -> HttpResponse:
+    """The office's queue of uncertain employer links: confirm or reject each."""
+    user = _staff_only(request)
+    if request.method == "POST":
+        employment = get_object_or_404(Employment, pk=_int(request.POST.get("employment")))
+        organization = get_object_or_404(Organization, pk=_int(request.POST.get("organization")))
+        confirm = request.POST.get("decision") == "confirm"
+        try:
+            services.employer_link_decide(
+                user=user, employment=employment, organization=organization, confirm=confirm
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Link confirmed.") if confirm else _("Link rejected."))
+        return redirect("careers:employer-links")
+    rows = [
+        (employment, organization, person_view_for(user, employment.person))
+        for employment, organization in selectors.employer_links_uncertain(user)
+    ]
+    return render(request, "careers/employer_links.html", {"rows": rows})
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 # --- Job fairs -----------------------------------------------------------------------------

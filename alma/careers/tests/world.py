@@ -99,6 +99,11 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
     )
     services.visit_report(user=carol, visit=visit, report="We saw the trading floor.")
     join_request = services.alliance_request(user=dave, name="Dave Ventures", industry="Finance")
+    # An alumnus names Other Bank only by another name: the office confirms or rejects it.
+    Organization.objects.filter(pk=bank.pk).update(aliases="OB")
+    uncertain = f.EmploymentFactory(
+        person=f.AlumnusFactory(full_name="Uma Uncertain"), organization_name="OB", is_current=True
+    )
     return {
         "c_partner": partner.pk,
         "c_bank": bank.pk,
@@ -114,6 +119,7 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
         "c_bank_booth": bank_booth.pk,
         "c_visit": visit.pk,
         "c_join_org": join_request.organization_id,
+        "c_uncertain_employment": uncertain.pk,
         "c_office": alice.pk,
         "c_deadline": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
         "c_tomorrow": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
