@@ -3761,7 +3761,58 @@ def uncertain_link_count(world: dict[str, Any]) -> int:
     return EmployerLink.objects.filter(employment_id=world["c_uncertain_employment"]).count()
 
 
+def visit_photo_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import VisitPhoto
+
+    return VisitPhoto.objects.count()
+
+
+def visit_photo_upload(world: dict[str, Any]) -> dict[str, Any]:
+    from alma.careers.tests.world import photo
+
+    return {"photo": photo()}
+
+
 CAREERS2_EXPECTATIONS: dict[str, Route] = {
+    "careers/visits/<int:pk>/photos/": Route(
+        {"careers:visit-photo-add"},
+        [
+            Request("get", "/careers/visits/{c_visit}/photos/", page(405)),
+            Request(
+                "post",
+                "/careers/visits/{c_visit}/photos/",
+                page(404, carol=302),
+                data=visit_photo_upload,
+                state=visit_photo_count,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    # Carol's report is filed, not published: the visitor, the host (frank) and the office.
+    "careers/visit-photos/<int:pk>/": Route(
+        {"careers:visit-photo"},
+        [
+            Request(
+                "get",
+                "/careers/visit-photos/{c_photo}/",
+                page(404, alice=200, carol=200, frank=200),
+            ),
+            Request("get", "/careers/visit-photos/999999/", page(404)),
+        ],
+    ),
+    "careers/visit-photos/<int:pk>/remove/": Route(
+        {"careers:visit-photo-remove"},
+        [
+            Request("get", "/careers/visit-photos/{c_photo}/remove/", page(405)),
+            Request(
+                "post",
+                "/careers/visit-photos/{c_photo}/remove/",
+                page(404, carol=302),
+                state=visit_photo_count,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
     "careers/employer-links/": Route(
         {"careers:employer-links"},
         [

@@ -371,6 +371,35 @@ class EnterpriseVisit(models.Model):
         return f"{self.student} @ {self.organization}"
 
 
+def _photo_path(instance: "VisitPhoto", filename: str) -> str:
+    # Ours, never the uploader's: a random token and the format we re-encoded it to.
+    return f"photos/{instance.token}{instance.extension}"
+
+
+class VisitPhoto(models.Model):
+    """A photo of an enterprise visit's report: checked and re-encoded by Pillow, kept under
+    VAR_DIR/careers/ (no URL reaches it) and served only by a view that checks who may see the
+    visit."""
+
+    visit = models.ForeignKey(EnterpriseVisit, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to=_photo_path, max_length=200)
+    token = models.CharField(max_length=64, unique=True)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.token}{self.extension}"
+
+
 class CareerProfile(models.Model):
     """What a student tells careers: where they want to work and whether employers may find
     them (recommended to a posting's organisation only with this opt-in)."""

@@ -4,13 +4,17 @@ pipeline, job fairs, enterprise visits. Side effects (notifications) run after c
 from __future__ import annotations
 
 import datetime as dt
+import io
+import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from alma.activity.models import Aspect, ProcessStage, Provider
 from alma.activity.services import activity_record
@@ -30,6 +34,8 @@ from alma.careers.models import (
     Posting,
     PostingKind,
     PracticeBase,
+    VisitPhoto,
+    private_storage,
     split_list,
 )
 from alma.careers.selectors import (
@@ -47,6 +53,12 @@ from alma.people.models import DegreeLevel, Employment, Organization, Person, St
 from alma.search.services import search_index, search_remove
 
 CV_MAX_BYTES = 5 * 1024 * 1024
+# A visit report's photos: a few, each checked and re-encoded by Pillow.
+PHOTOS_PER_VISIT = 6
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # refused before decoding: no decompression bombs
+PHOTO_MAX_SIDE = 2000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Checked by content, not by the name or the type the browser claims.
 CV_TYPES = [
     (b"%PDF-", ".pdf", "application/pdf"),
@@ -707,6 +719,93 @@ def visit_report(*, user: Any, visit: EnterpriseVisit, report: str) -> Enterpris
             source=visit,
         )
     return visit
+
+
+def _photo_encoded(upload: UploadedFile) -> tuple[bytes, str, str, int, int]:
+    """The upload proved to be a JPEG, PNG or WebP photo by Pillow (not by its name or claimed
+    type), re-encoded without its metadata and at most PHOTO_MAX_SIDE pixels a side: PNG stays
+    PNG (drawings, screenshots), everything else becomes JPEG."""
+    if upload.size is None or upload.size > PHOTO_MAX_BYTES:
+        raise ApplicationError(
+            _("A photo may be at most %(n)d MB.") % {"n": PHOTO_MAX_BYTES // (1024 * 1024)},
+            field="photo",
+        )
+    refused = ApplicationError(_("Attach a photo as a JPEG, PNG or WebP image."), field="photo")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in PHOTO_FORMATS:
+                raise refused
+            if probe.width * probe.height > PHOTO_MAX_PIXELS:
+                raise refused
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            source_format = image.format
+            picture = ImageOps.exif_transpose(image)
+    except ApplicationError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise refused from None
+    picture.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    if source_format == "PNG":
+        if picture.mode not in ("RGB", "RGBA", "L", "LA"):
+            picture = picture.convert("RGBA")
+        picture.save(out, format="PNG", optimize=True)
+        extension, content_type = ".png", "image/png"
+    else:
+        picture.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+        extension, content_type = ".jpg", "image/jpeg"
+    return out.getvalue(), extension, content_type, picture.width, picture.height
+
+
+@transaction.atomic
+def visit_photo_add(*, user: Any, visit: EnterpriseVisit, upload: UploadedFile) -> VisitPhoto:
+    """The visitor adds a photo to their report (a few at most), before the office publishes it."""
+    if user.person_id != visit.student_id:
+        raise ApplicationError(_("Only the visitor adds photos to the report."))
+    visit = EnterpriseVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status == EnterpriseVisit.Status.PUBLISHED:
+        raise ApplicationError(_("The story is published; its photos no longer change."))
+    if visit.visit_on > timezone.localdate():
+        raise ApplicationError(_("Add photos after the visit."))
+    if visit.photos.count() >= PHOTOS_PER_VISIT:
+        raise ApplicationError(
+            _("A report carries at most %(n)d photos.") % {"n": PHOTOS_PER_VISIT}, field="photo"
+        )
+    content, extension, content_type, width, height = _photo_encoded(upload)
+    photo = VisitPhoto(
+        visit=visit,
+        token=secrets.token_hex(16),
+        extension=extension,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size=len(content),
+    )
+    photo.image.save(f"photo{extension}", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except Exception:
+        photo.image.delete(save=False)
+        raise
+    return photo
+
+
+@transaction.atomic
+def visit_photo_remove(*, user: Any, photo: VisitPhoto) -> None:
+    visit = photo.visit
+    if user.person_id != visit.student_id:
+        raise ApplicationError(_("Only the visitor removes photos from the report."))
+    if visit.status == EnterpriseVisit.Status.PUBLISHED:
+        raise ApplicationError(_("The story is published; its photos no longer change."))
+    stored = photo.image.name or ""
+    photo.delete()
+    if stored:
+        transaction.on_commit(lambda: private_storage().delete(stored))
 
 
 @transaction.atomic

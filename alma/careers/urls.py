@@ -32,4 +32,7 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visits"),
     path("visits/<int:pk>/report/", views.visit_report, name="visit-report"),
     path("visits/<int:pk>/publish/", views.visit_publish, name="visit-publish"),
+    path("visits/<int:pk>/photos/", views.visit_photo_add, name="visit-photo-add"),
+    path("visit-photos/<int:pk>/", views.visit_photo, name="visit-photo"),
+    path("visit-photos/<int:pk>/remove/", views.visit_photo_remove, name="visit-photo-remove"),
 ]
