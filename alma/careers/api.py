@@ -25,7 +25,6 @@ from pydantic import Field
 
 from alma.careers import selectors, services
 from alma.careers.models import (
-    ApplicationStatus,
     ApplicationStep,
     JobApplication,
     JobFair,
@@ -322,8 +321,6 @@ def careers_applicants(request: HttpRequest, posting_id: int):  # type: ignore[n
 )
 def careers_applicants_move(request: HttpRequest, posting_id: int, payload: MoveIn) -> dict:
     posting = _managed_posting(request, posting_id)
-    if payload.status not in ApplicationStatus.values:
-        raise HttpError(422, _("Choose a step from the list."))
     moved = services.applications_move(
         user=request.user,
         posting=posting,

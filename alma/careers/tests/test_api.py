@@ -101,6 +101,17 @@ def test_a_representative_sees_and_moves_only_their_own_organisations_applicants
         content_type="application/json",
     )
     assert refused.status_code == 422
+    assert "cannot move" in refused.json()["detail"][0]["msg"]
+    unknown = client.post(
+        moves,
+        {"application_ids": [world["c_carol_application"]], "status": "promoted"},
+        content_type="application/json",
+    )
+    assert unknown.json()["detail"][0] == {
+        "loc": ["body", "status"],
+        "msg": "Choose a step from the list.",
+        "type": "application_error",
+    }
     assert JobApplication.objects.get(pk=world["c_carol_application"]).status == "interview"
 
 
