@@ -4100,3 +4100,228 @@ FORUM_API_EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(FORUM_API_EXPECTATIONS)
+
+# ---- careers, second round ----
+# The careers JSON API (alma/careers/api.py), fair creation, the office's queue of uncertain
+# employer links and visit photos, over the careers world (alma/careers/tests/world.py): frank
+# represents Partner Co only, so Other Bank's applicants are 404 to him; carol's applications
+# are 404 to every other student.
+
+
+def carol_bank_step(world: dict[str, Any]) -> str:
+    return JobApplication.objects.get(pk=world["c_carol_bank_application"]).status
+
+
+def job_fair_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import JobFair
+
+    return JobFair.objects.count()
+
+
+def uncertain_link_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import EmployerLink
+
+    return EmployerLink.objects.filter(employment_id=world["c_uncertain_employment"]).count()
+
+
+def visit_photo_count(world: dict[str, Any]) -> int:
+    from alma.careers.models import VisitPhoto
+
+    return VisitPhoto.objects.count()
+
+
+def visit_photo_upload(world: dict[str, Any]) -> dict[str, Any]:
+    from alma.careers.tests.world import photo
+
+    return {"photo": photo()}
+
+
+CAREERS2_EXPECTATIONS: dict[str, Route] = {
+    "careers/visits/<int:pk>/photos/": Route(
+        {"careers:visit-photo-add"},
+        [
+            Request("get", "/careers/visits/{c_visit}/photos/", page(405)),
+            Request(
+                "post",
+                "/careers/visits/{c_visit}/photos/",
+                page(404, carol=302),
+                data=visit_photo_upload,
+                state=visit_photo_count,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    # Carol's report is filed, not published: the visitor, the host (frank) and the office.
+    "careers/visit-photos/<int:pk>/": Route(
+        {"careers:visit-photo"},
+        [
+            Request(
+                "get",
+                "/careers/visit-photos/{c_photo}/",
+                page(404, alice=200, carol=200, frank=200),
+            ),
+            Request("get", "/careers/visit-photos/999999/", page(404)),
+        ],
+    ),
+    "careers/visit-photos/<int:pk>/remove/": Route(
+        {"careers:visit-photo-remove"},
+        [
+            Request("get", "/careers/visit-photos/{c_photo}/remove/", page(405)),
+            Request(
+                "post",
+                "/careers/visit-photos/{c_photo}/remove/",
+                page(404, carol=302),
+                state=visit_photo_count,
+                changed_for=frozenset({"carol"}),
+            ),
+        ],
+    ),
+    "careers/employer-links/": Route(
+        {"careers:employer-links"},
+        [
+            Request("get", "/careers/employer-links/", CAREER_OFFICE),
+            Request(
+                "post",
+                "/careers/employer-links/",
+                page(403, alice=Redirect("/careers/employer-links/")),
+                data={
+                    "employment": "{c_uncertain_employment}",
+                    "organization": "{c_bank}",
+                    "decision": "confirm",
+                },
+                state=uncertain_link_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "careers/fairs/new/": Route(
+        {"careers:fair-new"},
+        [
+            Request("get", "/careers/fairs/new/", CAREER_OFFICE),
+            Request(
+                "post",
+                "/careers/fairs/new/",
+                page(403, alice=302),
+                data={"name": "Summer fair", "date": "{c_deadline}", "venue": "Library hall"},
+                state=job_fair_count,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "api/careers/postings": Route(
+        {"api:careers_postings"},
+        [
+            Request("get", "/api/careers/postings", api()),
+            Request("get", "/api/careers/postings?q=data&kind=internship&city=Shanghai", api()),
+            Request("get", "/api/careers/postings?limit=1&offset=99&kind=nonsense", api()),
+        ],
+    ),
+    "api/careers/postings/<int:posting_id>": Route(
+        {"api:careers_posting"},
+        [
+            Request("get", "/api/careers/postings/{c_internship}", api()),
+            Request("get", "/api/careers/postings/{c_pending}", api(404, alice=200, frank=200)),
+            Request("get", "/api/careers/postings/999999", api(404)),
+        ],
+    ),
+    "api/careers/postings/<int:posting_id>/applications": Route(
+        {"api:careers_apply"},
+        [
+            Request("get", "/api/careers/postings/{c_internship}/applications", outcomes(405)),
+            Request(
+                "post",
+                "/api/careers/postings/{c_bank_job}/applications",
+                # carol applied already (422, the reason given); only students apply.
+                api(403, carol=422, gina=201),
+                data={"note": "Keen"},
+                json=True,
+                state=job_application_count,
+                changed_for=frozenset({"gina"}),
+            ),
+            Request(
+                "post",
+                "/api/careers/postings/{c_pending}/applications",
+                api(404, alice=403, frank=403),
+                data={},
+                json=True,
+                state=job_application_count,
+            ),
+        ],
+    ),
+    "api/careers/applications": Route(
+        {"api:careers_my_applications"},
+        [Request("get", "/api/careers/applications", api(200, hank=404))],
+    ),
+    "api/careers/applications/<int:application_id>": Route(
+        {"api:careers_application"},
+        [
+            Request(
+                "get",
+                "/api/careers/applications/{c_carol_application}",
+                api(404, alice=200, carol=200, frank=200),
+            ),
+            Request(
+                "get",
+                "/api/careers/applications/{c_carol_bank_application}",
+                api(404, alice=200, carol=200),
+            ),
+        ],
+    ),
+    "api/careers/postings/<int:posting_id>/applicants": Route(
+        {"api:careers_applicants"},
+        [
+            Request(
+                "get",
+                "/api/careers/postings/{c_internship}/applicants",
+                api(404, alice=200, frank=200),
+            ),
+            Request("get", "/api/careers/postings/{c_bank_job}/applicants", api(404, alice=200)),
+        ],
+    ),
+    "api/careers/postings/<int:posting_id>/applicants/moves": Route(
+        {"api:careers_applicants_move"},
+        [
+            Request("get", "/api/careers/postings/{c_internship}/applicants/moves", outcomes(405)),
+            Request(
+                "post",
+                "/api/careers/postings/{c_internship}/applicants/moves",
+                api(404, alice=200, frank=200),
+                data=lambda w: {
+                    "application_ids": [w["c_carol_application"]],
+                    "status": "interview",
+                },
+                json=True,
+                state=carol_internship_step,
+                changed_for=frozenset({"alice", "frank"}),
+            ),
+            # Other Bank's applicant: frank gets 404 and nothing moves.
+            Request(
+                "post",
+                "/api/careers/postings/{c_bank_job}/applicants/moves",
+                api(404, alice=200),
+                data=lambda w: {
+                    "application_ids": [w["c_carol_bank_application"]],
+                    "status": "screening",
+                },
+                json=True,
+                state=carol_bank_step,
+                changed_for=frozenset({"alice"}),
+            ),
+        ],
+    ),
+    "api/careers/fairs": Route(
+        {"api:careers_fairs"}, [Request("get", "/api/careers/fairs", api())]
+    ),
+    "api/careers/fairs/<int:fair_id>/report": Route(
+        {"api:careers_fair_report"},
+        [
+            Request("get", "/api/careers/fairs/{c_fair}/report", api(403, alice=200)),
+            Request("get", "/api/careers/fairs/999999/report", api(403, alice=404)),
+        ],
+    ),
+    "api/careers/recommendations": Route(
+        {"api:careers_recommendations"},
+        [Request("get", "/api/careers/recommendations", api(403, carol=200, gina=200))],
+    ),
+}
+EXPECTATIONS.update(CAREERS2_EXPECTATIONS)

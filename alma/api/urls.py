@@ -37,6 +37,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def _register() -> None:
     from alma.accounts.api import router as accounts_router
     from alma.activity.api import router as activity_router
+    from alma.careers.api import router as careers_router
     from alma.comms.api import router as comms_router
     from alma.directory.api import router as directory_router
     from alma.events.api import router as events_router
@@ -56,6 +57,7 @@ def _register() -> None:
     api.add_router("/comms", comms_router)
     api.add_router("/insights", insights_router)
     api.add_router("/forum", forum_router)
+    api.add_router("/careers", careers_router)
 
 
 _register()

@@ -146,3 +146,13 @@ class OrganizationProfileForm(forms.Form):
     sponsorships = forms.CharField(
         label=_("Sponsorships"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.CharField(label=_("Venue"), max_length=200)
+
+
+class VisitPhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, at most 10 MB."))

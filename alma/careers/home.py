@@ -20,6 +20,7 @@ from alma.careers.models import ApplicationStatus, JobApplication
 from alma.careers.selectors import (
     alliance_requests,
     applications_of_student,
+    employer_links_uncertain_count,
     postings_pending,
     represented_ids,
 )
@@ -67,5 +68,13 @@ def register_home_cards() -> None:
             _("Requests to join the alliance"),
             lambda: alliance_requests().count(),
             lambda: reverse("careers:organizations"),
+        )
+    )
+    office_queue_register(
+        OfficeQueue(
+            "careers.employer_links",
+            _("Uncertain employer links to confirm"),
+            employer_links_uncertain_count,
+            lambda: reverse("careers:employer-links"),
         )
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alma.events.models import Event
-from alma.people.models import DegreeLevel, Organization, Person
+from alma.people.models import DegreeLevel, Employment, Organization, Person
 
 
 def split_list(value: str) -> list[str]:
@@ -371,6 +371,35 @@ class EnterpriseVisit(models.Model):
         return f"{self.student} @ {self.organization}"
 
 
+def _photo_path(instance: "VisitPhoto", filename: str) -> str:
+    # Ours, never the uploader's: a random token and the format we re-encoded it to.
+    return f"photos/{instance.token}{instance.extension}"
+
+
+class VisitPhoto(models.Model):
+    """A photo of an enterprise visit's report: checked and re-encoded by Pillow, kept under
+    VAR_DIR/careers/ (no URL reaches it) and served only by a view that checks who may see the
+    visit."""
+
+    visit = models.ForeignKey(EnterpriseVisit, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to=_photo_path, max_length=200)
+    token = models.CharField(max_length=64, unique=True)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.token}{self.extension}"
+
+
 class CareerProfile(models.Model):
     """What a student tells careers: where they want to work and whether employers may find
     them (recommended to a posting's organisation only with this opt-in)."""
@@ -393,3 +422,40 @@ class CareerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class EmployerLink(models.Model):
+    """The office's decision on an uncertain link between an employment record and an
+    organisation: a record naming the organisation only by one of its other names
+    (`Organization.aliases`), not by its name nor linked to it. Confirmed, the record counts
+    among the alumni working there; rejected, it is never proposed again."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="employer_links"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="employer_links"
+    )
+    status = models.CharField(_("decision"), max_length=10, choices=Status.choices)
+    # The employer's name as the record gave it when decided: a changed name is asked again.
+    matched_name = models.CharField(max_length=200)
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("employer link")
+        verbose_name_plural = _("employer links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "organization"], name="employer_link_decided_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} → {self.organization_id}: {self.status}"

@@ -8,7 +8,18 @@ from collections import Counter
 from typing import Any
 
 import nh3
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -19,6 +30,7 @@ from alma.careers.models import (
     ApplicationStatus,
     Booth,
     CareerProfile,
+    EmployerLink,
     EnterpriseVisit,
     JobApplication,
     JobFair,
@@ -172,23 +184,104 @@ def postings_pending() -> QuerySet[Posting]:
 
 
 def organization_names(organization: Organization) -> list[str]:
-    return [organization.name, *[a.strip() for a in organization.aliases.splitlines() if a.strip()]]
+    return [organization.name, *organization_aliases(organization)]
+
+
+def organization_aliases(organization: Organization) -> list[str]:
+    name = organization.name.strip().casefold()
+    aliases = [a.strip() for a in organization.aliases.splitlines() if a.strip()]
+    return [a for a in dict.fromkeys(aliases) if a.casefold() != name]
+
+
+def _names_q(names: list[str]) -> Q:
+    found = Q(pk__in=[])
+    for name in names:
+        found |= Q(organization_name__iexact=name)
+    return found
+
+
+def certain_employment_q(organization: Organization) -> Q:
+    """Employment records certainly at the organisation: linked to it, or naming it by its
+    name (in any case)."""
+    return Q(organization=organization) | _names_q([organization.name])
+
+
+def uncertain_employment_q(organization: Organization) -> Q:
+    """Records naming the organisation only by one of its other names: the office confirms
+    or rejects each (an abbreviation may be another company's)."""
+    return _names_q(organization_aliases(organization)) & ~certain_employment_q(organization)
+
+
+def _decided_q(organization: Organization, status: str | None = None) -> Q:
+    """Records the office decided for the organisation, while they still give the name they
+    gave then (a record whose employer changed is asked about again)."""
+    links = EmployerLink.objects.filter(
+        organization=organization,
+        employment=OuterRef("pk"),
+        matched_name=OuterRef("organization_name"),
+    )
+    if status is not None:
+        links = links.filter(status=status)
+    return Q(Exists(links))
 
 
 def alumni_working_at(viewer: Any, organization: Organization) -> int:
-    """Alumni whose current employment is at the organisation (linked, or named by its name or
-    an alias in any case), counted only among people whose employment the viewer may see."""
-    names = Q()
-    for name in organization_names(organization):
-        names |= Q(organization_name__iexact=name)
+    """Alumni whose current employment is at the organisation (linked, named by its name in
+    any case, or named by one of its other names and confirmed by the office), counted only
+    among people whose employment the viewer may see."""
+    confirmed = uncertain_employment_q(organization) & _decided_q(
+        organization, EmployerLink.Status.CONFIRMED
+    )
     visible = people_visible_to(viewer).filter(field_visible_q(viewer, "employment"))
     return (
-        Employment.objects.filter(Q(organization=organization) | names, is_current=True)
+        Employment.objects.filter(certain_employment_q(organization) | confirmed, is_current=True)
         .filter(person__in=visible.filter(stage=Stage.ALUMNUS))
         .values("person")
         .distinct()
         .count()
     )
+
+
+def _uncertain_of(organization: Organization, viewer: Any = None) -> QuerySet[Employment]:
+    qs = Employment.objects.filter(
+        uncertain_employment_q(organization), is_current=True, person__stage=Stage.ALUMNUS
+    ).exclude(_decided_q(organization))
+    if viewer is not None:
+        qs = qs.filter(
+            person__in=people_visible_to(viewer).filter(field_visible_q(viewer, "employment"))
+        )
+    return qs
+
+
+def _organizations_with_aliases() -> list[Organization]:
+    organizations = Organization.objects.exclude(aliases="").order_by("name", "pk")
+    return [o for o in organizations if organization_aliases(o)]
+
+
+def employer_links_uncertain(
+    viewer: Any, *, limit: int = 200
+) -> list[tuple[Employment, Organization]]:
+    """The office's queue: current alumni employment records that name an organisation only
+    by one of its other names, not yet decided, among those whose employment the viewer may
+    see; at most `limit`."""
+    rows: list[tuple[Employment, Organization]] = []
+    for organization in _organizations_with_aliases():
+        for employment in (
+            _uncertain_of(organization, viewer).select_related("person").order_by("pk")
+        ):
+            rows.append((employment, organization))
+            if len(rows) >= limit:
+                return rows
+    return rows
+
+
+def employer_links_uncertain_count() -> int:
+    """How many links wait for the office (the office home's queue)."""
+    return sum(_uncertain_of(o).count() for o in _organizations_with_aliases())
+
+
+def employer_link_is_uncertain(employment: Employment, organization: Organization) -> bool:
+    return _uncertain_of(organization).filter(pk=employment.pk).exists()
 
 
 def alliance_members() -> QuerySet[AllianceMembership]:

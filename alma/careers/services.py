@@ -4,15 +4,19 @@ pipeline, job fairs, enterprise visits. Side effects (notifications) run after c
 from __future__ import annotations
 
 import datetime as dt
+import io
+import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
-from alma.activity.models import Provider
+from alma.activity.models import Aspect, ProcessStage, Provider
 from alma.activity.services import activity_record
 from alma.careers import kinds, notifications
 from alma.careers.models import (
@@ -22,6 +26,7 @@ from alma.careers.models import (
     Booth,
     BoothSignIn,
     CareerProfile,
+    EmployerLink,
     EnterpriseVisit,
     JobApplication,
     JobFair,
@@ -29,15 +34,31 @@ from alma.careers.models import (
     Posting,
     PostingKind,
     PracticeBase,
+    VisitPhoto,
+    private_storage,
     split_list,
 )
-from alma.careers.selectors import SEARCH_KIND, is_career_staff, may_manage_organization
+from alma.careers.selectors import (
+    SEARCH_KIND,
+    employer_link_is_uncertain,
+    is_career_staff,
+    may_manage_organization,
+)
+from alma.comms.selectors import mail_language_of, mail_settings_for
 from alma.comms.services import notify_later
+from alma.events.models import Event, EventKind, Program
+from alma.events.services import event_create, program_create
 from alma.lib.errors import ApplicationError
-from alma.people.models import DegreeLevel, Organization, Person, Stage
+from alma.people.models import DegreeLevel, Employment, Organization, Person, Stage
 from alma.search.services import search_index, search_remove
 
 CV_MAX_BYTES = 5 * 1024 * 1024
+# A visit report's photos: a few, each checked and re-encoded by Pillow.
+PHOTOS_PER_VISIT = 6
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # refused before decoding: no decompression bombs
+PHOTO_MAX_SIDE = 2000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Checked by content, not by the name or the type the browser claims.
 CV_TYPES = [
     (b"%PDF-", ".pdf", "application/pdf"),
@@ -365,17 +386,30 @@ def _cv_checked(upload: UploadedFile) -> tuple[str, str]:
 
 
 def _notify_step(applications: list[JobApplication], status: str) -> None:
+    """Tell each student of the step, worded in the student's own mail language (chosen in
+    their mail settings, else guessed from their name, as comms does), not the mover's."""
     if not applications:
         return
     posting = applications[0].posting
-    label = dict(ApplicationStatus.choices)[status]
-    notify_later(
-        recipient_ids=[a.student_id for a in applications],
-        kind=notifications.APPLICATION_STEP.slug,
-        subject=_("Your application to “%(title)s”: %(step)s")
-        % {"title": posting.title, "step": label},
-        link="/careers/applications/",
-    )
+    chosen = mail_settings_for(person_ids=[a.student_id for a in applications])
+    by_language: dict[str, list[int]] = {}
+    for application in applications:
+        row = chosen.get(application.student_id)
+        language = mail_language_of(application.student, row.language if row else "")
+        by_language.setdefault(language, []).append(application.student_id)
+    for language, recipient_ids in sorted(by_language.items()):
+        with translation.override(language):
+            label = str(dict(ApplicationStatus.choices)[status])
+            subject = _("Your application to “%(title)s”: %(step)s") % {
+                "title": posting.title,
+                "step": label,
+            }
+        notify_later(
+            recipient_ids=recipient_ids,
+            kind=notifications.APPLICATION_STEP.slug,
+            subject=subject,
+            link="/careers/applications/",
+        )
 
 
 @transaction.atomic
@@ -506,16 +540,94 @@ def career_profile_save(*, user: Any, **fields: Any) -> CareerProfile:
     return profile
 
 
+# --- Employer links ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_link_decide(
+    *, user: Any, employment: Employment, organization: Organization, confirm: bool
+) -> EmployerLink:
+    """The office confirms (the record counts among the alumni working there) or rejects
+    (never proposed again, while the record names its employer the same way) an uncertain
+    link between an employment record and an organisation."""
+    if not is_career_staff(user):
+        raise ApplicationError(_("Only the career or alumni office decides employer links."))
+    if not employer_link_is_uncertain(employment, organization):
+        raise ApplicationError(_("This link is not waiting for a decision."))
+    link, _created = EmployerLink.objects.update_or_create(
+        employment=employment,
+        organization=organization,
+        defaults={
+            "status": EmployerLink.Status.CONFIRMED if confirm else EmployerLink.Status.REJECTED,
+            "matched_name": employment.organization_name,
+            "decided_by": user.person,
+            "decided_at": timezone.now(),
+        },
+    )
+    return link
+
+
 # --- Job fairs -----------------------------------------------------------------------------
+
+
+# The program every fair's event belongs to in the events catalogue (made on first use).
+FAIR_PROGRAM = "Job fairs"
+FAIR_OPENS_AT = dt.time(9)
+FAIR_CLOSES_AT = dt.time(17)
+
+
+def fair_program() -> Program:
+    program = Program.objects.filter(name__iexact=FAIR_PROGRAM).first()
+    if program is not None:
+        return program
+    return program_create(
+        by=None,
+        name=FAIR_PROGRAM,
+        stage=ProcessStage.LEAVING,
+        aspect=Aspect.WORK,
+        description="Alumni-enterprise job fairs (careers).",
+    )
 
 
 @transaction.atomic
 def fair_create(
-    *, name: str, date: dt.date, venue: str = "", status: str = JobFair.Status.PLANNED
+    *,
+    name: str,
+    date: dt.date,
+    venue: str,
+    status: str = JobFair.Status.PLANNED,
+    user: Any = None,
 ) -> JobFair:
+    """A job fair and its event of kind job fair in the events calendar (the school hosts it;
+    students, alumni and partners register there), made together or not at all. With a
+    `user`, only the career or alumni office creates fairs (None: the demo, tests, scripts)."""
+    if user is not None and not is_career_staff(user):
+        raise ApplicationError(_("Only the career or alumni office creates fairs."))
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the fair a name."), field="name")
     if status not in JobFair.Status.values:
         raise ApplicationError(_("Choose a status from the list."), field="status")
-    return JobFair.objects.create(name=name, date=date, venue=venue, status=status)
+    venue = venue.strip()
+    if not venue:
+        raise ApplicationError(_("Say where the fair takes place."), field="venue")
+    zone = timezone.get_current_timezone()
+    event = event_create(
+        # The careers office's right to hold a fair was checked above; the event is the
+        # school's, not one chapter's or unit's.
+        by=None,
+        program=fair_program(),
+        title=name,
+        kind=EventKind.JOB_FAIR,
+        aspect=Aspect.WORK,
+        starts_at=dt.datetime.combine(date, FAIR_OPENS_AT, tzinfo=zone),
+        ends_at=dt.datetime.combine(date, FAIR_CLOSES_AT, tzinfo=zone),
+        venue=venue,
+        description=_("A job fair: organisations at booths, each with its postings."),
+    )
+    if user is not None and user.person_id is not None:
+        Event.objects.filter(pk=event.pk).update(created_by=user.person)
+    return JobFair.objects.create(name=name, date=date, venue=venue, status=status, event=event)
 
 
 @transaction.atomic
@@ -607,6 +719,93 @@ def visit_report(*, user: Any, visit: EnterpriseVisit, report: str) -> Enterpris
             source=visit,
         )
     return visit
+
+
+def _photo_encoded(upload: UploadedFile) -> tuple[bytes, str, str, int, int]:
+    """The upload proved to be a JPEG, PNG or WebP photo by Pillow (not by its name or claimed
+    type), re-encoded without its metadata and at most PHOTO_MAX_SIDE pixels a side: PNG stays
+    PNG (drawings, screenshots), everything else becomes JPEG."""
+    if upload.size is None or upload.size > PHOTO_MAX_BYTES:
+        raise ApplicationError(
+            _("A photo may be at most %(n)d MB.") % {"n": PHOTO_MAX_BYTES // (1024 * 1024)},
+            field="photo",
+        )
+    refused = ApplicationError(_("Attach a photo as a JPEG, PNG or WebP image."), field="photo")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in PHOTO_FORMATS:
+                raise refused
+            if probe.width * probe.height > PHOTO_MAX_PIXELS:
+                raise refused
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            source_format = image.format
+            picture = ImageOps.exif_transpose(image)
+    except ApplicationError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise refused from None
+    picture.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    if source_format == "PNG":
+        if picture.mode not in ("RGB", "RGBA", "L", "LA"):
+            picture = picture.convert("RGBA")
+        picture.save(out, format="PNG", optimize=True)
+        extension, content_type = ".png", "image/png"
+    else:
+        picture.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+        extension, content_type = ".jpg", "image/jpeg"
+    return out.getvalue(), extension, content_type, picture.width, picture.height
+
+
+@transaction.atomic
+def visit_photo_add(*, user: Any, visit: EnterpriseVisit, upload: UploadedFile) -> VisitPhoto:
+    """The visitor adds a photo to their report (a few at most), before the office publishes it."""
+    if user.person_id != visit.student_id:
+        raise ApplicationError(_("Only the visitor adds photos to the report."))
+    visit = EnterpriseVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status == EnterpriseVisit.Status.PUBLISHED:
+        raise ApplicationError(_("The story is published; its photos no longer change."))
+    if visit.visit_on > timezone.localdate():
+        raise ApplicationError(_("Add photos after the visit."))
+    if visit.photos.count() >= PHOTOS_PER_VISIT:
+        raise ApplicationError(
+            _("A report carries at most %(n)d photos.") % {"n": PHOTOS_PER_VISIT}, field="photo"
+        )
+    content, extension, content_type, width, height = _photo_encoded(upload)
+    photo = VisitPhoto(
+        visit=visit,
+        token=secrets.token_hex(16),
+        extension=extension,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size=len(content),
+    )
+    photo.image.save(f"photo{extension}", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except Exception:
+        photo.image.delete(save=False)
+        raise
+    return photo
+
+
+@transaction.atomic
+def visit_photo_remove(*, user: Any, photo: VisitPhoto) -> None:
+    visit = photo.visit
+    if user.person_id != visit.student_id:
+        raise ApplicationError(_("Only the visitor removes photos from the report."))
+    if visit.status == EnterpriseVisit.Status.PUBLISHED:
+        raise ApplicationError(_("The story is published; its photos no longer change."))
+    stored = photo.image.name or ""
+    photo.delete()
+    if stored:
+        transaction.on_commit(lambda: private_storage().delete(stored))
 
 
 @transaction.atomic

@@ -22,7 +22,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organization_detail, name="organization"),
     path("organisations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organisations/<int:pk>/decide/", views.alliance_decide, name="decide"),
+    path("employer-links/", views.employer_links, name="employer-links"),
     path("fairs/", views.fair_list, name="fairs"),
+    path("fairs/new/", views.fair_new, name="fair-new"),
     path("fairs/<int:pk>/", views.fair_detail, name="fair"),
     path("fairs/<int:pk>/report/", views.fair_report, name="fair-report"),
     path("booths/<int:pk>/qr.svg", views.booth_qr, name="booth-qr"),
@@ -30,4 +32,7 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visits"),
     path("visits/<int:pk>/report/", views.visit_report, name="visit-report"),
     path("visits/<int:pk>/publish/", views.visit_publish, name="visit-publish"),
+    path("visits/<int:pk>/photos/", views.visit_photo_add, name="visit-photo-add"),
+    path("visit-photos/<int:pk>/", views.visit_photo, name="visit-photo"),
+    path("visit-photos/<int:pk>/remove/", views.visit_photo_remove, name="visit-photo-remove"),
 ]

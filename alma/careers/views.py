@@ -17,12 +17,14 @@ from alma.careers import selectors, services
 from alma.careers.forms import (
     ApplyForm,
     CareerProfileForm,
+    FairForm,
     JoinForm,
     MoveForm,
     OrganizationProfileForm,
     PostingForm,
     ReviewForm,
     VisitForm,
+    VisitPhotoForm,
     VisitReportForm,
 )
 from alma.careers.models import (
@@ -33,12 +35,13 @@ from alma.careers.models import (
     JobApplication,
     JobFair,
     PostingKind,
+    VisitPhoto,
 )
 from alma.careers.recommend import rank_students
 from alma.lib.downloads import private_download
 from alma.lib.errors import ApplicationError
 from alma.lib.forms import form_error_show
-from alma.people.models import Organization
+from alma.people.models import Employment, Organization
 from alma.people.privacy import person_shown_by_consent, person_view_for
 
 PAGE_SIZE = 20
@@ -411,12 +414,67 @@ def alliance_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("careers:review")
 
 
+# --- Employer links ------------------------------------------------------------------------
+
+
+@login_required
+def employer_links(request: HttpRequest) -> HttpResponse:
+    """The office's queue of uncertain employer links: confirm or reject each."""
+    user = _staff_only(request)
+    if request.method == "POST":
+        employment = get_object_or_404(Employment, pk=_int(request.POST.get("employment")))
+        organization = get_object_or_404(Organization, pk=_int(request.POST.get("organization")))
+        confirm = request.POST.get("decision") == "confirm"
+        try:
+            services.employer_link_decide(
+                user=user, employment=employment, organization=organization, confirm=confirm
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Link confirmed.") if confirm else _("Link rejected."))
+        return redirect("careers:employer-links")
+    rows = [
+        (employment, organization, person_view_for(user, employment.person))
+        for employment, organization in selectors.employer_links_uncertain(user)
+    ]
+    return render(request, "careers/employer_links.html", {"rows": rows})
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
 # --- Job fairs -----------------------------------------------------------------------------
 
 
 @login_required
 def fair_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "careers/fair_list.html", {"fairs": selectors.fairs_listed()[:50]})
+    return render(
+        request,
+        "careers/fair_list.html",
+        {
+            "fairs": selectors.fairs_listed()[:50],
+            "staff": selectors.is_career_staff(signed_in_user(request)),
+        },
+    )
+
+
+@login_required
+def fair_new(request: HttpRequest) -> HttpResponse:
+    """The office (alumni or career) holds a fair: its event in the events calendar is made in
+    the same step."""
+    user = _staff_only(request)
+    form = FairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair = services.fair_create(user=user, **form.cleaned_data)
+        except ApplicationError as error:
+            form_error_show(form, error)
+        else:
+            messages.success(request, _("Fair created; it is in the events calendar too."))
+            return redirect("careers:fair", pk=fair.pk)
+    return render(request, "careers/fair_form.html", {"form": form})
 
 
 @login_required
@@ -506,7 +564,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Signed up for the visit."))
                 return redirect("careers:visits")
-    visits = list(selectors.visits_of(user)[:100])
+    visits = list(selectors.visits_of(user).prefetch_related("photos")[:100])
     staff = selectors.is_career_staff(user)
     rows = []
     for visit in visits:
@@ -539,7 +597,70 @@ def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Report filed."))
             return redirect("careers:visits")
-    return render(request, "careers/visit_report.html", {"visit": visit, "form": form})
+    return render(
+        request,
+        "careers/visit_report.html",
+        {
+            "visit": visit,
+            "form": form,
+            "photos": list(visit.photos.all()),
+            "photo_form": VisitPhotoForm(),
+            "photos_max": services.PHOTOS_PER_VISIT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def visit_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    visit = get_object_or_404(EnterpriseVisit, pk=pk)
+    if visit.student_id != user.person_id:
+        raise Http404
+    form = VisitPhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a photo to add."))
+    else:
+        try:
+            services.visit_photo_add(user=user, visit=visit, upload=form.cleaned_data["photo"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Photo added."))
+    return redirect("careers:visit-report", pk=visit.pk)
+
+
+def _photo_or_404(request: HttpRequest, pk: int) -> VisitPhoto:
+    """A photo, for whoever may see its visit (the visitor, the host, the office; everyone
+    signed in once the story is published); 404 for everyone else."""
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
+    if not selectors.visits_of(signed_in_user(request)).filter(pk=photo.visit_id).exists():
+        raise Http404
+    return photo
+
+
+@login_required
+def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _photo_or_404(request, pk)
+    with photo.image.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="visit-photo-{photo.pk}{photo.extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def visit_photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    photo = _photo_or_404(request, pk)
+    if photo.visit.student_id != user.person_id:
+        raise Http404
+    services.visit_photo_remove(user=user, photo=photo)
+    messages.success(request, _("Photo removed."))
+    return redirect("careers:visit-report", pk=photo.visit_id)
 
 
 @login_required

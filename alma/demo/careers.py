@@ -241,7 +241,8 @@ def build(run: DemoRun) -> None:
     fair_postings: list[list[Posting]] = []
     for name, date, units, (low, high) in fairs:
         past = date < today
-        fair = JobFair.objects.create(
+        # Each fair is an event of kind job fair in the events calendar (careers' service).
+        fair = services.fair_create(
             name=name,
             date=date,
             venue="Sports Centre 体育馆",

@@ -42,6 +42,7 @@ PROGRAMS = {
     "Homecoming": "校友返校日",
     "Back-to-school fellowship": "校友返校联谊",
     "Alumni webinars": "校友线上讲堂",
+    "Job fairs": "招聘会",  # careers.services.fair_create makes it
 }
 TOPICS = {
     "From campus to a unicorn start-up": "从校园到独角兽创业公司",

@@ -83,9 +83,12 @@ def english_interface_strings() -> set[str]:
     return {
         msgid
         for msgid in ids
-        if "%" not in msgid and "{" not in msgid and any(c.isalpha() for c in msgid)
+        if "%" not in msgid
+        and "{" not in msgid
+        and any(c.isalpha() for c in msgid)
         # one-letter and all-capital ids (units, "OK", "ID") read the same in both
-        and len(msgid) > 2 and not msgid.isupper()
+        and len(msgid) > 2
+        and not msgid.isupper()
     }
 
 
@@ -106,9 +109,9 @@ def walker(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     errors: list[str] = []
     page.on(
         "console",
-        lambda message: errors.append(f"console: {message.text}")
-        if message.type == "error"
-        else None,
+        lambda message: (
+            errors.append(f"console: {message.text}") if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(f"script: {error}"))
     yield page, errors

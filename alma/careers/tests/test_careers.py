@@ -71,18 +71,26 @@ def test_the_career_office_post_approves_like_the_alumni_office(world):
     assert Posting.objects.get(pk=posting.pk).status == "live"
 
 
-def test_alumni_working_there_are_counted_by_name_and_alias_within_privacy(world, carol, alice):
+def test_alumni_working_there_are_counted_by_name_and_confirmed_alias_within_privacy(
+    world, carol, alice
+):
     partner = Organization.objects.get(pk=world["c_partner"])
     partner.aliases = "PCo\nPartner Company Ltd"
     partner.save()
     f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="partner co", is_current=True)
-    f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="PCo", is_current=True)
-    f.EmploymentFactory(
+    pco = f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="PCo", is_current=True)
+    hidden = f.EmploymentFactory(
         person=f.AlumnusFactory(privacy={"employment": Audience.ONLY_ME}),
         organization_name="Partner Company Ltd",
         is_current=True,
     )
     f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="PCo", is_current=False)
+    # The name in any case is certain; another name waits for the office.
+    assert selectors.alumni_working_at(carol, partner) == 1
+    for employment in (pco, hidden):
+        services.employer_link_decide(
+            user=alice, employment=employment, organization=partner, confirm=True
+        )
     assert selectors.alumni_working_at(carol, partner) == 2
     assert selectors.alumni_working_at(alice, partner) == 2  # only-me stays only me
 
@@ -561,8 +569,154 @@ def test_representatives_keep_their_page_and_its_other_names_count_alumni(world,
     partner = Organization.objects.get(pk=world["c_partner"])
     assert partner.industry == "Fintech" and partner.aliases == "PCo\n合作公司"
     assert partner.alliance_membership.size == "large"
-    f.EmploymentFactory(person=f.AlumnusFactory(), organization_name="合作公司", is_current=True)
+    other = f.EmploymentFactory(
+        person=f.AlumnusFactory(), organization_name="合作公司", is_current=True
+    )
+    assert selectors.alumni_working_at(carol, partner) == 0  # until the office confirms
+    services.employer_link_decide(
+        user=career_officer(), employment=other, organization=partner, confirm=True
+    )
     assert selectors.alumni_working_at(carol, partner) == 1
     bank = client.post(f"/careers/organisations/{world['c_bank']}/edit/", {"industry": "X"})
     assert bank.status_code == 404
     assert Organization.objects.get(pk=world["c_bank"]).industry == "Banking"
+
+
+def test_each_student_hears_of_a_step_in_their_own_language_not_the_movers(
+    world, frank, carol, gina, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from alma.comms.models import MailSettings
+
+    MailSettings.objects.create(person=carol.person, language="en")
+    MailSettings.objects.create(person=gina.person, language="zh-hans")
+    posting = Posting.objects.get(pk=world["c_internship"])
+    gina_app = services.application_submit(user=gina, posting=posting)
+    carol_app = JobApplication.objects.get(pk=world["c_carol_application"])
+    ids = [carol_app.pk, gina_app.pk]
+    # frank works in Chinese: carol still hears in English, gina in Chinese.
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        services.applications_move(
+            user=frank, posting=posting, application_ids=ids, status="interview"
+        )
+    assert step_notices(carol.person)[-1].subject == "Your application to “Data intern”: Interview"
+    assert step_notices(gina.person)[-1].subject == "您申请的“Data intern”：面试"
+    # And the other way round.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.applications_move(user=frank, posting=posting, application_ids=ids, status="offer")
+    assert step_notices(carol.person)[-1].subject == "Your application to “Data intern”: Offer"
+    assert step_notices(gina.person)[-1].subject == "您申请的“Data intern”：录用通知"
+
+
+# --- A fair is an event ---------------------------------------------------------------------
+
+
+def test_the_office_creates_a_fair_and_its_event_in_the_calendar_together(world, alice, carol):
+    from alma.careers.models import JobFair
+
+    day = timezone.localdate() + dt.timedelta(days=40)
+    response = client_for(alice).post(
+        "/careers/fairs/new/",
+        {"name": "Summer fair", "date": day.isoformat(), "venue": "Library hall"},
+    )
+    fair = JobFair.objects.get(name="Summer fair")
+    assert response.status_code == 302 and response["Location"] == f"/careers/fairs/{fair.pk}/"
+    event = fair.event
+    assert event.kind == "job_fair" and event.title == "Summer fair"
+    assert event.venue == "Library hall" and timezone.localtime(event.starts_at).date() == day
+    assert event.created_by == alice.person
+    # Students find it in the events calendar and register there; the fair page links to it.
+    assert "Summer fair" in client_for(carol).get("/events/").content.decode()
+    page = client_for(carol).get(f"/careers/fairs/{fair.pk}/").content.decode()
+    assert f'href="/events/{event.pk}/"' in page
+
+
+def test_the_career_office_creates_fairs_and_nobody_else_does(world, frank, bob):
+    from alma.careers.models import JobFair
+    from alma.events.models import Event
+
+    kai = career_officer()
+    day = timezone.localdate() + dt.timedelta(days=10)
+    fair = services.fair_create(user=kai, name="Kai's fair", date=day, venue="Gym")
+    assert fair.event.kind == "job_fair"
+    fairs, events = JobFair.objects.count(), Event.objects.count()
+    for user in (frank, bob):
+        with pytest.raises(ApplicationError):
+            services.fair_create(user=user, name="Not mine", date=day, venue="Gym")
+    assert client_for(frank).get("/careers/fairs/new/").status_code == 403
+    # Bad input: a clear message, and neither the fair nor its event is written.
+    with pytest.raises(ApplicationError) as error:
+        services.fair_create(user=kai, name="Nowhere fair", date=day, venue=" ")
+    assert error.value.field == "venue"
+    response = client_for(kai).post(
+        "/careers/fairs/new/", {"name": "  ", "date": day.isoformat(), "venue": "Gym"}
+    )
+    assert response.status_code == 200
+    assert (JobFair.objects.count(), Event.objects.count()) == (fairs, events)
+
+
+# --- Uncertain employer links ---------------------------------------------------------------
+
+
+def test_the_office_confirms_or_rejects_uncertain_employer_links_once(world, alice, carol, frank):
+    partner = Organization.objects.get(pk=world["c_partner"])
+    partner.aliases = "PCo\nPartner Co"  # the name itself is no alias
+    partner.save()
+    sure = f.EmploymentFactory(
+        person=f.AlumnusFactory(), organization_name="PARTNER CO", is_current=True
+    )
+    linked = f.EmploymentFactory(
+        person=f.AlumnusFactory(), organization=partner, organization_name="PCo", is_current=True
+    )
+    yes = f.EmploymentFactory(
+        person=f.AlumnusFactory(full_name="Yan Yes"), organization_name="pco", is_current=True
+    )
+    no = f.EmploymentFactory(
+        person=f.AlumnusFactory(full_name="Nora No"), organization_name="PCo", is_current=True
+    )
+    uma = world["c_uncertain_employment"]
+    queue = selectors.employer_links_uncertain(alice)
+    assert [(e.pk, o.pk) for e, o in queue] == [
+        (uma, world["c_bank"]),
+        (yes.pk, partner.pk),
+        (no.pk, partner.pk),
+    ]
+    assert selectors.employer_links_uncertain_count() == 3
+    assert sure.pk not in [e.pk for e, _o in queue] and linked.pk not in [e.pk for e, _o in queue]
+    page = client_for(alice).get("/careers/employer-links/").content.decode()
+    assert "Yan Yes" in page and "Nora No" in page
+    assert client_for(frank).get("/careers/employer-links/").status_code == 403
+    with pytest.raises(ApplicationError):
+        services.employer_link_decide(
+            user=frank, employment=yes, organization=partner, confirm=True
+        )
+    before = selectors.alumni_working_at(alice, partner)
+    client = client_for(alice)
+    client.post(
+        "/careers/employer-links/",
+        {"employment": yes.pk, "organization": partner.pk, "decision": "confirm"},
+    )
+    client.post(
+        "/careers/employer-links/",
+        {"employment": no.pk, "organization": partner.pk, "decision": "reject"},
+    )
+    assert selectors.alumni_working_at(alice, partner) == before + 1
+    assert [e.pk for e, _o in selectors.employer_links_uncertain(alice)] == [uma]
+    assert selectors.employer_links_uncertain_count() == 1
+    # A decided link is not decided again; a rejected one never comes back...
+    with pytest.raises(ApplicationError):
+        services.employer_link_decide(user=alice, employment=no, organization=partner, confirm=True)
+    partner.aliases = "PCo\nP. Co"
+    partner.save()
+    assert [e.pk for e, _o in selectors.employer_links_uncertain(alice)] == [uma]
+    # ...unless the record names another employer since (then it is a new question).
+    no.organization_name = "P. Co"
+    no.save()
+    assert [e.pk for e, _o in selectors.employer_links_uncertain(alice)] == [uma, no.pk]
+
+
+def test_the_office_home_lists_the_employer_link_queue(world, alice):
+    home = client_for(alice).get("/").content.decode()
+    assert "Uncertain employer links to confirm" in home
+    assert "/careers/employer-links/" in home

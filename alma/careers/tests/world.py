@@ -8,6 +8,7 @@ company to join the alliance.
 """
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def cv(name: str = "cv.pdf", content: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def photo(name: str = "photo.jpg", image_format: str = "JPEG", size: tuple = (64, 48)) -> Any:
+    """A small real image, as a browser uploads it."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=image_format)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
 def member(organization: Organization) -> AllianceMembership:
@@ -80,7 +90,10 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
     carol_application = services.application_submit(user=carol, posting=internship, cv=cv())
     carol_bank_application = services.application_submit(user=carol, posting=bank_job, cv=cv())
     fair = services.fair_create(
-        name="Spring alumni-enterprise fair", date=timezone.localdate(), status=JobFair.Status.OPEN
+        name="Spring alumni-enterprise fair",
+        date=timezone.localdate(),
+        venue="Sports Centre",
+        status=JobFair.Status.OPEN,
     )
     booth = services.booth_add(
         fair=fair, organization=partner, location="A1", postings=[internship]
@@ -95,7 +108,13 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
         city="Shanghai",
     )
     services.visit_report(user=carol, visit=visit, report="We saw the trading floor.")
+    visit_photo = services.visit_photo_add(user=carol, visit=visit, upload=photo())
     join_request = services.alliance_request(user=dave, name="Dave Ventures", industry="Finance")
+    # An alumnus names Other Bank only by another name: the office confirms or rejects it.
+    Organization.objects.filter(pk=bank.pk).update(aliases="OB")
+    uncertain = f.EmploymentFactory(
+        person=f.AlumnusFactory(full_name="Uma Uncertain"), organization_name="OB", is_current=True
+    )
     return {
         "c_partner": partner.pk,
         "c_bank": bank.pk,
@@ -110,7 +129,9 @@ def careers_world(users: dict[str, Any]) -> dict[str, Any]:
         "c_booth_token": booth.sign_in_token,
         "c_bank_booth": bank_booth.pk,
         "c_visit": visit.pk,
+        "c_photo": visit_photo.pk,
         "c_join_org": join_request.organization_id,
+        "c_uncertain_employment": uncertain.pk,
         "c_office": alice.pk,
         "c_deadline": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
         "c_tomorrow": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),

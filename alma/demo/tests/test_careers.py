@@ -31,6 +31,12 @@ def test_demo_careers_has_the_alliance_fairs_and_every_step():
     fairs = json.loads(out.getvalue())
     assert [f["status"] for f in fairs] == ["planned", "finished", "finished"]
     big = JobFair.objects.get(name__startswith="Spring")
+    # Each fair is an event of kind job fair in the events calendar, on its day.
+    linked = JobFair.objects.select_related("event").exclude(event=None)
+    assert linked.count() == 3
+    assert {(f.event.kind, f.event.title, f.event.starts_at.date()) for f in linked} == {
+        ("job_fair", f.name, f.date) for f in linked
+    }
     out = io.StringIO()
     call_command("careers", "fair-report", str(big.pk), "--json", stdout=out)
     report = json.loads(out.getvalue())
