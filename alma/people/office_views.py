@@ -144,21 +144,15 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 @role_required(OFFICE)
 def organization_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    organization = get_object_or_404(Organization, pk=pk) if pk else Organization()
-    form = OrganizationForm(request.POST or None, instance=organization)
-    if request.method == "POST" and form.is_valid():
-        services.organization_save(organization=form.instance, by=signed_in_user(request))
-        messages.success(request, _("The organisation was saved."))
-        return redirect("office:organizations")
-    return render(
+    return _record_form(
         request,
-        "people/office/record_form.html",
-        {
-            "form": form,
-            "title": organization.name if pk else _("New organisation"),
-            "back": "office:organizations",
-            "back_label": _("Organisations"),
-        },
+        OrganizationForm(
+            request.POST or None,
+            instance=get_object_or_404(Organization, pk=pk) if pk else Organization(),
+        ),
+        new_title=_("New organisation"),
+        saved=_("The organisation was saved."),
+        back=("office:organizations", _("Organisations")),
     )
 
 
@@ -170,19 +164,33 @@ def chapters(request: HttpRequest) -> HttpResponse:
 
 @role_required(OFFICE)
 def chapter_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    chapter = get_object_or_404(Chapter, pk=pk) if pk else Chapter()
-    form = ChapterForm(request.POST or None, instance=chapter)
+    return _record_form(
+        request,
+        ChapterForm(
+            request.POST or None, instance=get_object_or_404(Chapter, pk=pk) if pk else Chapter()
+        ),
+        new_title=_("New chapter"),
+        saved=_("The chapter was saved."),
+        back=("office:chapters", _("Chapters")),
+    )
+
+
+def _record_form(
+    request: HttpRequest,
+    form: OrganizationForm | ChapterForm,
+    *,
+    new_title: str,
+    saved: str,
+    back: tuple[str, str],
+) -> HttpResponse:
+    """An organisation's or a chapter's page: its form, saved by the office's rules."""
+    title = str(form.instance) if form.instance.pk else new_title
     if request.method == "POST" and form.is_valid():
-        services.chapter_save(chapter=form.instance, by=signed_in_user(request))
-        messages.success(request, _("The chapter was saved."))
-        return redirect("office:chapters")
+        services.office_record_save(record=form.instance, by=signed_in_user(request))
+        messages.success(request, saved)
+        return redirect(back[0])
     return render(
         request,
         "people/office/record_form.html",
-        {
-            "form": form,
-            "title": chapter.name if pk else _("New chapter"),
-            "back": "office:chapters",
-            "back_label": _("Chapters"),
-        },
+        {"form": form, "title": title, "back": back[0], "back_label": back[1]},
     )

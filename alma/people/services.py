@@ -297,20 +297,12 @@ def _office_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def organization_save(*, organization: Organization, by: User) -> Organization:
-    """A new or corrected organisation (its aliases link employment records to it)."""
-    full_clean_or_refuse(organization, exclude=[])
-    organization._change_reason = "office edit"  # type: ignore[attr-defined]
-    organization.save()
-    return organization
-
-
-@transaction.atomic
-def chapter_save(*, chapter: Chapter, by: User) -> Chapter:
-    full_clean_or_refuse(chapter, exclude=[])
-    chapter._change_reason = "office edit"  # type: ignore[attr-defined]
-    chapter.save()
-    return chapter
+def office_record_save(*, record: Organization | Chapter, by: User) -> None:
+    """A new or corrected organisation (its other names link employment records to it) or
+    chapter, by the model's rules; its history names the office."""
+    full_clean_or_refuse(record, exclude=[])
+    record._change_reason = "office edit"  # type: ignore[union-attr]
+    record.save()
 
 
 # --- Profile photos (files: alma/people/photos.py) -------------------------------------------

@@ -29,7 +29,7 @@ def test_the_office_signs_in_with_a_code_from_the_app(live_server, page: Page, a
     page.get_by_label("Code").fill(totp_code(ALICE_TOTP_SECRET))
     page.get_by_role("button", name="Sign In").click()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link", name="Records")).to_be_visible()
+    expect(nav.get_by_role("link", name="Office")).to_be_visible()
 
 
 def test_a_student_turns_on_two_factor_from_account_settings(

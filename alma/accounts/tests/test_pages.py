@@ -13,14 +13,17 @@ def test_visitors_see_the_welcome_and_a_sign_in_link(db):
     assert b"Service log" not in content
 
 
+OFFICE_LINK = 'href="/office/">Office</a>'
+
+
 @pytest.mark.parametrize(
     ("persona", "shown", "hidden"),
     [
-        ("alice", ["Records", "Service log", "Record a service to a student"], []),
-        ("bob", ["Service log", "Record a service to a student"], ["Records"]),
-        ("carol", ["Services received", "My profile"], ["Service log", "Records"]),
-        ("dave", ["My profile"], ["Service log", "Records", "Services received"]),
-        ("hank", ["not linked to a person record"], ["My profile", "Service log", "Records"]),
+        ("alice", [OFFICE_LINK, "Service log", "Record a service to a student"], []),
+        ("bob", ["Service log", "Record a service to a student"], [OFFICE_LINK]),
+        ("carol", ["Services received", "My profile"], ["Service log", OFFICE_LINK]),
+        ("dave", ["My profile"], ["Service log", OFFICE_LINK, "Services received"]),
+        ("hank", ["not linked to a person record"], ["My profile", "Service log", OFFICE_LINK]),
     ],
 )
 def test_the_home_page_offers_what_the_role_allows(persona_users, persona, shown, hidden):
