@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps
 
 from alma.activity.models import Aspect, ProcessStage, Provider
@@ -49,6 +50,7 @@ from alma.comms.services import notify_later
 from alma.events.models import Event, EventKind, Program
 from alma.events.services import event_create, program_create
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import Reason
 from alma.people.models import DegreeLevel, Employment, Organization, Person, Stage
 from alma.search.services import search_index, search_remove
 
@@ -335,11 +337,12 @@ def posting_review(*, posting: Posting, user: Any, approve: bool, note: str = ""
     posting_index(posting)
     recipients = list(posting.organization.representatives.values_list("pk", flat=True))
     if recipients:
-        subject = (
-            _("Your posting “%(title)s” is live.")
+        subject = Reason(
+            gettext_noop("Your posting “%(title)s” is live.")
             if approve
-            else _("Your posting “%(title)s” was returned.")
-        ) % {"title": posting.title}
+            else gettext_noop("Your posting “%(title)s” was returned."),
+            {"title": posting.title},
+        )
         notify_later(
             recipient_ids=recipients,
             kind=notifications.POSTING_REVIEWED.slug,

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -24,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alma.comms import tokens
 from alma.comms.kinds import (
@@ -45,6 +47,7 @@ from alma.comms.models import (
 )
 from alma.comms.selectors import mail_language_of, withdrawn_consents
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import Reason, stored_reason_text
 from alma.people.models import Person
 
 DIGEST_HOUR = 8  # local time the daily digest goes
@@ -209,13 +212,58 @@ def notification_send(
 
 
 def notify_later(
-    *, recipient_ids: list[int], kind: str, subject: str, body: str = "", link: str = ""
+    *,
+    recipient_ids: list[int],
+    kind: str,
+    subject: str | Reason,
+    body: str | Reason = "",
+    link: str = "",
 ) -> None:
-    """From inside a request's transaction: a plain notice to each person, by a job after commit."""
+    """From inside a request's transaction: a plain notice to each person, by a job after commit.
+    A subject or body given as a `Reason` is worded in each recipient's own language."""
     from alma.comms.tasks import notices_send
 
     get_notification_kind(kind)  # an unknown kind fails here, in the caller, not in the job
-    transaction.on_commit(lambda: notices_send.enqueue(recipient_ids, kind, subject, body, link))
+    stored_subject, stored_body = _kept(subject), _kept(body)
+    transaction.on_commit(
+        lambda: notices_send.enqueue(recipient_ids, kind, stored_subject, stored_body, link)
+    )
+
+
+def _kept(text: str | Reason) -> str | dict[str, Any]:
+    return text.as_dict() if isinstance(text, Reason) else text
+
+
+def notices_to(
+    recipient_ids: list[int],
+    kind: str,
+    subject: str | dict[str, Any],
+    body: str | dict[str, Any],
+    link: str,
+) -> list[Notification]:
+    """The notices of `notify_later`, each worded in its recipient's language."""
+    people = list(Person.objects.filter(pk__in=recipient_ids).order_by("pk"))
+    chosen = {
+        row.person_id: row.language
+        for row in MailSettings.objects.filter(person_id__in=[p.pk for p in people])
+    }
+    notices = []
+    for person in people:
+        with translation.override(mail_language_of(person, chosen.get(person.pk, ""))):
+            notices.append(
+                Notice(
+                    recipient=person,
+                    kind=kind,
+                    subject=_worded(subject),
+                    body=_worded(body),
+                    link=link,
+                )
+            )
+    return notifications_send(notices)
+
+
+def _worded(text: str | dict[str, Any]) -> str:
+    return stored_reason_text({"reason": text}) if isinstance(text, dict) else text
 
 
 def mailed(rows: Sequence[Notification]) -> int:
@@ -458,8 +506,10 @@ def conversation_post(
         notify_later(
             recipient_ids=others,
             kind=CONVERSATION_MESSAGE.slug,
-            subject=_("%(name)s wrote to you about %(title)s")
-            % {"name": author.full_name, "title": conversation.title},
+            subject=Reason(
+                gettext_noop("%(name)s wrote to you about %(title)s"),
+                {"name": author.full_name, "title": conversation.title},
+            ),
             link=reverse("inbox:conversation", args=[conversation.pk]),
         )
     return message

@@ -4,15 +4,12 @@ from django_tasks import task
 
 
 @task()
-def notices_send(recipient_ids: list[int], kind: str, subject: str, body: str, link: str) -> int:
-    from alma.comms.services import Notice, mailed, notifications_send
-    from alma.people.models import Person
+def notices_send(
+    recipient_ids: list[int], kind: str, subject: str | dict, body: str | dict, link: str
+) -> int:
+    from alma.comms.services import mailed, notices_to
 
-    people = Person.objects.filter(pk__in=recipient_ids).order_by("pk")
-    rows = notifications_send(
-        [Notice(recipient=p, kind=kind, subject=subject, body=body, link=link) for p in people]
-    )
-    return mailed(rows)
+    return mailed(notices_to(recipient_ids, kind, subject, body, link))
 
 
 @task()

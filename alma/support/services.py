@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alma.accounts.models import User
 from alma.accounts.roles import Role, roles_of
@@ -28,6 +29,7 @@ from alma.comms.services import notify_later
 from alma.giving import services as giving_services
 from alma.giving.models import Fund
 from alma.lib.errors import ApplicationError
+from alma.lib.reasons import Reason
 from alma.people.models import Person, Stage
 from alma.support import crypto
 from alma.support.access import (
@@ -103,7 +105,7 @@ def _attention(case: Case, *, exclude: User | None = None, officers: bool = Fals
         notify_later(
             recipient_ids=sorted(ids),
             kind=ATTENTION.slug,
-            subject=_("A support case needs your attention"),
+            subject=Reason(gettext_noop("A support case needs your attention")),
             link=_case_link(case),
         )
 
@@ -174,7 +176,7 @@ def team_member_add(*, case: Case, person: Person, by: User | None) -> CaseTeamM
         notify_later(
             recipient_ids=[person.pk],
             kind=ATTENTION.slug,
-            subject=_("A support case needs your attention"),
+            subject=Reason(gettext_noop("A support case needs your attention")),
             link=_case_link(case),
         )
     return member
@@ -445,7 +447,7 @@ def requests_send(
             notify_later(
                 recipient_ids=recipients,
                 kind=HELP_REQUEST.slug,
-                subject=_("A request for help for a student"),
+                subject=Reason(gettext_noop("A request for help for a student")),
                 link=reverse("support:request", args=[request.pk]),
             )
     return sent
@@ -607,7 +609,7 @@ def tasks_due_remind(*, today: dt.date | None = None) -> int:
             notify_later(
                 recipient_ids=[owner_id],
                 kind=ATTENTION.slug,
-                subject=_("A support case needs your attention"),
+                subject=Reason(gettext_noop("A support case needs your attention")),
                 link=reverse("support:case", args=[case_id]),
             )
         reminded += 1

@@ -27,3 +27,25 @@ def test_a_service_notice_is_worded_in_the_students_language(
     with translation.override(working_in), django_capture_on_commit_callbacks(execute=True):
         staff_service_log(staff=bob, student=student, aspect="study", note="Advice")
     assert Notification.objects.get(recipient=student).subject == expected
+
+
+def test_a_notice_sent_later_is_worded_for_each_recipient(
+    db, django_capture_on_commit_callbacks
+):
+    from alma.comms.kinds import CONVERSATION_MESSAGE
+    from alma.comms.services import notify_later
+    from alma.lib.reasons import Reason
+
+    chinese, english = f.PersonFactory(full_name="王芳"), f.PersonFactory(full_name="Ann Lee")
+    subject = Reason("%(name)s wrote to you about %(title)s", {"name": "Li", "title": "CV"})
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        notify_later(
+            recipient_ids=[chinese.pk, english.pk],
+            kind=CONVERSATION_MESSAGE.slug,
+            subject=subject,
+        )
+    assert Notification.objects.get(recipient=english).subject == "Li wrote to you about CV"
+    with translation.override("zh-hans"):
+        expected = str(subject)
+    assert expected != "Li wrote to you about CV"
+    assert Notification.objects.get(recipient=chinese).subject == expected
