@@ -29,9 +29,7 @@ def test_a_service_notice_is_worded_in_the_students_language(
     assert Notification.objects.get(recipient=student).subject == expected
 
 
-def test_a_notice_sent_later_is_worded_for_each_recipient(
-    db, django_capture_on_commit_callbacks
-):
+def test_a_notice_sent_later_is_worded_for_each_recipient(db, django_capture_on_commit_callbacks):
     from alma.comms.kinds import CONVERSATION_MESSAGE
     from alma.comms.services import notify_later
     from alma.lib.reasons import Reason
